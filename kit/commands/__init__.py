@@ -1,0 +1,1 @@
+"""One module per group of ``eakit`` verbs; each registers itself with ``kit.cli.command``."""
