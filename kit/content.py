@@ -10,13 +10,14 @@ This module is pure: no ipywidgets, no IPython. ``kit.lessons`` puts widgets on 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from kit.definitions import Identifier, Prose, SourceFile, Strict
 from kit.errors import AnswerError, DefinitionError, KitError
@@ -42,7 +43,15 @@ Topic = Literal[
 ]
 LessonLevel = Literal["fundamentals", "intermediate", "advanced"]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=32)]
-ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+def _clock_time(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"{value!r} is not a 24-hour time; write it like \"09:30\"")
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
 
 
 class UnknownContentError(KitError):

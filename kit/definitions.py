@@ -65,7 +65,7 @@ class Dimension(Strict):
 class ScoringRules(Strict):
     """The tunable parts of the scoring algorithm, versioned with the model (see README)."""
 
-    thresholds: dict[Literal[2, 3, 4], Annotated[float, Field(gt=1, le=4)]] = Field(
+    thresholds: dict[int, Annotated[float, Field(gt=1, le=4)]] = Field(
         description="Lowest score that reaches each level; level 1 needs no threshold.")
     gate_margin: Annotated[int, Field(ge=0, le=3)] = Field(
         description="How many levels above its weakest part a dimension or the whole may sit.")

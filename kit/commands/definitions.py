@@ -11,7 +11,13 @@ from pathlib import Path
 
 from kit.cli import command
 from kit.cohort import ID_COLUMN, NAME_COLUMN
-from kit.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, bundled_definitions
+from kit.definitions import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    Definitions,
+    bundled_definitions,
+    export_json_schemas,
+)
 from kit.paths import ROOT
 from kit.tabular import write_table
 from kit.validation import validate_path
@@ -95,4 +101,16 @@ def template(args: argparse.Namespace) -> int:
     write_table(args.out, header, [])
     print(f"Wrote {args.out}: one row per business; answer with an option id (a-d), "
           f"'{DONT_KNOW}' or '{NOT_APPLICABLE}'.")
+    return 0
+
+
+def _configure_schema(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=ROOT / "assessments" / "schema",
+                        help="folder for the JSON Schema files (default: assessments/schema)")
+
+
+@command("schema", "Write JSON Schemas of the definition files, for editors.", _configure_schema)
+def schema(args: argparse.Namespace) -> int:
+    for path in export_json_schemas(args.out):
+        print(f"Wrote {path}")
     return 0

@@ -29,7 +29,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from pydantic import Field, model_validator
 
-from kit.charts import PALETTE
+from kit.charts import OKABE_ITO, described
 from kit.definitions import Identifier, Prose, SourceFile, Strict
 from kit.exercises import ExerciseInputError
 from kit.paths import CONTENT_DIR
@@ -135,7 +135,8 @@ class CustomerYear(Strict):
     """One year of a business's customer figures: the unit the ROI calculator compares."""
 
     label: Prose
-    ratings: list[int] = Field(min_length=1, description="0-10 answers to 'would you recommend us?'")
+    ratings: list[int] = Field(min_length=1,
+                               description="0-10 answers to 'would you recommend us?'")
     customers_at_start: int = Field(gt=0)
     customers_at_end: int = Field(ge=0)
     new_customers: int = Field(ge=0)
@@ -405,15 +406,18 @@ def sample_transcript(transcript_id: str) -> Transcript:
 
 # --- charts -----------------------------------------------------------------------------------
 
-BAND_COLOURS = {"promoter": PALETTE[2], "passive": PALETTE[4], "detractor": PALETTE[5]}
-STATUS_COLOURS = {"pass": PALETTE[2], "fail": PALETTE[5], "not applicable": PALETTE[7]}
+BAND_COLOURS = {"promoter": OKABE_ITO["bluish_green"], "passive": OKABE_ITO["sky_blue"],
+                "detractor": OKABE_ITO["vermillion"]}
+STATUS_COLOURS = {"pass": OKABE_ITO["bluish_green"], "fail": OKABE_ITO["vermillion"],
+                  "not applicable": OKABE_ITO["sky_blue"]}
 
 
 def nps_chart(years: Sequence[CustomerYear]) -> alt.Chart:
     """Stacked shares of promoters, passives and detractors, one bar per year."""
     table = pd.concat([nps_breakdown(year.ratings).assign(year=year.label) for year in years])
+    table["band_order"] = table["band"].map({band: n for n, band in enumerate(NPS_BANDS)})
     scores = ", ".join(f"{year.label}: {nps(year.ratings):+.0f}" for year in years)
-    return alt.Chart(table).mark_bar().encode(
+    chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("share:Q", title="Share of ratings (%)", scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("year:N", title=None, sort=[year.label for year in years]),
         color=alt.Color("band:N", title="Band", sort=list(BAND_COLOURS),
@@ -421,29 +425,24 @@ def nps_chart(years: Sequence[CustomerYear]) -> alt.Chart:
                                         range=list(BAND_COLOURS.values()))),
         order=alt.Order("band_order:Q"),
         tooltip=["year", "band", "count", alt.Tooltip("share:Q", format=".0f")],
-    ).transform_calculate(
-        band_order="indexof(['promoter', 'passive', 'detractor'], datum.band)",
-    ).properties(
-        title="Who would recommend us?",
-        description=("Stacked bars of promoters (9-10), passives (7-8) and detractors (0-6) as a "
-                     f"share of all ratings, one bar per year. NPS {scores}."),
-        width=420,
-    )
+    ).properties(width=420)
+    return described(chart, "Who would recommend us?",
+                     "Stacked bars of promoters (9-10), passives (7-8) and detractors (0-6) as a "
+                     f"share of all ratings, one bar per year. NPS {scores}.")
 
 
 def transparency_chart(results: pd.DataFrame) -> alt.Chart:
     """One coloured tile per rule, so a failing rule stands out at a glance."""
-    return alt.Chart(results).mark_bar().encode(
+    chart = alt.Chart(results).mark_bar().encode(
         y=alt.Y("title:N", title=None, sort=None),
         x=alt.value(160),
         color=alt.Color("status:N", title="Result",
                         scale=alt.Scale(domain=list(STATUS_COLOURS),
                                         range=list(STATUS_COLOURS.values()))),
         tooltip=["title", "status", "reason"],
-    ).properties(
-        title="Chatbot transparency check",
-        description="; ".join(f"{row.title}: {row.status}" for row in results.itertuples()),
     )
+    return described(chart, "Chatbot transparency check",
+                     "; ".join(f"{row.title}: {row.status}" for row in results.itertuples()))
 
 
 # --- notebook widgets -------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Shared fixtures: the small hand-computable definitions and a way to run the CLI for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kit.definitions import DefinitionFiles, Definitions, load_definitions
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEST_DEFINITIONS = FIXTURES / "definitions"
+
+
+def fixture_files(directory: Path = TEST_DEFINITIONS) -> DefinitionFiles:
+    return DefinitionFiles(model=directory / "maturity_model.yaml",
+                           questionnaire=directory / "questionnaire.yaml",
+                           recommendations=directory / "recommendations.yaml")
+
+
+@pytest.fixture(scope="session")
+def small_defs() -> Definitions:
+    """Three areas: alpha (4 questions), beta (2, not-applicable allowed), gamma (2)."""
+    return load_definitions(fixture_files())
+
+
+@pytest.fixture
+def definitions_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small definitions, for breaking on purpose."""
+    target = tmp_path / "definitions"
+    shutil.copytree(TEST_DEFINITIONS, target)
+    return target
+
+
+def run_eakit(*args: str, cwd: Path | None = None, env: dict | None = None,
+              input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console script as a user would, capturing its output."""
+    eakit = Path(sys.executable).parent / "eakit"
+    return subprocess.run([str(eakit), *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, input=input, timeout=300)
+
+
+def require_system_tool(path_or_name: str, why: str) -> str:
+    """Skip with a visible reason on a user's machine, but fail under CI where it must exist."""
+    found = shutil.which(path_or_name) or (path_or_name if Path(path_or_name).exists() else None)
+    if found:
+        return found
+    message = f"{path_or_name} is not installed: {why}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI must install it in .ci/run)")
+    pytest.skip(message)

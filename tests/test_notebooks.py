@@ -1,0 +1,59 @@
+"""Executing is the test: every course notebook runs top to bottom in a fresh python3 kernel.
+
+Committed notebooks carry no outputs, no execution counts and no widget state, so diffs show
+only what an author wrote. To strip a notebook before handing it in:
+
+    .venv/bin/jupyter nbconvert --clear-output --inplace notebooks/lessons/<name>.ipynb
+
+(or write it from a py:percent file with ``jupytext --to ipynb``, which writes no outputs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from kit.paths import NOTEBOOKS_DIR
+
+NOTEBOOK_TIMEOUT = 300
+COURSE_NOTEBOOKS = [NOTEBOOKS_DIR / "00_start_here.ipynb",
+                    *sorted((NOTEBOOKS_DIR / "lessons").glob("*.ipynb"))]
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(NOTEBOOKS_DIR))
+
+
+def _leftovers(notebook: nbformat.NotebookNode) -> list[str]:
+    problems = [f"cell {index}: {what}"
+                for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+                for what, present in (("has outputs", bool(cell.get("outputs"))),
+                                      ("has an execution_count",
+                                       cell.get("execution_count") is not None))
+                if present]
+    if "widgets" in notebook.metadata:
+        problems.append("metadata: saved widget state ('widgets')")
+    return problems
+
+
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=_id)
+def test_notebook_is_committed_stripped(path: Path) -> None:
+    """Does the committed notebook hold only sources (no outputs, counts or widget state)?"""
+    problems = _leftovers(nbformat.read(path, as_version=4))
+    assert not problems, (
+        f"{path}: not stripped:\n  " + "\n  ".join(problems)
+        + f"\nStrip it with: .venv/bin/jupyter nbconvert --clear-output --inplace {path}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT)
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=_id)
+def test_notebook_runs_top_to_bottom(path: Path) -> None:
+    """Does the notebook execute without error in a fresh kernel, from its own folder?"""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()  # raises CellExecutionError, naming the cell and the traceback
