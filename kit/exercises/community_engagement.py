@@ -19,11 +19,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
+from numbers import Real
 from pathlib import Path
 from typing import Annotated, Literal
 
 import altair as alt
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 from pydantic import Field, model_validator
@@ -182,7 +184,7 @@ def touchpoint_matrix(touchpoints: pd.DataFrame,
     """
     where = "touchpoint matrix"
     check_scores(touchpoints, "touchpoint", TOUCHPOINT_SCORES, SCORE_LOW, SCORE_HIGH, where)
-    if isinstance(contact_weight, bool) or not isinstance(contact_weight, int | float) \
+    if isinstance(contact_weight, bool) or not isinstance(contact_weight, Real) \
             or not contact_weight >= 0:
         raise ExerciseInputError(f"{where}: contact_weight is {contact_weight!r}; it must be a "
                                  "number, 0 or more (0 means human contact does not count).")
@@ -280,8 +282,7 @@ def safeguard_gaps(decisions: pd.DataFrame,
     require_columns(decisions, ["system", *ids], where)
     require_unique_labels(decisions, "system", where)
     for column in ids:
-        odd = [value for value in decisions[column] if not isinstance(value, bool | type(True))
-               and str(type(value).__name__) != "bool_"]
+        odd = [value for value in decisions[column] if not isinstance(value, bool | np.bool_)]
         if odd:
             raise ExerciseInputError(f"{where}: column {column} holds {odd[0]!r}; use True when "
                                      "the safeguard is in place and False when it is not.")
@@ -309,8 +310,8 @@ def _tile_grid(data: pd.DataFrame, *, x: str, y: str, color: alt.Color, text: st
         y=alt.Y(f"{y}:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=260)),
         tooltip=list(data.columns),
     )
-    return alt.layer(base.mark_rect(stroke="#FFFFFF"), base.mark_text(fontSize=13).encode(
-        text=f"{text}:N"), data=data).encode(color=color).resolve_scale(color="independent")
+    return alt.layer(base.mark_rect(stroke="#FFFFFF").encode(color=color),
+                     base.mark_text(fontSize=13).encode(text=f"{text}:N"))
 
 
 def touchpoint_chart(matrix: pd.DataFrame) -> alt.LayerChart:
@@ -418,10 +419,10 @@ def touchpoint_explorer(touchpoints: pd.DataFrame | None = None) -> widgets.Widg
 def risk_matching(samples: CommunitySamples | None = None) -> widgets.Widget:
     """One drop-down of mitigations per risk; Check marks each match and shows the best one."""
     samples = samples or load_samples()
-    choices = [("(choose a mitigation)", None)] + sorted(
-        (item.text, item.id) for item in samples.mitigations)
+    choices = [("(choose a mitigation)", ""),
+               *sorted((item.text, item.id) for item in samples.mitigations)]
     tools = {tool.id: tool.name for tool in samples.tools}
-    pickers = {risk.id: widgets.Dropdown(options=choices, value=None,
+    pickers = {risk.id: widgets.Dropdown(options=choices, value="",
                                          layout=widgets.Layout(width="34em"))
                for risk in samples.risks}
     rows = [widgets.VBox([widgets.HTML(f"<b>{tools[risk.tool]}</b>: {risk.text}"),
@@ -430,8 +431,8 @@ def risk_matching(samples: CommunitySamples | None = None) -> widgets.Widget:
     output = widgets.Output()
 
     def check(*_: object) -> None:
-        results = check_matches({risk_id: picker.value for risk_id, picker in pickers.items()},
-                                samples)
+        results = check_matches({risk_id: picker.value or None
+                                 for risk_id, picker in pickers.items()}, samples)
         with output:
             output.clear_output(wait=True)
             display(Markdown(f"**{int(results['correct'].sum())} of {len(results)} matched.**"))
