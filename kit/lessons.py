@@ -75,6 +75,9 @@ KIND_HINTS = {"single": "Choose one answer.", "multiple": "Choose every answer t
 def _feedback_html(feedback: Feedback, reveal_all: bool) -> str:
     """The verdict, then the note on each chosen option (or on every option when revealed)."""
     mark = "✔" if feedback.correct else "✘"
+    summary = feedback.summary
+    if reveal_all and not feedback.chosen:
+        mark, summary = "ℹ", "Every option, explained."
     shown = feedback.options if reveal_all else feedback.chosen
     notes = "".join(
         f"<li><b>{escape(option.text)}</b>"
@@ -82,7 +85,7 @@ def _feedback_html(feedback: Feedback, reveal_all: bool) -> str:
         f"{' — a correct answer' if reveal_all and option.correct else ''}"
         f"<br>{escape(option.feedback)}</li>"
         for option in shown)
-    return (f"<div role='status'><p><b>{mark} {escape(feedback.summary)}</b></p>"
+    return (f"<div role='status'><p><b>{mark} {escape(summary)}</b></p>"
             + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
@@ -154,16 +157,19 @@ def glossary(*term_ids: str) -> Markdown:
     return Markdown(glossary_markdown(glossary_terms(term_ids)))
 
 
-def case_study_markdown(case: CaseStudy) -> str:
+def case_study_markdown(case: CaseStudy, terms: list[GlossaryTerm]) -> str:
+    """A case's story, its numbered discussion prompts and the definitions it relies on."""
     prompts = "\n".join(f"{number}. {prompt}"
                         for number, prompt in enumerate(case.discussion, start=1))
     parts = [f"### Case: {case.title}", f"*Business: {case.business}*", case.story.strip(),
              "**Talk it through**", prompts]
-    if case.glossary_terms:
-        parts += ["**Words used here**", glossary_markdown(glossary_terms(case.glossary_terms))]
+    if terms:
+        parts += ["**Words used here**", glossary_markdown(terms)]
     return "\n\n".join(parts)
 
 
 def case_study(case_id: str) -> Markdown:
     """Show a case's story, its discussion prompts and the terms it relies on."""
-    return Markdown(case_study_markdown(case_study_by_id(case_id)))
+    case = case_study_by_id(case_id)
+    return Markdown(case_study_markdown(case, glossary_terms(case.glossary_terms)
+                                        if case.glossary_terms else []))

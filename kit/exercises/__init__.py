@@ -1,9 +1,6 @@
-"""Lesson exercises: one module per topic, pure computations first, notebook widgets last."""
+"""Lesson exercises, one module per topic.
 
-from __future__ import annotations
-
-from kit.errors import KitError
-
-
-class ExerciseInputError(KitError):
-    """Raised when an exercise is given values it cannot compute with; says which and why."""
+Each module keeps the computation in pure functions (pandas in, pandas or numbers out, tested
+against hand-computed values) and puts the widget and chart wrappers in separate functions that
+only collect values and call those pure functions.
+"""

@@ -34,6 +34,7 @@ from kit.charts import PALETTE, bar_chart, described
 from kit.definitions import Identifier, Prose, SourceFile, Strict
 from kit.exercises import ExerciseInputError
 from kit.exercises.score_tables import check_scores, require_columns, require_unique_labels
+from kit.exercises.table_editor import ScoreTableEditor
 from kit.paths import CONTENT_DIR
 from kit.yamlio import load_model
 
@@ -159,7 +160,9 @@ def sample_decisions() -> pd.DataFrame:
 
 # --- touchpoint matrix -------------------------------------------------------------------------
 
-TOUCHPOINT_SCORES = ("speed_gain", "cost_saving", "contact_loss")
+TOUCHPOINT_LABELS = {"speed_gain": "Speed gained", "cost_saving": "Cost saved",
+                     "contact_loss": "Human contact lost"}
+TOUCHPOINT_SCORES = tuple(TOUCHPOINT_LABELS)
 DEFAULT_CONTACT_WEIGHT = 2.0
 # A touchpoint gets the first verdict whose floor its net score reaches.
 VERDICTS: tuple[tuple[float, str], ...] = (
@@ -340,8 +343,9 @@ def touchpoint_chart(matrix: pd.DataFrame) -> alt.LayerChart:
 def metric_mix_chart(mix: pd.DataFrame) -> alt.Chart:
     """Count of chosen measures by kind, one colour per kind."""
     summary = ", ".join(f"{row.label}: {row.count}" for row in mix.itertuples())
-    return bar_chart(mix[["label", "count", "metrics"]], category="label", value="count",
-                     color="label", value_title="Measures chosen",
+    data = mix.rename(columns={"label": "kind of measure", "count": "measures chosen"})
+    return bar_chart(data[["kind of measure", "measures chosen", "metrics"]],
+                     category="kind of measure", value="measures chosen", color="kind of measure",
                      title="Numbers and voices in your community-health measures",
                      description=f"Bars counting the chosen measures of each kind. {summary}.")
 
@@ -375,45 +379,23 @@ _WIDE = widgets.Layout(width="32em")
 
 def touchpoint_explorer(touchpoints: pd.DataFrame | None = None) -> widgets.Widget:
     """Pick a touchpoint, move its ratings or the contact weight, watch the verdicts change."""
-    table = (sample_touchpoints() if touchpoints is None else touchpoints).copy()
-    picker = widgets.Dropdown(options=list(table["touchpoint"]), description="Touchpoint",
-                              style=_STYLE, layout=_WIDE)
-    labels = {"speed_gain": "Speed gained", "cost_saving": "Cost saved",
-              "contact_loss": "Human contact lost"}
-    sliders = {column: widgets.IntSlider(min=SCORE_LOW, max=SCORE_HIGH, description=label,
-                                         style=_STYLE, layout=_WIDE)
-               for column, label in labels.items()}
+    editor = ScoreTableEditor(sample_touchpoints() if touchpoints is None else touchpoints,
+                              "touchpoint", TOUCHPOINT_LABELS, SCORE_LOW, SCORE_HIGH)
     weight = widgets.FloatSlider(value=DEFAULT_CONTACT_WEIGHT, min=0, max=4, step=0.5,
                                  description="Weight of contact", style=_STYLE, layout=_WIDE)
     output = widgets.Output()
 
-    def row() -> pd.Index:
-        return table.index[table["touchpoint"] == picker.value]
-
     def redraw(*_: object) -> None:
-        matrix = touchpoint_matrix(table, weight.value)
+        matrix = touchpoint_matrix(editor.table, weight.value)
         with output:
             output.clear_output(wait=True)
             display(matrix.set_index("touchpoint"))
             display(touchpoint_chart(matrix))
 
-    def store(column: str):
-        def on_change(change: dict) -> None:
-            table.loc[row(), column] = change["new"]
-            redraw()
-        return on_change
-
-    def load(*_: object) -> None:
-        for column, slider in sliders.items():
-            slider.value = int(table.loc[row(), column].iloc[0])
-
-    load()
-    for column, slider in sliders.items():
-        slider.observe(store(column), names="value")
-    picker.observe(load, names="value")
+    editor.on_change(redraw)
     weight.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([picker, *sliders.values(), weight, output])
+    return widgets.VBox([editor.widget, weight, output])
 
 
 def risk_matching(samples: CommunitySamples | None = None) -> widgets.Widget:

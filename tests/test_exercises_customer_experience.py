@@ -1,0 +1,256 @@
+"""The customer_experience exercises: ROI figures and the chatbot transparency checker.
+
+Expected values are worked out by hand in the comments; the shipped samples are checked for the
+verdicts the lessons tell participants they will see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kit.errors import DefinitionError, KitError
+from kit.exercises import ExerciseInputError
+from kit.exercises.customer_experience import (
+    CustomerYear,
+    check_transcript,
+    churn_rate,
+    compare_years,
+    customer_lifetime_value,
+    ethical_automation_roi,
+    load_transparency_rules,
+    nps,
+    nps_breakdown,
+    parse_transcript,
+    roi_calculator,
+    roi_scenario,
+    sample_transcript,
+    transparency_checker,
+)
+
+# --- NPS ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ratings", "expected"), [
+    # promoters 10, 9, 10, 9 = 4; passives 8, 7 = 2; detractors 6, 0, 3, 5 = 4 -> 40 - 40 = 0
+    ([10, 9, 8, 7, 6, 0, 10, 3, 9, 5], 0.0),
+    # 2 promoters, 1 passive, 1 detractor of 4 -> 50 - 25 = 25
+    ([10, 9, 7, 3], 25.0),
+    ([10, 10, 9], 100.0),     # all promoters
+    ([0, 6, 2], -100.0),      # all detractors
+    ([7, 8], 0.0),            # passives count in the total but neither add nor subtract
+    # 1 promoter, 2 detractors of 3 -> 33.3 - 66.7 = -33.3
+    ([9, 6, 6], -100 / 3),
+])
+def test_nps_from_known_ratings(ratings: list[int], expected: float) -> None:
+    """Is NPS the per cent of promoters (9-10) minus the per cent of detractors (0-6)?"""
+    assert nps(ratings) == pytest.approx(expected)
+
+
+def test_nps_breakdown_counts_and_shares() -> None:
+    """Does the breakdown behind the chart count each band and give its share of all ratings?"""
+    table = nps_breakdown([10, 9, 8, 7, 6, 0, 10, 3, 9, 5]).set_index("band")
+    assert table["count"].to_dict() == {"promoter": 4, "passive": 2, "detractor": 4}
+    assert table["share"].to_dict() == {"promoter": 40.0, "passive": 20.0, "detractor": 40.0}
+
+
+@pytest.mark.parametrize(("ratings", "message"), [
+    ([], "the list of ratings is empty"),
+    ([9, 11], "rating number 2 is 11"),
+    ([-1], "rating number 1 is -1"),
+    ([7.5], "rating number 1 is 7.5"),
+    (["9"], "rating number 1 is '9'"),
+    ([True], "rating number 1 is True"),
+])
+def test_nps_rejects_bad_ratings(ratings: list, message: str) -> None:
+    """Does a bad rating stop the calculation with a message naming which one and why?"""
+    with pytest.raises(ExerciseInputError, match=message) as caught:
+        nps(ratings)
+    assert isinstance(caught.value, KitError)
+
+
+# --- retention, churn, lifetime value, ROI ------------------------------------------------
+
+
+@pytest.mark.parametrize(("start", "end", "new", "retention"), [
+    (200, 200, 30, 85.0),   # 200 - 30 new = 170 kept of 200 -> 85 %
+    (50, 40, 0, 80.0),      # 40 kept of 50 -> 80 %
+    (10, 12, 2, 100.0),     # 10 kept of 10 -> nobody left
+    (10, 3, 3, 0.0),        # only newcomers remain -> everybody left
+])
+def test_retention_and_churn(start: int, end: int, new: int, retention: float) -> None:
+    """Is retention the share of starting customers still there, and churn the rest?"""
+    from kit.exercises.customer_experience import retention_rate
+
+    assert retention_rate(start, end, new) == pytest.approx(retention)
+    assert churn_rate(start, end, new) == pytest.approx(100 - retention)
+
+
+@pytest.mark.parametrize(("start", "end", "new", "message"), [
+    (0, 5, 5, "customers_at_start is 0"),
+    (100, 20, 30, "new_customers \\(30\\) is more than customers_at_end \\(20\\)"),
+    (10, 30, 5, "25 customers kept out of 10"),
+    (-3, 5, 0, "customers_at_start is -3"),
+    (10, 9.5, 0, "customers_at_end is 9.5"),
+])
+def test_retention_rejects_impossible_counts(start, end, new, message: str) -> None:
+    """Do impossible customer counts fail with a message saying what cannot be true?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        churn_rate(start, end, new)
+
+
+@pytest.mark.parametrize(("order_value", "orders", "churn", "expected"), [
+    (24, 10, 15, 1600.0),   # 24 x 10 a year x (100 / 15 = 6.67 years) = 1600
+    (50, 4, 25, 800.0),     # 50 x 4 x 4 years = 800
+    (30, 2, 100, 60.0),     # everybody leaves within the year: one year of orders
+])
+def test_customer_lifetime_value(order_value: float, orders: float, churn: float,
+                                 expected: float) -> None:
+    """Is CLTV order value x orders a year x expected years (100 / churn %)?"""
+    assert customer_lifetime_value(order_value, orders, churn) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("order_value", "orders", "churn", "message"), [
+    (24, 10, 0, "annual churn is 0"),
+    (24, 10, 120, "annual churn is 120"),
+    (-5, 10, 20, "average_order_value is -5"),
+])
+def test_lifetime_value_rejects_bad_input(order_value, orders, churn, message: str) -> None:
+    """Does a churn of 0 (endless value) or a negative amount fail with a clear message?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        customer_lifetime_value(order_value, orders, churn)
+
+
+def _year(label: str, ratings: list[int], end: int, new: int) -> CustomerYear:
+    return CustomerYear(label=label, ratings=ratings, customers_at_start=100,
+                        customers_at_end=end, new_customers=new, average_order_value=20,
+                        orders_per_year=5)
+
+
+BEFORE = _year("Before", [10, 6, 3, 8], end=100, new=25)   # kept 75: churn 25 %, NPS 25-50=-25
+AFTER = _year("After", [10, 9, 8, 5], end=110, new=30)     # kept 80: churn 20 %, NPS 50-25=25
+
+
+def test_compare_years_reports_each_metric_and_direction() -> None:
+    """Does the comparison show before, after and change, and count lower churn as better?"""
+    table = compare_years(BEFORE, AFTER)
+    # CLTV: 20 x 5 = 100 a year; before x 100/25 = 400, after x 100/20 = 500
+    expected = {"Net Promoter Score": (-25.0, 25.0), "Retention rate": (75.0, 80.0),
+                "Churn rate": (25.0, 20.0), "Customer lifetime value": (400.0, 500.0)}
+    for metric, (before, after) in expected.items():
+        assert table.loc[metric, "before"] == pytest.approx(before)
+        assert table.loc[metric, "after"] == pytest.approx(after)
+        assert table.loc[metric, "change"] == pytest.approx(after - before)
+    assert table["improved"].all()
+
+
+def test_roi_of_the_change() -> None:
+    """Is ROI (CLTV gain x customers at the end - investment) / investment in per cent?"""
+    # gain: (500 - 400) x 110 customers = 11,000; (11,000 - 5,000) / 5,000 = 120 %
+    assert ethical_automation_roi(BEFORE, AFTER, 5000) == pytest.approx(120.0)
+    # the same change costing 22,000 loses money: (11,000 - 22,000) / 22,000 = -50 %
+    assert ethical_automation_roi(BEFORE, AFTER, 22000) == pytest.approx(-50.0)
+
+
+@pytest.mark.parametrize("investment", [0, -100])
+def test_roi_needs_a_positive_investment(investment: float) -> None:
+    """Is an investment of zero or less refused rather than dividing by it?"""
+    with pytest.raises(ExerciseInputError, match=f"investment is {investment}"):
+        ethical_automation_roi(BEFORE, AFTER, investment)
+
+
+def test_local_eats_scenario_matches_its_comments() -> None:
+    """Does the shipped Local Eats scenario give the figures its YAML comments promise?"""
+    scenario = roi_scenario("local_eats_chatbot")
+    table = compare_years(scenario.before, scenario.after)
+    assert table.loc["Net Promoter Score", ["before", "after"]].tolist() == [-10.0, 25.0]
+    assert table.loc["Churn rate", ["before", "after"]].tolist() == pytest.approx([15.0, 13.0])
+    # 24 x 10 x 100 / 13 = 1846.15
+    assert table.loc["Customer lifetime value", "after"] == pytest.approx(1846.15, abs=0.01)
+
+
+# --- chatbot transparency -----------------------------------------------------------------
+
+
+def _status(text: str, rule: str) -> tuple[str, str]:
+    results = check_transcript(parse_transcript(text)).set_index("rule")
+    return results.loc[rule, "status"], results.loc[rule, "reason"]
+
+
+@pytest.mark.parametrize(("text", "rule", "status", "reason_part"), [
+    ("bot: Hi, I'm the shop's chatbot.", "discloses_automation", "pass", "'chatbot'"),
+    # only the first bot message counts: admitting it later is too late
+    ("bot: Hi there!\nbot: By the way, I am a bot.", "discloses_automation", "fail", "turn 1"),
+    # whole words only: the 'bot' inside a name is not a disclosure
+    ("bot: Welcome to Talbot's Bakery!", "discloses_automation", "fail", "turn 1"),
+    ("customer: hi\nbot: Want to talk to a person? Just ask.", "offers_human", "pass", "Turn 2"),
+    ("bot: Hello, what would you like?", "offers_human", "fail", "No bot message"),
+    ("bot: Your details stay private; see our privacy page.", "explains_data_use", "pass",
+     "'privacy'"),
+    ("bot: Hurry, this deal ends tonight!", "no_pressure", "fail", "Turn 1 (bot) says 'hurry'"),
+    ("bot: Here is the menu.", "no_pressure", "pass", "No bot message"),
+    ("bot: Texts are your choice; reply to opt out.", "offers_opt_out", "pass", "Turn 1"),
+])
+def test_single_rules(text: str, rule: str, status: str, reason_part: str) -> None:
+    """Does each rule pass or fail a short conversation, and say which turn and words decided?"""
+    got_status, reason = _status(text, rule)
+    assert got_status == status
+    assert reason_part in reason
+
+
+@pytest.mark.parametrize(("text", "status", "reason_part"), [
+    ("customer: Can I speak to a real person?\nbot: Sure, passing you to Sam now.", "pass",
+     "turn 1"),
+    ("customer: I want a human.\nstaff: Hi, Sam here.", "pass", "turn 1"),
+    ("customer: I want a human.\nbot: I can help with that!", "fail",
+     "turn 1, but turn 2 (bot)"),
+    ("bot: Hello.\ncustomer: Get me a manager.", "fail", "ends without a reply"),
+    ("customer: Two pizzas please.\nbot: Coming up.", "not applicable", "No customer asked"),
+])
+def test_handover_when_asked(text: str, status: str, reason_part: str) -> None:
+    """Is a request for a person answered by the very next message handing over?"""
+    got_status, reason = _status(text, "honours_handover")
+    assert got_status == status
+    assert reason_part in reason
+
+
+@pytest.mark.parametrize(("transcript_id", "passing"), [
+    ("local_eats_before", 0),
+    ("local_eats_after", 6),
+    ("florist_rosie", 0),
+])
+def test_sample_transcripts(transcript_id: str, passing: int) -> None:
+    """Do the shipped transcripts give the results the lessons discuss (all fail, all pass)?"""
+    results = check_transcript(sample_transcript(transcript_id))
+    assert (results["status"] == "pass").sum() == passing
+    assert len(results) == len(load_transparency_rules().rules)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("hello there", "line 1: 'hello there' should start with 'bot:'"),
+    ("bot: Hi!\nrobot: beep", "line 2: 'robot: beep'"),
+    ("customer:", "line 1"),
+    ("   \n", "it is empty"),
+])
+def test_parse_transcript_rejects_unreadable_lines(text: str, message: str) -> None:
+    """Does a line without a known speaker fail with its line number and the expected form?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        parse_transcript(text)
+
+
+def test_rules_file_with_unknown_check_is_refused(tmp_path: Path) -> None:
+    """Does a rule naming a check that does not exist fail with the file, line and check list?"""
+    path = tmp_path / "rules.yaml"
+    path.write_text("schema_version: 1\nsource: 003_e56a5dd0253a6b2f.txt\nrules:\n"
+                    "  - id: says_hello\n    title: Says hello\n    why: Greeting is polite.\n"
+                    "    check: greets_warmly\n    phrases: [hello]\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="rules.yaml:4: rules\\[0 id=says_hello\\].*"
+                                              "'greets_warmly' is not one of"):
+        load_transparency_rules(path)
+
+
+def test_widgets_build_from_the_samples() -> None:
+    """Do both notebook widgets build from the shipped samples without error?"""
+    assert roi_calculator().children
+    assert transparency_checker("local_eats_after").children
