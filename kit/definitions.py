@@ -8,13 +8,12 @@ never hard-codes a level, a question or an advice text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from kit.errors import DefinitionError
 from kit.paths import ASSESSMENTS_DIR, CONTENT_DIR
@@ -38,12 +37,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _unique(ids: Iterable[str], what: str) -> None:
-    seen: set[str] = set()
-    for item in ids:
-        if item in seen:
-            raise ValueError(f"duplicate {what} id {item!r}")
-        seen.add(item)
+def unique_ids(what: str) -> AfterValidator:
+    """A list validator refusing two items with the same ``id`` (named as ``what``)."""
+
+    def check(items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate {what} id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+    return AfterValidator(check)
 
 
 class Level(Strict):
@@ -90,7 +95,7 @@ class MaturityModel(Strict):
     title: Prose
     source: SourceFile
     levels: list[Level]
-    dimensions: list[Dimension] = Field(min_length=1)
+    dimensions: Annotated[list[Dimension], unique_ids("dimension")] = Field(min_length=1)
     scoring: ScoringRules
 
     @field_validator("levels")
@@ -98,12 +103,6 @@ class MaturityModel(Strict):
     def _four_levels(cls, value: list[Level]) -> list[Level]:
         if [level.number for level in value] != list(LEVEL_NUMBERS):
             raise ValueError("needs exactly four levels numbered 1, 2, 3, 4 in that order")
-        return value
-
-    @field_validator("dimensions")
-    @classmethod
-    def _unique_dimensions(cls, value: list[Dimension]) -> list[Dimension]:
-        _unique((d.id for d in value), "dimension")
         return value
 
     def level(self, number: int) -> Level:
@@ -130,12 +129,11 @@ class Question(Strict):
     why_it_matters: Prose
     source: SourceFile
     not_applicable_allowed: bool = False
-    options: list[Option]
+    options: Annotated[list[Option], unique_ids("option")]
 
     @field_validator("options")
     @classmethod
     def _anchored_ladder(cls, value: list[Option]) -> list[Option]:
-        _unique((o.id for o in value), "option")
         levels = [o.level for o in value]
         if levels != list(LEVEL_NUMBERS):
             raise ValueError(
@@ -161,13 +159,7 @@ class Questionnaire(Strict):
     model_version: Version
     title: Prose
     intro: Prose
-    questions: list[Question] = Field(min_length=1)
-
-    @field_validator("questions")
-    @classmethod
-    def _unique_questions(cls, value: list[Question]) -> list[Question]:
-        _unique((q.id for q in value), "question")
-        return value
+    questions: Annotated[list[Question], unique_ids("question")] = Field(min_length=1)
 
 
 class Recommendation(Strict):
@@ -185,13 +177,7 @@ class RecommendationLibrary(Strict):
     schema_version: Literal[1]
     version: Version
     model_version: Version
-    recommendations: list[Recommendation]
-
-    @field_validator("recommendations")
-    @classmethod
-    def _unique_recommendations(cls, value: list[Recommendation]) -> list[Recommendation]:
-        _unique((r.id for r in value), "recommendation")
-        return value
+    recommendations: Annotated[list[Recommendation], unique_ids("recommendation")]
 
 
 class DefinitionFiles(BaseModel):
