@@ -17,6 +17,8 @@ from kit.errors import KitError
 COMMAND_MODULES = (
     "kit.commands.definitions",
     "kit.commands.scoring",
+    "kit.commands.store",
+    "kit.commands.serve",
 )
 
 

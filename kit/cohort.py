@@ -8,6 +8,7 @@ spreadsheet row number, column and reason.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -41,21 +42,27 @@ class CohortRow:
 
 @dataclass
 class CohortFile:
-    """What a cohort file held: the good rows and one message per problem."""
+    """What a cohort file held: the good rows, one message per problem, and notes (warnings
+    about rows that were kept)."""
 
     path: Path
     rows: list[CohortRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected_rows: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputFileError(f"{path}: UTF-16 text (a spreadsheet's 'Unicode text' export); "
+                             "save it as 'CSV UTF-8' and try again")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise InputFileError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
-            "save it from your spreadsheet as 'CSV UTF-8' and try again") from None
+            f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position "
+            f"{exc.start}); save it from your spreadsheet as 'CSV UTF-8' and try again") from None
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -72,12 +79,16 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise InputFileError(f"{path}: line {reader.line_num}: unreadable CSV ({exc})") from None
 
 
+class NumberText(str):
+    """The text of a spreadsheet cell that held a number, whose leading zeros may be lost."""
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        value = int(value)
+    return NumberText(value) if isinstance(value, int | float) else str(value)
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -169,6 +180,10 @@ def read_cohort(path: Path, definitions: Definitions) -> CohortFile:
                    if c in definitions.questions and v.strip()}
         business_id = cells[ID_COLUMN].strip()
         seen[business_id] = line
+        if isinstance(cells[ID_COLUMN], NumberText):
+            result.notes.append(
+                f"{path}: row {line}: business_id {business_id!r} was a number in the "
+                "spreadsheet, so any leading zeros are gone; format that column as Text")
         result.rows.append(CohortRow(line, business_id, cells.get(NAME_COLUMN, "").strip(),
                                      answers))
     return result

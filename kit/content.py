@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import pandas as pd
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from kit.definitions import Identifier, Prose, SourceFile, Strict
@@ -406,15 +405,6 @@ def check_content(root: Path = CONTENT_DIR, notebooks_dir: Path = NOTEBOOKS_DIR)
     except DefinitionError as exc:
         problems += exc.problems
     _raise_if(problems)
-
-
-def load_dataset(name: str, root: Path = CONTENT_DIR) -> pd.DataFrame:
-    """An example table for an exercise, from ``content/datasets/<name>.csv``."""
-    path = root / "datasets" / f"{name}.csv"
-    if not path.is_file():
-        known = [p.stem for p in (root / "datasets").glob("*.csv")]
-        raise UnknownContentError(_unknown("dataset", name, known))
-    return pd.read_csv(path)
 
 
 # --- lookups used by lessons ------------------------------------------------------------------

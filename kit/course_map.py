@@ -18,6 +18,23 @@ def _level_title(level: str) -> str:
     return level.capitalize()
 
 
+def topic_table(course: Course) -> pd.DataFrame:
+    """The five topics, what each covers, and how long all its lessons take."""
+    minutes = {topic.id: 0 for topic in course.topics}
+    for lesson in course.lessons:
+        minutes[lesson.topic] += lesson.minutes
+    return pd.DataFrame([{"Topic": topic.title, "What it covers": topic.summary,
+                          "Minutes, all levels": minutes[topic.id]} for topic in course.topics]
+                        ).set_index("Topic")
+
+
+def lesson_links(course: Course) -> str:
+    """The suggested order as a numbered markdown list of links to the lesson notebooks."""
+    return "\n".join(f"{step}. [{lesson.title}]({lesson.notebook}) - {lesson.minutes} min, "
+                     f"{course.topic(lesson.topic).title.lower()}, {lesson.level}"
+                     for step, lesson in enumerate(course.lessons, start=1))
+
+
 def lesson_table(course: Course) -> pd.DataFrame:
     """Every lesson in the suggested order, with time and prerequisites."""
     titles = {lesson.id: lesson.title for lesson in course.lessons}
@@ -51,7 +68,8 @@ def time_summary(course: Course) -> pd.DataFrame:
                           for lesson in course.lessons])
     table = frame.pivot_table(index="Topic", columns="Level", values="Minutes", aggfunc="sum",
                               fill_value=0, margins=True, margins_name="Total", sort=False)
-    return table[[*[_level_title(level) for level in LEVELS], "Total"]]
+    return table.reindex(columns=[*[_level_title(level) for level in LEVELS], "Total"],
+                         fill_value=0)
 
 
 def _lesson_notes(lesson: Lesson, course: Course) -> str:

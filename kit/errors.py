@@ -29,3 +29,12 @@ class AnswerError(KitError):
 
 class InputFileError(KitError):
     """Raised when an answers or cohort file cannot be read at all (encoding, JSON, CSV shape)."""
+
+
+class ReportError(KitError):
+    """Raised when a report cannot be built or rendered (unknown business, missing renderer)."""
+
+
+class BatchError(KitError):
+    """Raised when a batch cannot start at all (no input, nothing to report, bad options);
+    a single business that fails is recorded in the manifest instead."""

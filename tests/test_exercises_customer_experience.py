@@ -22,10 +22,13 @@ from kit.exercises.customer_experience import (
     load_transparency_rules,
     nps,
     nps_breakdown,
+    nps_chart,
     parse_transcript,
+    retention_rate,
     roi_calculator,
     roi_scenario,
     sample_transcript,
+    transparency_chart,
     transparency_checker,
 )
 
@@ -81,8 +84,6 @@ def test_nps_rejects_bad_ratings(ratings: list, message: str) -> None:
 ])
 def test_retention_and_churn(start: int, end: int, new: int, retention: float) -> None:
     """Is retention the share of starting customers still there, and churn the rest?"""
-    from kit.exercises.customer_experience import retention_rate
-
     assert retention_rate(start, end, new) == pytest.approx(retention)
     assert churn_rate(start, end, new) == pytest.approx(100 - retention)
 
@@ -245,8 +246,8 @@ def test_rules_file_with_unknown_check_is_refused(tmp_path: Path) -> None:
     path.write_text("schema_version: 1\nsource: 003_e56a5dd0253a6b2f.txt\nrules:\n"
                     "  - id: says_hello\n    title: Says hello\n    why: Greeting is polite.\n"
                     "    check: greets_warmly\n    phrases: [hello]\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match="rules.yaml:4: rules\\[0 id=says_hello\\].*"
-                                              "'greets_warmly' is not one of"):
+    with pytest.raises(DefinitionError, match=r"rules.yaml:4: rules\[0 id=says_hello\].*"
+                                              r"'greets_warmly' is not one of"):
         load_transparency_rules(path)
 
 
@@ -254,3 +255,15 @@ def test_widgets_build_from_the_samples() -> None:
     """Do both notebook widgets build from the shipped samples without error?"""
     assert roi_calculator().children
     assert transparency_checker("local_eats_after").children
+
+
+def test_charts_carry_title_and_a_description_of_the_data() -> None:
+    """Does each chart have a title and a text description a screen reader can announce?"""
+    scenario = roi_scenario("local_eats_chatbot")
+    nps_spec = nps_chart([scenario.before, scenario.after]).to_dict()
+    assert nps_spec["title"] == "Who would recommend us?"
+    assert "NPS Before: -10, After: +25." in nps_spec["description"]
+    results = check_transcript(sample_transcript("local_eats_after"))
+    tiles_spec = transparency_chart(results).to_dict()
+    assert tiles_spec["title"] == "Chatbot transparency check"
+    assert tiles_spec["description"].startswith("Says it is automated: pass; Offers a person: pass")

@@ -16,6 +16,7 @@ widgets follow. Sample data lives in ``content/exercises/community_engagement.ya
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -96,8 +97,7 @@ class AutomatedDecision(Strict):
 
 
 def _repeated(ids: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({item for item in ids if item in seen or seen.add(item)})
+    return sorted(item for item, count in Counter(ids).items() if count > 1)
 
 
 class CommunitySamples(Strict):
@@ -262,6 +262,9 @@ def mix_advice(mix: pd.DataFrame, samples: CommunitySamples | None = None) -> li
     samples = samples or load_samples()
     require_columns(mix, ["kind", "count"], "metric mix advice")
     total = int(mix["count"].sum())
+    if total == 0:
+        raise ExerciseInputError("metric mix advice: the mix counts no measures at all; choose "
+                                 "at least one first.")
     advice = {kind.id: kind.advice_if_missing for kind in samples.metric_kinds}
     return [advice[row.kind] for row in mix.itertuples()
             if Fraction(int(row.count), total) < MIN_SHARE]

@@ -32,6 +32,7 @@ from pydantic import Field, model_validator
 from kit.charts import OKABE_ITO, described
 from kit.definitions import Identifier, Prose, SourceFile, Strict
 from kit.exercises import ExerciseInputError
+from kit.exercises.status_tiles import status_tiles
 from kit.paths import CONTENT_DIR
 from kit.yamlio import load_model
 
@@ -206,7 +207,7 @@ Status = Literal["pass", "fail", "not applicable"]
 
 class Turn(Strict):
     speaker: Speaker
-    text: Prose
+    text: str = Field(min_length=1)
 
 
 class Transcript(Strict):
@@ -227,7 +228,7 @@ def parse_transcript(text: str) -> list[Turn]:
             continue
         speaker, colon, said = line.partition(":")
         speaker = speaker.strip().lower()
-        if not colon or speaker not in SPEAKERS or len(said.strip()) < 3:
+        if not colon or speaker not in SPEAKERS or not said.strip():
             raise ExerciseInputError(f"transcript line {number}: {line.strip()!r} should start "
                                      "with 'bot:', 'customer:' or 'staff:' followed by what "
                                      "was said.")
@@ -350,6 +351,13 @@ def load_transparency_rules(path: Path = RULES_FILE) -> TransparencyRules:
     return load_model(path, TransparencyRules)
 
 
+def rules_table(rules: TransparencyRules | None = None) -> pd.DataFrame:
+    """The rules as a participant reads them: what each asks for and why it matters."""
+    rules = rules or load_transparency_rules()
+    return pd.DataFrame([{"rule": rule.title, "why it matters": rule.why}
+                         for rule in rules.rules]).set_index("rule")
+
+
 def check_transcript(turns: Transcript | Sequence[Turn],
                      rules: TransparencyRules | None = None) -> pd.DataFrame:
     """Every rule's verdict on one conversation: rule, title, status, reason."""
@@ -397,10 +405,12 @@ def _pick(items: Sequence, wanted: str, what: str):
 
 
 def roi_scenario(scenario_id: str) -> RoiScenario:
+    """One before-and-after scenario from the samples file, by id."""
     return _pick(load_samples().roi_scenarios, scenario_id, "ROI scenario")
 
 
 def sample_transcript(transcript_id: str) -> Transcript:
+    """One sample conversation from the samples file, by id."""
     return _pick(load_samples().transcripts, transcript_id, "transcript")
 
 
@@ -431,18 +441,13 @@ def nps_chart(years: Sequence[CustomerYear]) -> alt.Chart:
                      f"share of all ratings, one bar per year. NPS {scores}.")
 
 
-def transparency_chart(results: pd.DataFrame) -> alt.Chart:
-    """One coloured tile per rule, so a failing rule stands out at a glance."""
-    chart = alt.Chart(results).mark_bar().encode(
-        y=alt.Y("title:N", title=None, sort=None),
-        x=alt.value(160),
-        color=alt.Color("status:N", title="Result",
-                        scale=alt.Scale(domain=list(STATUS_COLOURS),
-                                        range=list(STATUS_COLOURS.values()))),
-        tooltip=["title", "status", "reason"],
-    )
-    return described(chart, "Chatbot transparency check",
-                     "; ".join(f"{row.title}: {row.status}" for row in results.itertuples()))
+def transparency_chart(results: pd.DataFrame) -> alt.LayerChart:
+    """One tile per rule, so a failing rule stands out at a glance."""
+    return status_tiles(results, label="title", status="status", colours=STATUS_COLOURS,
+                        tooltip=["title", "status", "reason"],
+                        title="Chatbot transparency check",
+                        description="; ".join(f"{row.title}: {row.status}"
+                                              for row in results.itertuples()))
 
 
 # --- notebook widgets -------------------------------------------------------------------------

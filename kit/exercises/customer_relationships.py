@@ -33,6 +33,7 @@ from kit.definitions import Identifier, Prose, SourceFile, Strict
 from kit.errors import InputFileError
 from kit.exercises import ExerciseInputError
 from kit.exercises.score_tables import require_columns, require_unique_labels
+from kit.exercises.status_tiles import status_tiles
 from kit.paths import CONTENT_DIR
 from kit.yamlio import load_model
 
@@ -152,6 +153,7 @@ VERDICT_COLOURS: dict[str, str] = {
     "no purpose": OKABE_ITO["vermillion"],
 }
 NO_PURPOSE = "(no purpose)"
+CHECKLIST_COLOURS = {"in place": OKABE_ITO["bluish_green"], "gap": OKABE_ITO["vermillion"]}
 
 
 def _has_purpose(value: object) -> bool:
@@ -262,7 +264,8 @@ def checklist_review(checklist: Checklist, ticked: Iterable[str]) -> pd.DataFram
     if unknown:
         raise ExerciseInputError(f"checklist: unknown item id(s) {', '.join(unknown)}; items "
                                  f"are {', '.join(item.id for item in checklist.items)}.")
-    return pd.DataFrame([{"id": item.id, "area": item.area, "in_place": item.id in done,
+    return pd.DataFrame([{"id": item.id, "area": item.area, "question": item.question,
+                          "in_place": item.id in done,
                           "next_step": "" if item.id in done else item.action}
                          for item in checklist.items])
 
@@ -290,6 +293,7 @@ def load_samples(path: Path = SAMPLES_FILE) -> CustomerRelationshipSamples:
 
 
 def data_inventory(inventory_id: str) -> DataInventory:
+    """One business's list of collected fields and purposes from the samples file, by id."""
     inventories = load_samples().data_inventories
     for inventory in inventories:
         if inventory.id == inventory_id:
@@ -340,19 +344,12 @@ def minimisation_chart(review: pd.DataFrame) -> alt.Chart:
                      f"Fields collected, grouped by the purpose given for them: {text}.")
 
 
-def checklist_chart(review: pd.DataFrame) -> alt.Chart:
-    """One bar per checklist area, coloured by whether it is in place."""
+def checklist_chart(review: pd.DataFrame) -> alt.LayerChart:
+    """One tile per checklist area, saying whether it is in place."""
     table = review.assign(status=review["in_place"].map({True: "in place", False: "gap"}))
-    chart = alt.Chart(table).mark_bar().encode(
-        y=alt.Y("area:N", title=None, sort=None),
-        x=alt.value(140),
-        color=alt.Color("status:N", title="Status",
-                        scale=alt.Scale(domain=["in place", "gap"],
-                                        range=[OKABE_ITO["bluish_green"],
-                                               OKABE_ITO["vermillion"]])),
-        tooltip=["area", "status", "next_step"],
-    )
-    return described(chart, "Ethical automation checklist", gap_summary(review))
+    return status_tiles(table, label="area", status="status", colours=CHECKLIST_COLOURS,
+                        tooltip=["area", "status", "next_step"],
+                        title="Ethical automation checklist", description=gap_summary(review))
 
 
 # --- notebook widgets -------------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The assessment form as the Voila app serves it to a room of participants.
+
+The form itself is ``kit.widgets.AssessmentForm``; this layer adds what a shared server needs.
+The workshop is the server's: a participant types its code as a check, and a code that does not
+match is refused rather than opening another workshop. Someone without a business code can ask
+for a fresh one. And a database that cannot be written just now is said so on screen, with the
+answers left in place and the Submit button active, instead of failing silently.
+"""
+
+from __future__ import annotations
+
+import secrets
+from html import escape
+
+import ipywidgets as widgets
+from sqlalchemy.exc import SQLAlchemyError
+
+from kit.definitions import Definitions
+from kit.errors import KitError
+from kit.store import Store, SubmissionRecord
+from kit.widgets import AssessmentForm
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
+CODE_LENGTH = 6
+STORE_FAILURES = (KitError, SQLAlchemyError)
+
+APP_STYLE = """<style>
+.eakit-assessment { max-width: 46rem; font-size: 15px; }
+.eakit-assessment .widget-radio-box label { white-space: normal; line-height: 1.35;
+  padding: .25rem 0; height: auto; }
+.eakit-assessment .widget-radio-box { height: auto; }
+.eakit-assessment .widget-text input { font-size: 16px; }  /* phones do not zoom at 16px */
+.eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; white-space: normal; }
+.eakit-assessment .widget-label { white-space: normal; }
+.eakit-missing { outline: 2px solid #D55E00; outline-offset: 4px; }
+</style>"""
+
+
+def _alert(text: str) -> str:
+    return f"<div role='alert'><b>{escape(text)}</b></div>"
+
+
+def app_page(form: AssessmentForm) -> widgets.VBox:
+    """The form with the app's CSS: wrapping option texts and phone-sized inputs."""
+    return widgets.VBox([widgets.HTML(APP_STYLE), form])
+
+
+def new_business_code(store: Store) -> str:
+    """A short random code no business in the store uses yet."""
+    while True:
+        code = "p-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if store.display_name(code) is None:
+            return code
+
+
+class WorkshopAssessment(AssessmentForm):
+    """``AssessmentForm`` bound to the server's workshop, with failures shown, not raised."""
+
+    def __init__(self, definitions: Definitions, store: Store, workshop: str) -> None:
+        super().__init__(definitions, store, workshop)
+        self.app_workshop = workshop
+        entry = self.entry
+        entry.workshop.value = ""
+        entry.workshop.placeholder = "the code your trainer shows"
+        self.new_code = widgets.Button(description="I have no business code: give me one",
+                                       layout=widgets.Layout(width="auto"))
+        self.new_code.add_class("eakit-new-code")
+        self.new_code.on_click(lambda _: self.give_new_code())
+        children = list(entry.widget.children)
+        children.insert(children.index(entry.business_id) + 1, self.new_code)
+        entry.widget.children = children
+
+    def give_new_code(self) -> None:
+        """Fill in a fresh code and ask the participant to keep it for next time."""
+        try:
+            code = new_business_code(self.store)
+        except STORE_FAILURES:
+            self.entry.message.value = _alert("No code could be made just now; please try "
+                                              "again in a moment.")
+            return
+        self.entry.business_id.value = code
+        self.entry.message.value = (f"<p role='status'>Your business code is <b>{code}</b>. "
+                                    "Write it down: it lets you carry on later or compare a "
+                                    "future assessment with this one.</p>")
+
+    def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
+        """Open the form only for this server's workshop (codes match in any letter case)."""
+        if workshop.casefold() != self.app_workshop.casefold():
+            self.entry.message.value = _alert(
+                f"{workshop!r} is not the code of this workshop. Please check the code your "
+                "trainer shows.")
+            return
+        try:
+            super().start(self.app_workshop, business_id, display_name)
+        except STORE_FAILURES:
+            self.entry.message.value = _alert("We could not open your assessment just now; "
+                                              "please press Start again in a moment.")
+
+    def save_draft(self) -> bool:
+        try:
+            return super().save_draft()
+        except STORE_FAILURES:
+            self.saved.value = _alert("Not saved just now. Your answers are still here; the "
+                                      "next answer or Submit tries again.")
+            return False
+
+    def submit(self) -> SubmissionRecord | None:
+        """Acknowledge only a committed submission; after a failure, keep everything on screen."""
+        try:
+            return super().submit()
+        except STORE_FAILURES:
+            self.submit_button.disabled = False
+            self.message.value = _alert("Your answers could not be saved just now, so they were "
+                                        "not submitted. They are still here: please press "
+                                        "Submit again in a moment.")
+            return None

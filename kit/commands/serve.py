@@ -1,0 +1,35 @@
+"""``eakit serve``: start the participant assessment app or the facilitator dashboard."""
+
+from __future__ import annotations
+
+import argparse
+
+from kit.cli import command
+from kit.serve import APPS, LOCAL_HOST, run, serve_options
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("app", choices=sorted(APPS), help="which app to serve")
+    parser.add_argument("--workshop", required=True, help="the workshop code, e.g. demo")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port to listen on (default: 8866 assessment, 8867 dashboard)")
+    parser.add_argument("--host", default=LOCAL_HOST,
+                        help=f"address to listen on (default {LOCAL_HOST}: this computer only; "
+                             "0.0.0.0 lets the room's network in)")
+    parser.add_argument("--database", default=None,
+                        help="database URL (default: $EAKIT_DATABASE_URL, else eakit.sqlite here)")
+    parser.add_argument("--cull-idle-after", type=int, default=1200, metavar="SECONDS",
+                        help="stop a participant's kernel after this long without activity "
+                             "(default 1200); their answers are already saved")
+    parser.add_argument("--cull-interval", type=int, default=60, metavar="SECONDS",
+                        help="how often to look for idle kernels (default 60)")
+    parser.add_argument("--preheat", type=int, default=0, metavar="N",
+                        help="keep N kernels started and the app already run, so a participant "
+                             "waits less (default 0: off); each holds memory while waiting")
+
+
+@command("serve", "Serve the assessment app or the facilitator dashboard with Voila.", _configure)
+def serve(args: argparse.Namespace) -> int:
+    return run(serve_options(args.app, args.workshop, database=args.database, host=args.host,
+                             port=args.port, cull_idle_seconds=args.cull_idle_after,
+                             cull_interval_seconds=args.cull_interval, preheat=args.preheat))

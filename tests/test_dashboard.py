@@ -1,0 +1,133 @@
+"""The facilitator dashboard's numbers, computed by hand on the small test definitions.
+
+Answering every question with the option at one level places every area (and the whole) at that
+level, so each business below sits where its letter says. A gap is a question whose answer is
+among the fewest raises to the next level: with all answers equal, alpha (4 questions, raise to a
+mean of 1.75/2.75/3.75) needs its first three raised; beta and gamma (2 questions) need both.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kit.dashboard import (
+    NOT_PLACED,
+    cohort_picture,
+    load_picture,
+    suppress_small,
+)
+from kit.dashboard_view import Dashboard, dashboard_html
+from kit.store import Store, SubmissionRecord, WorkshopProgress
+
+ALPHA = ("alpha_q1", "alpha_q2", "alpha_q3", "alpha_q4")
+ALL = (*ALPHA, "beta_q1", "beta_q2", "gamma_q1", "gamma_q2")
+
+
+def _answers(letter: str, **overrides: str) -> dict[str, str]:
+    return {**dict.fromkeys(ALL, letter), **overrides}
+
+
+# 6 at level 1; 5 at level 2 with gamma at 4 (overall mean 8/3 < 2.75: still level 2); 2 at
+# level 3; 1 who answered only alpha (all at 4) and so has no overall placement.
+COHORT = ([_answers("a")] * 6 + [_answers("b", gamma_q1="d", gamma_q2="d")] * 5
+          + [_answers("c")] * 2 + [dict.fromkeys(ALPHA, "d")])
+
+
+def _records(answer_sets: list[dict[str, str]], version: str = "9.1.0") -> list[SubmissionRecord]:
+    """Stored submissions as the store returns them (the fixture questionnaire is 9.1.0)."""
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    return [SubmissionRecord(id=i, workshop="w1", business_id=f"smb-{i:03d}",
+                             display_name=f"Shop {i}", answers=answers, model_version="9.0.0",
+                             questionnaire_version=version, submitted_at=when,
+                             submission_key=f"key-{i}")
+            for i, answers in enumerate(answer_sets)]
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ({"a": 7, "b": 5, "c": 0}, {"a": 7, "b": 5, "c": 0}),
+    ({"a": 7, "b": 5, "c": 1}, {"a": 7, "b": None, "c": None}),
+    ({"a": 6, "b": 9, "c": 4, "d": 0}, {"a": None, "b": 9, "c": None, "d": 0}),
+    ({"a": 7, "b": 2, "c": 3}, {"a": 7, "b": None, "c": None}),
+    ({"a": 0, "b": 0}, {"a": 0, "b": 0}),
+    ({"a": 3}, {"a": None}),
+])
+def test_suppress_small(counts, expected):
+    """Are counts of 1-4 hidden, and a lone hidden count covered by hiding the next smallest?"""
+    assert suppress_small(counts) == expected
+
+
+def test_cohort_picture_hand_computed(small_defs):
+    """Do the levels, the heatmap and the gaps match the hand count, small groups hidden?"""
+    progress = WorkshopProgress("w1", enrolled=20, started=17, submitted=14)
+    picture = cohort_picture(small_defs, progress, _records(COHORT))
+
+    assert (picture.started, picture.submitted, picture.shown) == (17, 14, True)
+    assert [(item.level, item.label, item.count) for item in picture.levels] == [
+        (1, "Reactive", 6), (2, "Proactive", 5), (3, "Strategic", None),
+        (4, "Transformative", 0), (None, "Not placed yet", None)]
+    heatmap = {row.dimension_id: row.cells for row in picture.heatmap}
+    assert heatmap == {
+        "alpha": {1: 6, 2: 5, 3: None, 4: None, NOT_PLACED: 0},
+        "beta": {1: 6, 2: 5, 3: None, 4: 0, NOT_PLACED: None},
+        "gamma": {1: 6, 2: 0, 3: None, 4: 5, NOT_PLACED: None},
+    }
+    # alpha_q1-3 and beta: 6 + 5 + 2 businesses; gamma only 6 + 2 (the five are at 4 there).
+    assert [(gap.question_id, gap.businesses) for gap in picture.gaps] == [
+        ("alpha_q1", 13), ("alpha_q2", 13), ("alpha_q3", 13), ("beta_q1", 13), ("beta_q2", 13)]
+    assert picture.gaps[0].dimension == "Alpha area"
+    assert picture.any_hidden and picture.older_versions == 0
+
+
+def test_gaps_need_five_businesses(small_defs):
+    """Is a gap shared by only four businesses left out of the list?"""
+    cohort = [_answers("d")] * 4 + [_answers("d", gamma_q1="a", gamma_q2="a")] * 4
+    progress = WorkshopProgress("w1", enrolled=8, started=8, submitted=8)
+    picture = cohort_picture(small_defs, progress, _records(cohort))
+    assert picture.gaps == []
+    assert "No single practice is yet a next step for 5 or more businesses" in dashboard_html(
+        picture, {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"})
+
+
+def test_fewer_than_five_submissions_show_no_distribution(small_defs):
+    """With four submissions, are only the progress counts shown, with the reason?"""
+    progress = WorkshopProgress("w1", enrolled=9, started=9, submitted=4)
+    picture = cohort_picture(small_defs, progress, _records([_answers("a")] * 4))
+    assert (picture.shown, picture.levels, picture.heatmap, picture.gaps) == (False, [], [], [])
+    html = dashboard_html(picture, {1: "Reactive", 2: "Proactive", 3: "Strategic",
+                                    4: "Transformative"})
+    assert "appears once at least 5 businesses have submitted" in html
+    assert "Overall levels" not in html and "Areas by level" not in html
+
+
+def test_dashboard_html_shows_totals_only(small_defs):
+    """Does the page say what is hidden and why, and never name a business?"""
+    records = _records(COHORT, version="8.0.0")
+    progress = WorkshopProgress("w1", enrolled=20, started=17, submitted=14)
+    html = dashboard_html(cohort_picture(small_defs, progress, records),
+                          {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"})
+    assert "<b>17</b>started" in html and "<b>14</b>submitted" in html
+    assert "fewer than 5" in html and "one more group is hidden" in html
+    assert "14 submission(s) answered an older questionnaire" in html
+    assert "alpha practice 1 at level 1" not in html  # answers never appear
+    assert "eakit batch --workshop w1 --out reports/w1" in html
+    for record in records:
+        assert record.business_id not in html and record.display_name not in html
+
+
+def test_dashboard_reads_the_store_and_refreshes(tmp_path, small_defs):
+    """Does the live dashboard count a submission made after it was drawn, on refresh?"""
+    store = Store.open(f"sqlite:///{tmp_path / 'kit.sqlite'}", definitions=small_defs)
+    for number, answers in enumerate(COHORT[:5]):
+        store.submit("w1", f"smb-{number}", answers, f"key-{number}")
+    store.save_draft("w1", "smb-late", {"alpha_q1": "b"})
+    dashboard = Dashboard(store, "w1", clock=lambda: datetime(2024, 5, 1, 10, 30))
+    assert "<b>6</b>started" in dashboard.body.value
+    assert "<b>5</b>submitted" in dashboard.body.value
+    assert "Updated 10:30:00" in dashboard.status.value
+
+    store.submit("w1", "smb-late", _answers("a"), "key-late")
+    dashboard.ticker.value += 1  # what the browser's timer does every few seconds
+    assert "<b>6</b>submitted" in dashboard.body.value
+    assert [item.count for item in load_picture(store, "w1").levels] == [6, 0, 0, 0, 0]

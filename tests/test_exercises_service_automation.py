@@ -1,0 +1,286 @@
+"""The service_automation exercises: prioritiser, phased-rollout planner, tool scorecard.
+
+Expected values are worked out by hand in the comments; the shipped samples are checked for the
+results the lessons tell participants they will see.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.errors import DefinitionError, KitError
+from kit.exercises import ExerciseInputError
+from kit.exercises.service_automation import (
+    SAMPLES_FILE,
+    criteria_weights,
+    ethics_reweighting,
+    load_samples,
+    phase_load,
+    plan_rollout,
+    prioritise,
+    prioritiser,
+    quadrant_chart,
+    ranking_shift,
+    rollout_chart,
+    rollout_planner,
+    sample_opportunities,
+    sample_projects,
+    sample_tools,
+    score_tools,
+    scorecard_chart,
+    tool_scorecard,
+)
+
+
+def ideas(*rows: tuple[str, object, object, object]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["opportunity", "impact", "feasibility", "alignment"])
+
+
+def projects(*rows: tuple[str, object, object]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["opportunity", "pilot_days", "rollout_days"])
+
+
+# --- opportunity prioritiser --------------------------------------------------------------
+
+FIVE_IDEAS = ideas(("A", 5, 4, 4), ("B", 4, 2, 5), ("C", 2, 5, 3), ("D", 5, 5, 2), ("E", 2, 4, 4))
+
+
+def test_prioritise_hand_computed() -> None:
+    """Is priority impact x feasibility, with poorly aligned ideas parked and ties by alignment?"""
+    result = prioritise(FIVE_IDEAS, alignment_floor=3)
+    # A 5x4 = 20, B 4x2 = 8, C 2x5 = 10, D 5x5 = 25 but alignment 2 < 3 -> parked,
+    # E 2x4 = 8 (ties with B; B's alignment 5 beats E's 4)
+    assert list(result["opportunity"]) == ["A", "C", "B", "E", "D"]
+    assert list(result["rank"]) == [1, 2, 3, 4, 5]
+    assert list(result["priority"]) == [20, 10, 8, 8, 25]
+    assert list(result["aligned"]) == [True, True, True, True, False]
+    # high means 4 or 5: A (5, 4) and D (5, 5) quick wins; B (4, 2) major project;
+    # C (2, 5) and E (2, 4) fill-ins
+    assert result.set_index("opportunity")["quadrant"].to_dict() == {
+        "A": "quick win", "B": "major project", "C": "fill-in", "D": "quick win", "E": "fill-in"}
+
+
+def test_lower_alignment_floor_lets_the_big_idea_lead() -> None:
+    """With the floor at 2, does D (25 points) move from parked to first?"""
+    result = prioritise(FIVE_IDEAS, alignment_floor=2)
+    assert list(result["opportunity"]) == ["D", "A", "C", "B", "E"]
+    assert result["aligned"].all()
+
+
+def test_three_by_three_is_not_now() -> None:
+    """Is a middling idea (3, 3) 'not now' rather than a quick win, since high means 4+?"""
+    assert prioritise(ideas(("Stock", 3, 3, 3)))["quadrant"][0] == "not now"
+
+
+def test_sample_salon_ranking() -> None:
+    """Does the salon sample rank booking first and park the loyalty scheme and the chatbot?"""
+    result = prioritise(sample_opportunities())
+    # booking 25, reminders 20, social posts 10, reorders 9, payroll 8; then parked:
+    # loyalty 16 (alignment 2), chatbot 4 (alignment 2)
+    assert list(result["opportunity"]) == [
+        "Online appointment booking", "Text reminders the day before",
+        "Scheduled social media posts", "Automatic reorders of hair products",
+        "Payroll and tip calculations", "Loyalty points in a CRM", "Chatbot for styling advice"]
+    assert list(result["priority"]) == [25, 20, 10, 9, 8, 16, 4]
+
+
+@pytest.mark.parametrize(("table", "floor", "message"), [
+    (ideas(("A", 6, 4, 4)), 3, r"'A' has impact = 6; ratings must be whole numbers from 1 to 5"),
+    (ideas(("A", 5, 0, 4)), 3, "'A' has feasibility = 0"),
+    (ideas(("A", 5, 4, 3.5)), 3, "'A' has alignment = 3.5"),
+    (ideas(("A", 5, 4, 4), ("A", 1, 1, 1)), 3, "'A' appears more than once"),
+    (ideas(("A", 5, 4, 4)), 0, "alignment_floor is 0; it must be a whole number from 1 to 5"),
+    (ideas(("A", 5, 4, 4)), 6, "alignment_floor is 6"),
+    (ideas(), 3, "the table has no rows"),
+])
+def test_prioritise_rejects_bad_input(table: pd.DataFrame, floor: int, message: str) -> None:
+    """Does a rating outside 1-5, a repeated idea or a bad floor stop with a clear reason?"""
+    with pytest.raises(ExerciseInputError, match=message) as caught:
+        prioritise(table, floor)
+    assert isinstance(caught.value, KitError)
+    assert str(caught.value).startswith("opportunity prioritiser:")
+
+
+def test_quadrant_chart_is_described() -> None:
+    """Does the quadrant chart carry a title and list the ranking in its description?"""
+    spec = quadrant_chart(prioritise(FIVE_IDEAS)).to_dict()
+    assert spec["title"] == "Automation ideas by impact and feasibility"
+    assert "1. A (quick win); 2. C (fill-in)" in spec["description"]
+    assert "5. D (quick win, parked)" in spec["description"]
+
+
+# --- phased rollout planner ---------------------------------------------------------------
+
+THREE_PROJECTS = projects(("A", 4, 8), ("B", 5, 3), ("C", 6, 6))
+
+
+def test_plan_rollout_hand_computed() -> None:
+    """Does each project get the earliest pilot phase whose next phase fits its rollout?"""
+    plan = plan_rollout(THREE_PROJECTS, capacity_days=10)
+    # A: pilot phase 1 (4 of 10), rollout phase 2 (8 of 10).
+    # B: phase 1 has 6 free for its 5-day pilot, but phase 2 has only 2 for its 3-day rollout;
+    #    phase 2 has 2 < 5 for the pilot; phase 3 is empty -> pilot 3, rollout 4 (3 days).
+    # C: phases 1 (6 free), 2 (2), 3 (5) are too full for a 6-day pilot; phase 4 has 7 free
+    #    and phase 5 is empty -> pilot 4, rollout 5.
+    assert plan.set_index("opportunity")[["pilot_phase", "rollout_phase"]].to_dict("index") == {
+        "A": {"pilot_phase": 1, "rollout_phase": 2},
+        "B": {"pilot_phase": 3, "rollout_phase": 4},
+        "C": {"pilot_phase": 4, "rollout_phase": 5},
+    }
+
+
+def test_phase_load_hand_computed() -> None:
+    """Are the booked and free days per phase what the plan above implies?"""
+    load = phase_load(plan_rollout(THREE_PROJECTS, 10), 10)
+    # phase 1: A pilot 4; 2: A rollout 8; 3: B pilot 5; 4: B rollout 3 + C pilot 6 = 9;
+    # phase 5: C rollout 6
+    assert list(load["used_days"]) == [4, 8, 5, 9, 6]
+    assert list(load["free_days"]) == [6, 2, 5, 1, 4]
+
+
+def test_more_capacity_shortens_the_plan() -> None:
+    """With 20 days a phase, do all three pilots fit in phase 1 and all rollouts in phase 2?"""
+    plan = plan_rollout(THREE_PROJECTS, 20)
+    # pilots 4 + 5 + 6 = 15 <= 20; rollouts 8 + 3 + 6 = 17 <= 20
+    assert set(plan["pilot_phase"]) == {1} and set(plan["rollout_phase"]) == {2}
+
+
+def test_sample_law_firm_plan() -> None:
+    """Does the law firm's plan need six phases with 8 staff days each, as the lesson says?"""
+    plan = plan_rollout(sample_projects(), load_samples().rollout.capacity_days)
+    # intake 3+5 -> 1/2; scheduling 2+3 -> 1/2 (phase 2 now full); billing 3+4 -> 3/4;
+    # document assembly 6+8 -> 5/6 (phase 4 has 4 free < 6); newsletter 1+2 -> 3/4
+    assert list(plan["pilot_phase"]) == [1, 1, 3, 5, 3]
+    assert int(plan["rollout_phase"].max()) == 6
+
+
+@pytest.mark.parametrize(("table", "capacity", "message"), [
+    (THREE_PROJECTS, 0, "capacity_days is 0; it must be a positive number"),
+    (THREE_PROJECTS, 7, "'A' needs 8 days for its rollout, more than the 7 days a phase has"),
+    (projects(("A", -1, 2)), 10, "'A' has pilot_days = -1"),
+    (projects(("A", 1, 2), ("A", 2, 2)), 10, "'A' appears more than once"),
+    (projects(), 10, "the table has no rows"),
+])
+def test_plan_rollout_rejects_bad_input(table: pd.DataFrame, capacity: float,
+                                        message: str) -> None:
+    """Does a stage bigger than a phase, or a non-positive number of days, stop the plan?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        plan_rollout(table, capacity)
+
+
+def test_rollout_chart_is_described() -> None:
+    """Does the timeline say in words when each project is piloted and rolled out?"""
+    spec = rollout_chart(plan_rollout(THREE_PROJECTS, 10)).to_dict()
+    assert spec["title"] == "Phased rollout plan"
+    assert "B: pilot in phase 3, rollout in phase 4" in spec["description"]
+
+
+# --- tool-selection scorecard -------------------------------------------------------------
+
+PRACTICAL = ("scalability", "integration", "ease_of_use", "cost_effectiveness", "vendor_support")
+
+
+def test_equal_practical_weights_average_the_ratings() -> None:
+    """With the five practical criteria weighted equally, is each score the plain average?"""
+    scored = score_tools(sample_tools(), criteria_weights("practical"))
+    # all-in-one (4+5+4+3+4)/5 = 4.0; spreadsheet (2+4+3+5+3)/5 = 3.4;
+    # specialist (5+2+3+3+3)/5 = 3.2
+    assert list(scored["tool"]) == ["All-in-one shop platform",
+                                    "Spreadsheet plus integration platform",
+                                    "Specialist tools, connected by hand"]
+    assert list(scored["score"]) == pytest.approx([4.0, 3.4, 3.2])
+    assert list(scored.columns) == ["rank", "tool", *PRACTICAL, "score"]
+    # each column is rating x 1/5, e.g. all-in-one integration 5 x 0.2 = 1.0
+    assert scored.loc[0, "integration"] == pytest.approx(1.0)
+
+
+def test_relative_weights_and_ties() -> None:
+    """Are weights relative (2:1 = 2/3 and 1/3), and do equal scores share a rank?"""
+    scored = score_tools(sample_tools(), {"integration": 2, "cost_effectiveness": 1})
+    # all-in-one 5x2/3 + 3x1/3 = 13/3; spreadsheet 4x2/3 + 5x1/3 = 13/3;
+    # specialist 2x2/3 + 3x1/3 = 7/3
+    assert list(scored["score"]) == pytest.approx([13 / 3, 13 / 3, 7 / 3])
+    assert list(scored["rank"]) == [1, 1, 3]
+    assert list(scored["tool"])[:2] == ["All-in-one shop platform",
+                                        "Spreadsheet plus integration platform"]
+
+
+def test_ethical_criteria_shift_the_ranking() -> None:
+    """Adding the four ethical criteria at equal weight: who climbs and who drops?"""
+    shift = ranking_shift(sample_tools(), criteria_weights("practical"),
+                          criteria_weights("practical", "ethical")).set_index("tool")
+    # nine criteria, equal weight: all-in-one (20 + 4+3+2+3)/9 = 32/9;
+    # specialist (16 + 4+4+3+4)/9 = 31/9; spreadsheet (17 + 3+4+5+4)/9 = 33/9
+    assert shift["score_after"].to_dict() == pytest.approx({
+        "All-in-one shop platform": 32 / 9, "Specialist tools, connected by hand": 31 / 9,
+        "Spreadsheet plus integration platform": 33 / 9})
+    assert shift["moved"].to_dict() == {"Spreadsheet plus integration platform": 1,
+                                        "All-in-one shop platform": -1,
+                                        "Specialist tools, connected by hand": 0}
+
+
+@pytest.mark.parametrize(("weights", "message"), [
+    ({"integration": -1}, "the weight of integration is -1; weights must be numbers, 0 or more"),
+    ({"integration": 0, "scalability": 0}, "every weight is 0"),
+    ({"glitter": 1}, "no column.s. glitter"),
+])
+def test_score_tools_rejects_bad_weights(weights: dict, message: str) -> None:
+    """Does a negative, all-zero or unknown weight stop the scorecard with a reason?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        score_tools(sample_tools(), weights)
+
+
+def test_score_tools_rejects_a_rating_out_of_range() -> None:
+    """Does a 6 on a 1-5 scale name the tool and the criterion?"""
+    tools = sample_tools()
+    tools.loc[0, "integration"] = 6
+    with pytest.raises(ExerciseInputError,
+                       match="'All-in-one shop platform' has integration = 6; ratings must be "
+                             "whole numbers from 1 to 5"):
+        score_tools(tools, criteria_weights("practical"))
+
+
+def test_scorecard_chart_is_described() -> None:
+    """Does the stacked chart carry a title and the ranking in words?"""
+    labels = {criterion.id: criterion.label for criterion in load_samples().criteria}
+    spec = scorecard_chart(score_tools(sample_tools(), criteria_weights("practical")),
+                           labels).to_dict()
+    assert spec["title"] == "Tool scorecard"
+    assert "1. All-in-one shop platform 4.00" in spec["description"]
+
+
+# --- data file and widgets ----------------------------------------------------------------
+
+
+def test_samples_reject_a_tool_missing_a_rating(tmp_path) -> None:
+    """Does a tool without a rating for every criterion fail validation and name the tool?"""
+    broken = tmp_path / "service_automation.yaml"
+    broken.write_text(SAMPLES_FILE.read_text(encoding="utf-8").replace(
+        "      human_override: 3\n", "", 1), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="tool 'All-in-one shop platform': scores must"):
+        load_samples(broken)
+
+
+def test_widgets_build_from_the_samples() -> None:
+    """Do the four notebook widgets build from the shipped samples without error?"""
+    for build in (prioritiser, rollout_planner, tool_scorecard, ethics_reweighting):
+        assert build().children
+
+
+def test_prioritiser_follows_the_sliders(capsys) -> None:
+    """Does moving a parked idea's alignment to 3 bring it into the ranking at its place?
+
+    Outside Jupyter the widget's output area prints, so the printed table is what is checked.
+    """
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        widget = prioritiser()
+        editor = widget.children[0]
+        editor.children[0].value = "Loyalty points in a CRM"
+        capsys.readouterr()
+        editor.children[3].value = 3                  # alignment 2 -> 3: no longer parked
+        printed = capsys.readouterr().out
+    line = [row for row in printed.splitlines() if "Loyalty points in a CRM" in row][-1]
+    # aligned now, priority 4 x 4 = 16: behind booking (25) and reminders (20) -> rank 3
+    assert line.split()[0] == "3"
+    assert line.split()[-1] == "True"

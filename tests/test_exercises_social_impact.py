@@ -1,0 +1,253 @@
+"""Social-impact exercises against values worked out by hand (the arithmetic is in comments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.exercises import ExerciseInputError
+from kit.exercises import social_impact as ex
+
+# --- fundamentals: freed resources -------------------------------------------------------------
+
+
+def _tasks(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(ex.TASK_COLUMNS))
+
+
+def test_freed_resources_for_two_tasks() -> None:
+    """Are hours, value net of tools and impact hours right for a two-task table?"""
+    tasks = _tasks(("Stock count", 5, 0.6, 20, 10), ("Invoices", 4, 0.5, 25, 0))
+    freed = ex.freed_resources(tasks, reinvest_share=0.25, weeks_per_year=40)
+    # Stock: 5 x 0.6 = 3 h/week; x 40 = 120 h/year; x 20 = 2400; minus 12 x 10 = 2280;
+    #        impact 120 x 0.25 = 30 h.  Invoices: 2 h/week; 80 h; 2000; no tool; impact 20 h.
+    assert freed.to_dict("list") == {
+        "task": ["Stock count", "Invoices"],
+        "hours_freed_per_week": [3.0, 2.0],
+        "hours_freed_per_year": [120.0, 80.0],
+        "value_freed_per_year": [2400.0, 2000.0],
+        "tool_cost_per_year": [120, 0],
+        "net_value_per_year": [2280.0, 2000.0],
+        "impact_hours_per_year": [30.0, 20.0],
+    }
+    assert ex.freed_totals(freed)["impact_hours_per_year"] == 50.0
+
+
+def test_bakery_sample_totals_and_summary() -> None:
+    """Does the bakery sample (46 weeks) give the totals the lesson quotes?"""
+    freed = ex.freed_resources(ex.example_tasks(), reinvest_share=0.25)
+    # Hours/week: 3.0 + 1.5 + 2.0 + 1.5 + 1.2 = 9.2; a year: 9.2 x 46 = 423.2.
+    # Value: 138x18 + 69x18 + 92x22 + 69x18 + 55.2x18 = 7985.6; tools 12 x (15+0+20+10+0) = 540.
+    totals = ex.freed_totals(freed)
+    assert totals["hours_freed_per_week"] == pytest.approx(9.2)
+    assert totals["hours_freed_per_year"] == pytest.approx(423.2)
+    assert totals["net_value_per_year"] == pytest.approx(7445.6)
+    assert totals["impact_hours_per_year"] == pytest.approx(105.8)
+    assert ex.freed_summary(freed, "the food bank") == (
+        "Automating these tasks frees about **9.2 hours a week** (423 a year), worth about "
+        "**7,446** a year in staff time after tool costs of 540. Giving your chosen share to "
+        "*the food bank* means **106 hours a year** for it.")
+
+
+@pytest.mark.parametrize(("tasks", "share", "message"), [
+    (_tasks(("A", 5, 1.5, 20, 0)), 0.2, "'A' automatable_share is 1.5; it must be a number "
+                                        "from 0 to 1"),
+    (_tasks(("A", 5, 0.5, 20, 0)), 1.2, "reinvest_share is 1.2"),
+    (_tasks(("A", 5, 0.5, 20, 0), ("A", 1, 0.5, 20, 0)), 0.2, "task 'A' appears more than once"),
+    (pd.DataFrame({"task": ["A"], "hours_per_week": [5]}), 0.2, "no column(s) automatable_share"),
+])
+def test_freed_resources_refuses_unusable_input(tasks, share, message) -> None:
+    """Is a share above 100%, a repeated task or a missing column refused with its name?"""
+    with pytest.raises(ExerciseInputError, match="freed resources: ") as caught:
+        ex.freed_resources(tasks, share)
+    assert message in str(caught.value)
+
+
+def test_freed_resources_chart_splits_each_tasks_hours() -> None:
+    """Do the chart's two bars per task add up to the hours freed, with title and description?"""
+    freed = ex.freed_resources(_tasks(("Stock count", 5, 0.6, 20, 10)), 0.25, 40)
+    spec = ex.freed_resources_chart(freed).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {(row["Use"], row["Hours a year"]) for row in rows} == {
+        ("For the impact goal", 30.0), ("Kept for the business", 90.0)}
+    assert spec["title"] and spec["description"]
+
+
+# --- intermediate: KPI planner -----------------------------------------------------------------
+
+
+def _plan(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(ex.KPI_COLUMNS))
+
+
+@pytest.mark.parametrize(("baseline", "target", "current", "progress", "direction", "status"), [
+    (420, 340, 360, 0.75, "lower is better", "on the way"),       # -60 / -80
+    (15, 35, 23, 0.40, "higher is better", "on the way"),          # 8 / 20
+    (6, 1, 0.5, 1.10, "lower is better", "target met"),            # -5.5 / -5
+    (3, 2, 7, -4.0, "lower is better", "moving the wrong way"),    # 4 / -1
+    (10, 20, 10, 0.0, "higher is better", "no change yet"),
+])
+def test_kpi_progress_reads_direction_from_baseline_and_target(
+        baseline, target, current, progress, direction, status) -> None:
+    """Is progress 0 at the baseline and 1 at the target, whichever way is better?"""
+    row = ex.kpi_progress(_plan(("P", "social", "K", baseline, target, current))).iloc[0]
+    assert (row["progress"], row["direction"], row["status"]) == (
+        pytest.approx(progress), direction, status)
+
+
+def test_kpi_progress_refuses_a_target_equal_to_the_baseline() -> None:
+    """A KPI whose target is where it starts cannot show progress: is it named?"""
+    with pytest.raises(ExerciseInputError, match="KPI 'Fuel' has the same baseline and target"):
+        ex.kpi_progress(_plan(("P", "business", "Fuel", 5, 5, 4)))
+
+
+def test_kpi_pairing_names_what_each_process_lacks() -> None:
+    """Does each process get told which kind of KPI it still needs?"""
+    plan = _plan(("Routes", "business", "Fuel cost", 1, 0, 1),
+                 ("Routes", "social", "Fuel burned", 1, 0, 1),
+                 ("Payroll", "business", "Admin hours", 1, 0, 1),
+                 ("Surveys", "social", "Response rate", 0, 1, 0))
+    assert ex.kpi_pairing(plan).to_dict("list") == {
+        "process": ["Routes", "Payroll", "Surveys"],
+        "business_kpis": [1, 1, 0],
+        "social_kpis": [1, 0, 1],
+        "check": ["paired", "add a social KPI", "add a business KPI"],
+    }
+
+
+def test_cleaning_service_sample_flags_the_chatbot() -> None:
+    """In the sample plan, is the chatbot the process that helps the business but hurts people?"""
+    balance = ex.kpi_balance(ex.kpi_progress(ex.example_kpis()))
+    # Routes: business 0.75, social (0.8 + 0.75) / 2 = 0.775. Communication: 0.75 vs
+    # (0.7 + 0.4) / 2 = 0.55. Payroll: 16/18 vs 0.75. Chatbot: 1.1 vs -4.
+    assert balance["process"].tolist() == ["Scheduling and routes", "Customer communication",
+                                           "Payroll and invoicing", "Customer questions"]
+    assert balance["business_progress"].tolist() == pytest.approx([0.75, 0.75, 16 / 18, 1.1])
+    assert balance["social_progress"].tolist() == pytest.approx([0.775, 0.55, 0.75, -4.0])
+    assert balance["verdict"].tolist() == ["moving together"] * 3 + [
+        "helps the business but hurts people: rethink it"]
+
+
+@pytest.mark.parametrize(("business", "social", "verdict"), [
+    (0.5, 0.5, "moving together"),
+    (0.5, -0.5, "helps the business but hurts people: rethink it"),
+    (-0.5, 0.5, "does good but costs the business: check it can last"),
+    (-0.5, -0.5, "failing on both: stop and review"),
+    (0.5, None, "not paired yet"),
+])
+def test_kpi_balance_verdicts(business, social, verdict) -> None:
+    """Does each combination of business and social progress get the right verdict?"""
+    rows = [("P", "business", "B", 0, 1, business)]
+    if social is not None:
+        rows.append(("P", "social", "S", 0, 1, social))
+    assert ex.kpi_balance(ex.kpi_progress(_plan(*rows)))["verdict"].tolist() == [verdict]
+
+
+# --- advanced: prioritiser ---------------------------------------------------------------------
+
+
+def _candidates(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["candidate", *ex.CANDIDATE_SCORES])
+
+
+def test_prioritise_lets_the_worst_risk_decide() -> None:
+    """Is a high-benefit candidate with one severe risk ranked below safer ones?"""
+    table = _candidates(("Risky", 5, 5, 5, 1, 1, 1),   # benefit 5; worst 5 -> 5 - 0.5 x 4 = 3
+                        ("Careful", 3, 3, 3, 3, 3, 3),  # benefit 3; worst 3 -> 3 - 0.5 x 2 = 2
+                        ("Plain", 2, 2, 1, 1, 2, 1))    # benefit 2; worst 2 -> 2 - 0.5 x 1 = 1.5
+    ranked = ex.prioritise(table)
+    assert ranked[["rank", "candidate", "benefit", "worst_risk_score", "priority",
+                   "verdict"]].to_dict("records") == [
+        {"rank": 1, "candidate": "Plain", "benefit": 2.0, "worst_risk_score": 2,
+         "priority": 1.5, "verdict": "Go ahead"},
+        {"rank": 2, "candidate": "Careful", "benefit": 3.0, "worst_risk_score": 3,
+         "priority": 2.0, "verdict": "Go ahead with safeguards"},
+        {"rank": 3, "candidate": "Risky", "benefit": 5.0, "worst_risk_score": 5,
+         "priority": 3.0, "verdict": "Redesign before automating"},
+    ]
+    assert ranked["worst_risk"].tolist() == ["none serious", "Unfair treatment (bias)",
+                                             "Unfair treatment (bias)"]
+    assert ranked.loc[0, "first_safeguard"] == ""
+    assert ranked.loc[2, "first_safeguard"].startswith("Test the outcomes for different groups")
+
+
+def test_prioritise_weights_change_the_benefit() -> None:
+    """With all weight on efficiency and no risk penalty, is priority just efficiency?"""
+    table = _candidates(("A", 4, 1, 1, 1, 1, 1), ("B", 2, 5, 1, 1, 1, 1))
+    ranked = ex.prioritise(table, efficiency_weight=1.0, risk_penalty=0.0)
+    assert ranked[["candidate", "priority"]].values.tolist() == [["A", 4.0], ["B", 2.0]]
+
+
+def test_lender_sample_ranks_and_the_averaging_contrast() -> None:
+    """Does loan pre-screening top an average-risk ranking but sink under the worst-risk rule?"""
+    comparison = ex.risk_rule_comparison(ex.example_candidates())
+    # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | loan 2.5,
+    # chatbot 1.5 (redesign band last). Averaged: loan 4.5 - 0.5 x 2 = 3.5 comes first.
+    assert comparison.to_dict("list") == {
+        "candidate": ["Energy monitoring in the branch", "Payment reminder texts",
+                      "Online document upload and ID check",
+                      "Automatic bookkeeping reconciliation", "Automated loan pre-screening",
+                      "Chatbot for account questions"],
+        "rank_by_worst_risk": [1, 2, 3, 4, 5, 6],
+        "rank_if_risks_averaged": [3, 2, 4, 5, 1, 6],
+        "verdict": ["Go ahead", "Go ahead", "Go ahead with safeguards",
+                    "Go ahead with safeguards", "Redesign before automating",
+                    "Redesign before automating"],
+    }
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"efficiency_weight": 1.5}, "efficiency_weight is 1.5"),
+    ({"risk_penalty": -1}, "risk_penalty is -1"),
+])
+def test_prioritise_refuses_weights_out_of_range(kwargs, message) -> None:
+    """Is a weight outside its range named?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        ex.prioritise(_candidates(("A", 1, 1, 1, 1, 1, 1)), **kwargs)
+
+
+def test_prioritise_refuses_a_rating_off_the_scale() -> None:
+    """Is a rating of 6 on a 1-5 scale refused with the candidate and column?"""
+    with pytest.raises(ExerciseInputError, match="'A' has bias_risk = 6"):
+        ex.prioritise(_candidates(("A", 1, 1, 6, 1, 1, 1)))
+
+
+# --- widgets -------------------------------------------------------------------------------
+
+
+def test_explorer_sliders_feed_the_calculation() -> None:
+    """Moving a task's share to 0% and the impact share to 50%: are the new totals computed?"""
+    box = ex.freed_resources_explorer(_tasks(("Stock count", 5, 0.6, 20, 10),
+                                             ("Invoices", 4, 0.5, 25, 0)))
+    box.shares["Stock count"].value = 0.0
+    box.reinvest.value = 0.5
+    totals = ex.freed_totals(box.latest["freed"])
+    # Only invoices remain: 4 x 0.5 = 2 h/week; x 46 = 92 h/year; half of it = 46 impact hours.
+    assert (totals["hours_freed_per_week"], totals["impact_hours_per_year"]) == (2.0, 46.0)
+
+
+def test_prioritiser_rating_slider_reorders_the_ranking() -> None:
+    """Lowering the loan pre-screening's bias risk to 2: does it move up to first place?"""
+    box = ex.prioritiser()
+    box.editor.picker.value = "Automated loan pre-screening"
+    box.editor.sliders["bias_risk"].value = 2
+    # Worst risk is now privacy at 3: 4.5 - 0.5 x 2 = 3.5, with safeguards; still behind the
+    # two "go ahead" candidates, but first of its band.
+    ranked = box.latest["ranked"]
+    row = ranked.set_index("candidate").loc["Automated loan pre-screening"]
+    assert (row["rank"], row["priority"], row["verdict"]) == (3, 3.5, "Go ahead with safeguards")
+
+
+def test_kpi_planner_form_adds_a_row_and_refuses_a_nameless_one() -> None:
+    """Does the Add button append the typed KPI, and ask for names when they are missing?"""
+    box = ex.kpi_planner(_plan(("Routes", "business", "Fuel cost", 10, 5, 8)))
+    box.add_button.click()
+    assert box.message.value == "Give the process and the KPI a name first."
+    box.process.value, box.kind.value, box.kpi.value = "Routes", "social", "Travel hours"
+    box.numbers["baseline"].value, box.numbers["target"].value = 40, 30
+    box.numbers["current"].value = 35
+    box.add_button.click()
+    assert box.message.value == "Added social KPI <i>Travel hours</i> to Routes."
+    added = box.state["plan"].iloc[-1]
+    assert (added["kind"], added["kpi"], added["current"]) == ("social", "Travel hours", 35)
+    assert ex.kpi_pairing(box.state["plan"])["check"].tolist() == ["paired"]

@@ -1,0 +1,110 @@
+"""How `eakit serve` configures Voila, checked without starting it (the browser tests start it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kit.apps import AppSettingsError, app_settings
+from kit.serve import (
+    ServeError,
+    absolute_database_url,
+    banner,
+    kernel_environment,
+    serve_options,
+    share_url,
+    voila_argv,
+)
+from tests.conftest import run_eakit
+
+
+def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
+    """Does the assessment bind to this computer only, hide code and files, and cull kernels?"""
+    options = serve_options("assessment", "demo", database=f"sqlite:///{tmp_path}/x.sqlite")
+    argv = voila_argv(options)
+    assert argv[0].endswith("notebooks/apps/assessment.ipynb")
+    for flag in ("--Voila.ip=127.0.0.1", "--Voila.port=8866", "--Voila.port_retries=0",
+                 "--VoilaConfiguration.show_tracebacks=False",
+                 "--VoilaConfiguration.strip_sources=True",
+                 "--VoilaConfiguration.file_allowlist=[]",
+                 "--MappingKernelManager.cull_idle_timeout=1200",
+                 "--MappingKernelManager.cull_interval=60",
+                 "--MappingKernelManager.cull_connected=True"):
+        assert flag in argv
+    assert not any("preheat" in arg for arg in argv)
+    assert options.token == ""
+    assert share_url(options) == "http://127.0.0.1:8866/"
+
+
+def test_dashboard_gets_a_fresh_secret_token():
+    """Is the dashboard's link tokened, with a new unguessable token each start?"""
+    first = serve_options("dashboard", "demo", database="sqlite:////tmp/x.sqlite")
+    second = serve_options("dashboard", "demo", database="sqlite:////tmp/x.sqlite")
+    assert len(first.token) >= 32 and first.token != second.token
+    assert share_url(first) == f"http://127.0.0.1:8867/?token={first.token}"
+    assert first.token not in " ".join(voila_argv(first))  # never on a command line
+    assert "keep this link to yourself" in banner(first)
+
+
+def test_preheat_and_kernel_environment():
+    """Does --preheat ask Voila for a pool, and do kernels learn the workshop and database?"""
+    options = serve_options("assessment", "w-1", database="postgresql://u@db/kit", port=9000,
+                            preheat=3)
+    argv = voila_argv(options)
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=3" in argv
+    assert kernel_environment(options) == {"EAKIT_WORKSHOP": "w-1",
+                                           "EAKIT_DATABASE_URL": "postgresql://u@db/kit"}
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"app": "shop"}, "unknown app 'shop' (choose assessment or dashboard)"),
+    ({"workshop": "two words"}, "workshop 'two words' must be 1-64 letters"),
+    ({"workshop": "../etc"}, "workshop '../etc' must be 1-64 letters"),
+    ({"port": 0}, "--port 0: must be between 1 and 65535"),
+    ({"port": 70000}, "--port 70000: must be between 1 and 65535"),
+    ({"cull_idle_seconds": 0}, "culling times must be positive"),
+])
+def test_bad_requests_are_refused(kwargs, message):
+    """Is each bad request refused with a message naming what is wrong?"""
+    arguments = {"app": "assessment", "workshop": "demo", **kwargs}
+    with pytest.raises(ServeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        serve_options(**arguments)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("sqlite:///eakit.sqlite", "sqlite:///{cwd}/eakit.sqlite"),
+    ("sqlite:///data/w.sqlite", "sqlite:///{cwd}/data/w.sqlite"),
+    ("sqlite:////srv/kit/w.sqlite", "sqlite:////srv/kit/w.sqlite"),
+    ("sqlite://", "sqlite://"),
+    ("postgresql+psycopg://kit:secret@db/kit", "postgresql+psycopg://kit:secret@db/kit"),
+])
+def test_sqlite_paths_become_absolute(url, expected, tmp_path, monkeypatch):
+    """Does a relative SQLite file resolve against where `eakit serve` runs, not the kernel's
+    folder, while other URLs pass through untouched?"""
+    monkeypatch.chdir(tmp_path)
+    assert absolute_database_url(url) == expected.format(cwd=Path.cwd())
+
+
+@pytest.mark.parametrize(("environ", "message"), [
+    ({}, "EAKIT_WORKSHOP is not set; EAKIT_DATABASE_URL is not set"),
+    ({"EAKIT_WORKSHOP": "a b", "EAKIT_DATABASE_URL": "sqlite://"},
+     "EAKIT_WORKSHOP: workshop 'a b' must be"),
+])
+def test_apps_need_the_server_settings(environ, message):
+    """Does an app started without `eakit serve` say which setting is missing?"""
+    with pytest.raises(AppSettingsError, match=message):
+        app_settings(environ)
+
+
+def test_app_settings_from_environment():
+    settings = app_settings({"EAKIT_WORKSHOP": "demo", "EAKIT_DATABASE_URL": "sqlite:///x"})
+    assert (settings.workshop, settings.database_url) == ("demo", "sqlite:///x")
+
+
+def test_cli_refuses_a_bad_workshop():
+    """Does `eakit serve` stop before starting Voila when the workshop code is unusable?"""
+    result = run_eakit("serve", "assessment", "--workshop", "no spaces please")
+    assert result.returncode == 2
+    assert result.stderr.startswith("eakit serve: workshop 'no spaces please' must be")
