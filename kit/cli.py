@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kit.commands.scoring",
     "kit.commands.store",
     "kit.commands.serve",
+    "kit.commands.batch",
 )
 
 

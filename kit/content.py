@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -309,7 +309,7 @@ def _check_file_named_for_topic(path: Path, topic: str | None = None) -> list[st
     return []
 
 
-def _load_all(paths: Iterable[Path], model: type) -> tuple[dict[Path, object], list[str]]:
+def _load_all(paths: Iterable[Path], model: type) -> tuple[dict[Path, Any], list[str]]:
     """Load every file, collecting problems from all of them before giving up."""
     loaded, problems = {}, []
     for path in paths:
@@ -325,56 +325,40 @@ def _raise_if(problems: list[str]) -> None:
         raise DefinitionError(problems)
 
 
-def load_quizzes(root: Path = CONTENT_DIR) -> dict[str, Quiz]:
-    """Every quiz file by topic; question ids must be unique across all quizzes."""
-    paths = _topic_files(root, "quizzes")
-    loaded, problems = _load_all(paths, Quiz)
-    quizzes: dict[str, Quiz] = {}
-    owners: dict[str, Path] = {}
-    for path, quiz in loaded.items():
-        problems += _check_file_named_for_topic(path, quiz.topic)
-        for question in quiz.questions:
-            if question.id in owners:
-                problems.append(f"{path}: questions id={question.id}: id already used in "
-                                f"{owners[question.id]}")
-            owners.setdefault(question.id, path)
-        quizzes[quiz.topic] = quiz
-    _raise_if(problems)
-    return quizzes
-
-
-def load_glossary(root: Path = CONTENT_DIR) -> dict[str, GlossaryTerm]:
-    """Every glossary term by id, across all topic files (ids are unique course-wide)."""
-    terms, _ = _merge_by_id(root, "glossary", GlossaryFile, "terms")
-    return terms
-
-
-def load_case_studies(root: Path = CONTENT_DIR) -> dict[str, CaseStudy]:
-    """Every case study by id; each one's glossary terms must exist in some glossary file."""
-    cases, owners = _merge_by_id(root, "case_studies", CaseStudyFile, "cases")
-    terms = load_glossary(root)
-    _raise_if([f"{owners[case.id]}: cases id={case.id}.glossary_terms: unknown glossary term "
-               f"{term!r}" for case in cases.values() for term in case.glossary_terms
-               if term not in terms])
-    return cases
-
-
-def _merge_by_id(root: Path, folder: str, model: type, key: str) -> tuple[dict, dict[str, Path]]:
-    """Merge the ``key`` lists of every file in ``folder``, refusing an id used twice."""
+def _load_folder(root: Path, folder: str, model: type, key: str) -> dict[Path, Any]:
+    """Every ``<topic>.yaml`` in ``folder``; an item id (``key`` list) may live in one file only."""
     loaded, problems = _load_all(_topic_files(root, folder), model)
-    merged: dict = {}
     owners: dict[str, Path] = {}
     for path, file in loaded.items():
-        problems += _check_file_named_for_topic(path)
+        problems += _check_file_named_for_topic(path, getattr(file, "topic", None))
         for item in getattr(file, key):
             if item.id in owners:
                 problems.append(f"{path}: {key} id={item.id}: id already used in "
                                 f"{owners[item.id]}")
-                continue
-            owners[item.id] = path
-            merged[item.id] = item
+            owners.setdefault(item.id, path)
     _raise_if(problems)
-    return merged, owners
+    return loaded
+
+
+def load_quizzes(root: Path = CONTENT_DIR) -> dict[str, Quiz]:
+    """Every quiz file by topic; question ids must be unique across all quizzes."""
+    return {quiz.topic: quiz for quiz in _load_folder(root, "quizzes", Quiz, "questions").values()}
+
+
+def load_glossary(root: Path = CONTENT_DIR) -> dict[str, GlossaryTerm]:
+    """Every glossary term by id, across all topic files (ids are unique course-wide)."""
+    files = _load_folder(root, "glossary", GlossaryFile, "terms").values()
+    return {term.id: term for file in files for term in file.terms}
+
+
+def load_case_studies(root: Path = CONTENT_DIR) -> dict[str, CaseStudy]:
+    """Every case study by id; each one's glossary terms must exist in some glossary file."""
+    loaded = _load_folder(root, "case_studies", CaseStudyFile, "cases")
+    terms = load_glossary(root)
+    _raise_if([f"{path}: cases id={case.id}.glossary_terms: unknown glossary term {term!r}"
+               for path, file in loaded.items() for case in file.cases
+               for term in case.glossary_terms if term not in terms])
+    return {case.id: case for file in loaded.values() for case in file.cases}
 
 
 def load_course(root: Path = CONTENT_DIR) -> Course:

@@ -6,6 +6,7 @@ a pure function, so what a participant sees is exactly what the tests check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
@@ -92,7 +93,8 @@ def _feedback_html(feedback: Feedback, reveal_all: bool) -> str:
 class QuestionCard(widgets.VBox):
     """A prompt, its options, a Check button and the feedback area."""
 
-    def __init__(self, question: QuizQuestion, number: int, on_checked=None) -> None:
+    def __init__(self, question: QuizQuestion, number: int,
+                 on_checked: Callable[[], None] | None = None) -> None:
         self.question = question
         self.chooser = CHOOSERS[question.kind](question)
         self.check_button = widgets.Button(description="Check", button_style="primary",

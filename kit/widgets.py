@@ -11,14 +11,16 @@ opened for.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 
 import ipywidgets as widgets
+from sqlalchemy.exc import SQLAlchemyError
 
 from kit.charts import profile_chart
 from kit.cohort import check_business_id, check_business_name
 from kit.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Question
+from kit.errors import KitError
 from kit.explain import HUMANS_DECIDE, dimension_paragraph, dimension_status, overall_sentence
 from kit.privacy import PrivacyNotice, load_privacy_notice
 from kit.scoring import TOP_LEVEL, Placement, check_answers, score_valid_answers
@@ -227,6 +229,7 @@ class AssessmentForm(widgets.VBox):
         self.notice = notice or load_privacy_notice()
         self.workshop = workshop
         self.business_id: str | None = None
+        self.display_name = display_name
         self.submission_key = f"form-{uuid.uuid4().hex}"
         self.record: SubmissionRecord | None = None
         self.placement: Placement | None = None
@@ -243,9 +246,9 @@ class AssessmentForm(widgets.VBox):
                                                      button_style="success"), "submit")
         self.form = widgets.VBox([self.questions.widget, self.saved, self.submit_button])
 
-        self.entry.start.on_click(lambda _: self._start_from_entry())
-        self.consent.proceed.on_click(lambda _: self.agree())
-        self.submit_button.on_click(lambda _: self.submit())
+        self.entry.start.on_click(lambda _: self._guarded(self._start_from_entry))
+        self.consent.proceed.on_click(lambda _: self._guarded(self.agree))
+        self.submit_button.on_click(lambda _: self._guarded(self.submit))
         for choice in self.questions.choices.values():
             choice.observe(self._on_answer, names="value")
 
@@ -253,6 +256,16 @@ class AssessmentForm(widgets.VBox):
             self._show("entry")
         else:
             self.start(workshop, business_id, display_name)
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        """Run a button's action; if the store fails, say so in the form, not in a log."""
+        try:
+            action()
+        except (KitError, SQLAlchemyError) as exc:
+            self.submit_button.disabled = False
+            self.message.value = _problems_html(
+                "That did not work; your answers are still in the form, please try again:",
+                [str(exc).splitlines()[0]])
 
     # stages
 
@@ -272,9 +285,9 @@ class AssessmentForm(widgets.VBox):
             self.start(*values)
 
     def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
-        """Open the form for one business: consent first unless this notice was agreed."""
-        self.workshop, self.business_id = workshop, business_id
-        self.store.ensure_business(workshop, business_id, display_name)
+        """Open the form for one business: consent first unless this notice was agreed.
+        Nothing is written before the participant agrees."""
+        self.workshop, self.business_id, self.display_name = workshop, business_id, display_name
         agreed = self.store.consent(workshop, business_id)
         if agreed is None or agreed.privacy_version != self.notice.version:
             self._show("consent")
@@ -290,6 +303,8 @@ class AssessmentForm(widgets.VBox):
         self._open_questions()
 
     def _open_questions(self) -> None:
+        if self.display_name:
+            self.store.ensure_business(self.workshop, self.business_id, self.display_name)
         draft = self.store.load_draft(self.workshop, self.business_id) or {}
         self._restoring = True
         try:
@@ -311,7 +326,7 @@ class AssessmentForm(widgets.VBox):
 
     def _on_answer(self, _change: object) -> None:
         if not self._restoring and self.stage == "questions":
-            self.save_draft()
+            self._guarded(self.save_draft)
 
     def _checked_answers(self) -> dict[str, str] | None:
         valid, problems = check_answers(self.definitions, self.questions.answers())

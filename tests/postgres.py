@@ -3,9 +3,13 @@
 The server is Debian's (``/usr/lib/postgresql/<version>/bin``), started once per test session in
 a temporary directory on a free port bound to 127.0.0.1, with its unix socket in the same
 directory, and stopped at the end. PostgreSQL refuses to run as root, so as root the binaries run
-as the ``postgres`` user. Import the fixtures into a test module to use them::
+as the ``postgres`` user. A test module runs against both backends with::
 
-    from tests.postgres import postgres_server, store_url  # noqa: F401
+    from tests.postgres import BACKENDS, postgres_server, url_for_backend  # noqa: F401
+
+    @pytest.fixture(params=BACKENDS)
+    def store_url(request, tmp_path):
+        return url_for_backend(request, tmp_path)
 """
 
 from __future__ import annotations
@@ -101,9 +105,9 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL to an empty store: a SQLite file in tmp_path, or a new PostgreSQL database."""
+def url_for_backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to an empty store for ``request.param``: a SQLite file in tmp_path, or a new
+    database on the session's PostgreSQL server (started on first use)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     return request.getfixturevalue("postgres_server").create_database()

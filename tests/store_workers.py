@@ -29,17 +29,26 @@ def submission_key(worker: int, index: int) -> str:
     return f"load-{worker:02d}-{index:03d}"
 
 
+def business_for(worker: int, index: int) -> str:
+    return f"smb-{(worker * 7 + index) % SHARED_BUSINESSES:03d}"
+
+
 def write(url: str, worker: str, count: str) -> None:
-    """Save a draft then submit, each submission twice (a resent form), ``count`` times."""
+    """Save a draft and submit, ``count`` times; after each submission also send the partner
+    worker's submission with the same index (as a resent form would), so two processes race to
+    store the same key."""
     number = int(worker)
+    partner = number ^ 1
     with Store.open(url) as store:
         for index in range(int(count)):
-            business = f"smb-{(number * 7 + index) % SHARED_BUSINESSES:03d}"
+            business = business_for(number, index)
             answers = answers_for(number, index)
             store.save_draft(WORKSHOP, business, dict(list(answers.items())[:5]))
-            first = store.submit(WORKSHOP, business, answers, submission_key(number, index))
-            again = store.submit(WORKSHOP, business, answers, submission_key(number, index))
-            assert first.id == again.id, (first, again)
+            mine = store.submit(WORKSHOP, business, answers, submission_key(number, index))
+            theirs = store.submit(WORKSHOP, business_for(partner, index),
+                                  answers_for(partner, index), submission_key(partner, index))
+            assert mine.answers == answers, mine
+            assert theirs.business_id == business_for(partner, index), theirs
     print(f"wrote {count}")
 
 

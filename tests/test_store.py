@@ -27,10 +27,15 @@ from kit.store import (
     answers_key,
     database_url,
 )
-from tests.postgres import postgres_server, store_url  # noqa: F401
+from tests.postgres import BACKENDS, postgres_server, url_for_backend  # noqa: F401
 from tests.store_workers import WORKSHOP, answers_for, submission_key
 
 ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> str:
+    return url_for_backend(request, tmp_path)
 
 
 @pytest.fixture
@@ -75,6 +80,23 @@ def test_submit_records_versions_and_is_idempotent(store, small_defs):
     assert (first.model_version, first.questionnaire_version) == ("9.0.0", "9.1.0")
     assert first.answers == answers
     assert first.submitted_at.tzinfo is not None
+
+
+def test_submit_race_on_the_same_key_returns_the_stored_row(store, small_defs, monkeypatch):
+    """When another writer stores the same key between our check and our insert, the unique
+    key refuses the second row and submit returns the one already stored."""
+    answers = all_answers("b", small_defs)
+    stored = store.submit("w1", "smb-001", answers, "form-1")
+    real_lookup, calls = Store._by_key, []
+
+    def first_lookup_misses(self, conn, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real_lookup(self, conn, key)
+
+    monkeypatch.setattr(Store, "_by_key", first_lookup_misses)
+    assert store.submit("w1", "smb-001", answers, "form-1") == stored
+    assert len(calls) == 2
+    assert store.submission_count() == 1
 
 
 def test_submission_key_cannot_be_reused_by_another_business(store, small_defs):
@@ -222,11 +244,11 @@ def test_unusable_database_is_named_without_password(url, message):
 
 def test_sqlite_uses_wal_and_busy_timeout(tmp_path, small_defs):
     """Is the SQLite file in WAL mode, with a busy timeout so writers wait their turn?"""
-    with Store.open(f"sqlite:///{tmp_path / 's.sqlite'}", definitions=small_defs) as store:
-        with store.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    with Store.open(url, definitions=small_defs) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 # --- several processes at once ------------------------------------------------------------------
@@ -241,8 +263,8 @@ def _worker(*args: str) -> subprocess.Popen:
 
 @pytest.mark.slow
 def test_concurrent_writers_lose_and_duplicate_nothing(store_url, tmp_path):
-    """8 processes x 25 submissions (each sent twice) against a fresh store, with a reader
-    exporting meanwhile: exactly 200 rows, every expected key once."""
+    """8 processes x 25 submissions against a fresh store, each also sent by a second process,
+    with a reader exporting meanwhile: exactly 200 rows, every expected key once."""
     stop = tmp_path / "stop"
     started = time.monotonic()
     writers = [_worker("write", store_url, str(n), str(PER_WRITER)) for n in range(WRITERS)]

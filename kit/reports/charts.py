@@ -66,7 +66,7 @@ def heatmap(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) 
     base = alt.Chart(data).encode(
         y=alt.Y("area:N", sort=[row.name for row in rows], title=None),
         x=alt.X("level:N", sort=list(columns.values()), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0)))
+                axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')")))
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("businesses:Q", scale=alt.Scale(range=["#f2f7fb", PALETTE[3]]),
                         legend=None),
@@ -74,7 +74,7 @@ def heatmap(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) 
     text = base.mark_text().encode(
         text="shown:N",
         color=alt.condition(alt.datum.businesses > 0, alt.value("#111"), alt.value("#777")))
-    return described(alt.layer(cells, text).properties(width=420),
+    return described(alt.layer(cells, text),
                      "Businesses per area and level",
                      "Each cell counts the businesses at that level in that area; groups too "
                      f"small to show are marked <{minimum}.")

@@ -1,0 +1,130 @@
+"""Decide what a batch reports on, checking everything before any kernel starts.
+
+Two inputs: a workshop already in a store, or a cohort file (CSV/XLSX) that is first imported
+into a store (by default a SQLite file inside the output folder) so that each report notebook
+can load its business by id. Either way every business is checked here; a bad row or a stored
+submission that no longer fits the questionnaire is set aside with its reason and the rest go
+ahead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from kit.cohort import check_business_id, read_cohort
+from kit.errors import BatchError
+from kit.importer import ImportSummary, import_cohort
+from kit.scoring import check_answers
+from kit.store import Store, SubmissionRecord, check_workshop_code, database_url
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A business (or a file row with no usable id) that gets no report, and why."""
+
+    business_id: str
+    business_name: str
+    reason: str
+
+
+@dataclass
+class BatchInput:
+    database_url: str
+    workshop: str
+    records: list[SubmissionRecord]
+    cohort: list[SubmissionRecord]
+    rejected: list[Rejected] = field(default_factory=list)
+    imported: ImportSummary | None = None
+
+
+def workshop_from_file(path: Path) -> str:
+    """A workshop code made from a file name ('Lyon cohort 2024.csv' -> 'Lyon-cohort-2024')."""
+    code = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-._")[:64]
+    return code or "cohort"
+
+
+def report_url(url: str) -> str:
+    """The URL as kernels will use it: a SQLite path made absolute (kernels run elsewhere),
+    and no password, because parameters are written into every executed notebook."""
+    parsed = make_url(url)
+    if parsed.password:
+        raise BatchError("the database URL contains a password, which would be written into "
+                         "every executed notebook; put it in PGPASSWORD or ~/.pgpass instead")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+    return parsed.render_as_string(hide_password=False)
+
+
+def _record_problem(store: Store, record: SubmissionRecord) -> str | None:
+    """Why a stored submission cannot be reported on (answers that no longer fit the
+    questionnaire they were given against point at a damaged store)."""
+    reason = check_business_id(record.business_id)
+    if reason:
+        return reason
+    _, problems = check_answers(store.definitions, record.answers)
+    current = store.definitions.questionnaire.version
+    if problems and record.questionnaire_version == current:
+        return "stored answers do not fit the questionnaire: " + "; ".join(problems)
+    return None
+
+
+def _same_but_case(records: list[SubmissionRecord]) -> dict[str, str]:
+    """Ids equal to an earlier one but for letter case: their report files would overwrite
+    each other on Windows and macOS."""
+    seen: dict[str, str] = {}
+    clashes = {}
+    for record in records:
+        first = seen.setdefault(record.business_id.casefold(), record.business_id)
+        if first != record.business_id:
+            clashes[record.business_id] = first
+    return clashes
+
+
+def check_records(store: Store, records: list[SubmissionRecord],
+                  ) -> tuple[list[SubmissionRecord], list[Rejected]]:
+    """Split stored submissions into those to report on and those set aside with a reason."""
+    good, rejected = [], []
+    clashes = _same_but_case(records)
+    for record in records:
+        reason = _record_problem(store, record)
+        if record.business_id in clashes:
+            reason = (f"business_id {record.business_id!r} differs from "
+                      f"{clashes[record.business_id]!r} only in letter case")
+        if reason:
+            rejected.append(Rejected(record.business_id, record.display_name, reason))
+        else:
+            good.append(record)
+    return good, rejected
+
+
+def load_input(out_database: Path, cohort_file: Path | None, workshop: str | None,
+               database: str | None) -> BatchInput:
+    """Import the cohort file if there is one, then read and check the workshop's latest
+    submissions. ``out_database`` is where a file is imported when no database is named."""
+    if cohort_file is None and workshop is None:
+        raise BatchError("name a cohort file (CSV/XLSX) or a --workshop in the store")
+    workshop = workshop or workshop_from_file(cohort_file)
+    reason = check_workshop_code(workshop)
+    if reason:
+        raise BatchError(reason)
+    if cohort_file is not None and database is None:
+        database = str(out_database)
+    url = report_url(database_url(database))
+    with Store.open(url) as store:
+        imported, rows = None, None
+        if cohort_file is not None:
+            rows = {row.business_id for row in read_cohort(cohort_file, store.definitions).rows}
+            imported = import_cohort(store, cohort_file, workshop)
+        cohort = store.latest_submissions(workshop)
+        if not cohort and not imported:
+            raise BatchError(f"workshop {workshop!r} has no submissions in {store.url} "
+                             f"(workshops there: {', '.join(store.workshops()) or 'none'})")
+        chosen = [r for r in cohort if rows is None or r.business_id in rows]
+        good, rejected = check_records(store, chosen)
+    if imported:
+        rejected = [Rejected("", "", problem) for problem in imported.problems] + rejected
+    return BatchInput(url, workshop, good, cohort, rejected, imported)

@@ -1,0 +1,52 @@
+"""One business's report as a unit of work, and what comes back from running it.
+
+Both are plain, picklable values: a local process pool and a Dask cluster ship them the same
+way. A job carries the notebook's text so that a remote worker needs no copy of the file, and a
+result carries the finished files' bytes so that only the machine running ``eakit batch``
+writes to the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_TIMEOUT = 120.0
+
+
+def default_workers() -> int:
+    """One worker per CPU: a report is mostly CPU work in its kernel."""
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """What a worker needs for one business: the three ids, the notebook, how to render."""
+
+    business_id: str
+    workshop: str
+    database_url: str
+    notebook: str
+    formats: tuple[str, ...]
+    paper: str
+    timeout: float
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """The only values the report notebook receives (all checked before the batch ran)."""
+        return {"database_url": self.database_url, "workshop": self.workshop,
+                "business_id": self.business_id}
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How one business went: ``files`` maps a format to its bytes; ``notebook`` is the
+    executed notebook (also on failure, as far as it ran) for the audit trail."""
+
+    business_id: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    attempts: int = 1
+    notebook: str | None = None
+    files: dict[str, bytes] = field(default_factory=dict)

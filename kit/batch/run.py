@@ -1,0 +1,191 @@
+"""``run_batch``: one report per business and a cohort summary, from top to bottom.
+
+1. check the options and the output folder;
+2. import the cohort file (if any) and check every business, setting bad ones aside;
+3. skip businesses whose report is up to date (unless ``force``);
+4. run the rest on an executor, writing each report and notebook as it arrives;
+5. write the cohort summary and the manifest.
+
+A business that fails is an entry in the manifest, never an exception; only a batch that cannot
+start at all raises ``BatchError`` (or another ``KitError``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kit.batch.executors import EXECUTORS, ExecutorSettings
+from kit.batch.inputs import BatchInput, load_input
+from kit.batch.jobs import DEFAULT_TIMEOUT, JobResult, ReportJob, default_workers
+from kit.batch.manifest import (
+    FAILED,
+    INVALID,
+    OK,
+    UP_TO_DATE,
+    Entry,
+    code_digest,
+    cohort_digest,
+    fingerprint,
+    is_up_to_date,
+    read_previous,
+    write_manifest,
+)
+from kit.batch.output import OutputFolder
+from kit.definitions import bundled_definitions
+from kit.errors import BatchError
+from kit.paths import NOTEBOOKS_DIR
+from kit.reports.renderers import PAPER_SIZES, check_formats, close_renderers, render_page
+from kit.reports.summary import build_summary, summary_page
+from kit.store import Store
+
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "reports" / "business_report.ipynb"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out: Path
+    cohort_file: Path | None = None
+    workshop: str | None = None
+    database: str | None = None
+    formats: tuple[str, ...] = ("html",)
+    paper: str = "a4"
+    workers: int = field(default_factory=default_workers)
+    timeout: float = DEFAULT_TIMEOUT
+    force: bool = False
+    notebook: Path = REPORT_NOTEBOOK
+    executor: str = "local"
+    dask_scheduler: str | None = None
+    dask_local: bool = False
+    progress: bool = True
+
+
+@dataclass
+class BatchResult:
+    folder: OutputFolder
+    entries: list[Entry]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(entry.status == status for entry in self.entries)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.count(FAILED) or self.count(INVALID))
+
+    def summary_line(self) -> str:
+        """One line saying what happened, naming what failed."""
+        failed = [e for e in self.entries if e.status == FAILED]
+        text = (f"{self.count(OK)} report(s) written, {self.count(UP_TO_DATE)} up to date, "
+                f"{len(failed)} failed, {self.count(INVALID)} input problem(s) "
+                f"in {self.seconds:.1f} s")
+        if failed:
+            text += " (failed: " + "; ".join(f"{e.business_id}: {e.error}" for e in failed[:3])
+            text += ", ..." if len(failed) > 3 else ""
+            text += ")"
+        return text + f". Manifest: {self.folder.manifest_csv}"
+
+
+def _check_options(options: BatchOptions) -> tuple[tuple[str, ...], str]:
+    if options.workers < 1:
+        raise BatchError(f"--workers must be at least 1 (got {options.workers})")
+    if options.timeout <= 0:
+        raise BatchError(f"--timeout must be positive (got {options.timeout:g})")
+    if options.paper not in PAPER_SIZES:
+        raise BatchError(f"--paper must be one of {', '.join(PAPER_SIZES)}")
+    if options.executor not in EXECUTORS:
+        raise BatchError(f"unknown executor {options.executor!r} "
+                         f"(choose from {', '.join(EXECUTORS)})")
+    try:
+        notebook = options.notebook.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BatchError(f"{options.notebook}: cannot read the report notebook "
+                         f"({exc.strerror})") from None
+    return check_formats(list(options.formats)), notebook
+
+
+@dataclass
+class Plan:
+    """Jobs for the businesses to (re)do, with each one's fingerprint, and entries for the
+    businesses set aside or already up to date."""
+
+    jobs: list[ReportJob]
+    keys: dict[str, str]
+    entries: list[Entry]
+
+
+def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], notebook: str,
+          folder: OutputFolder) -> Plan:
+    previous = {} if options.force else read_previous(folder)
+    shared = str([code_digest(notebook), formats, options.paper,
+                  cohort_digest(batch.cohort, bundled_definitions().versions)])
+    plan = Plan([], {}, [Entry(r.business_id, r.business_name, INVALID, error=r.reason)
+                         for r in batch.rejected])
+    for record in batch.records:
+        key = fingerprint(record, shared)
+        before = previous.get(record.business_id)
+        if is_up_to_date(before, key, folder, formats):
+            plan.entries.append(Entry(record.business_id, record.display_name, UP_TO_DATE,
+                                      before.reports, before.notebook, None, 0, "", key))
+        else:
+            plan.keys[record.business_id] = key
+            plan.jobs.append(ReportJob(record.business_id, batch.workshop, batch.database_url,
+                                       notebook, formats, options.paper, options.timeout))
+    return plan
+
+
+def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry:
+    """Write what a job produced (each file replaced in one step) and describe it."""
+    notebook = ""
+    if result.notebook is not None:
+        path = folder.notebook(result.business_id)
+        folder.write(path, result.notebook.encode("utf-8"))
+        notebook = folder.relative(path)
+    reports = {}
+    for fmt, data in result.files.items():
+        path = folder.report(result.business_id, fmt)
+        folder.write(path, data)
+        reports[fmt] = folder.relative(path)
+    return Entry(result.business_id, name, OK if result.ok else FAILED, reports, notebook,
+                 result.seconds, result.attempts, result.error, key if result.ok else "")
+
+
+def _write_summary(batch: BatchInput, folder: OutputFolder, formats: tuple[str, ...],
+                   paper: str) -> None:
+    with Store.open(batch.database_url) as store:
+        summary = build_summary(store, batch.workshop)
+        labels = {level.number: level.label for level in store.definitions.model.levels}
+    for fmt, data in render_page(summary_page(summary, labels), formats, paper).items():
+        folder.write(folder.summary(fmt), data)
+
+
+def run_batch(options: BatchOptions) -> BatchResult:
+    """Write every business's report and the cohort summary into ``options.out``."""
+    started = time.perf_counter()
+    formats, notebook = _check_options(options)
+    folder = OutputFolder(options.out.resolve())
+    folder.prepare()
+    batch = load_input(folder.database, options.cohort_file, options.workshop, options.database)
+    plan = _plan(batch, options, formats, notebook, folder)
+    names = {r.business_id: r.display_name for r in batch.records}
+    entries = plan.entries
+    settings = ExecutorSettings(options.workers, options.dask_scheduler, options.dask_local)
+    results = EXECUTORS[options.executor](plan.jobs, settings) if plan.jobs else iter(())
+    for result in tqdm(results, total=len(plan.jobs), desc="Reports", unit="business",
+                       disable=None if options.progress else True):
+        entries.append(_keep(result, names[result.business_id], plan.keys[result.business_id],
+                             folder))
+    try:
+        if batch.cohort:
+            _write_summary(batch, folder, formats, options.paper)
+    finally:
+        close_renderers()
+    entries.sort(key=lambda e: (e.business_id == "", e.business_id))
+    write_manifest(folder, entries, {
+        "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
+        "input": str(options.cohort_file or ""), "formats": list(formats)})
+    return BatchResult(folder, entries, time.perf_counter() - started)

@@ -1,0 +1,238 @@
+"""Run one business's report notebook through papermill in a fresh kernel, inside a worker.
+
+Workers live for the whole batch and keep one spare kernel starting in the background, so a
+business does not wait for a kernel to boot and import the kit. Every business still gets a
+kernel of its own that is killed when it is done: nothing one business's notebook computed can
+reach the next. ``run_job`` never raises; whatever goes wrong becomes a failed ``JobResult``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.util
+import subprocess
+import tempfile
+import threading
+import time
+from typing import Any
+
+from kit.batch.imports import skip_unused_slow_imports
+
+skip_unused_slow_imports()
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from jupyter_client import KernelManager  # noqa: E402
+from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
+from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
+from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
+from papermill.exceptions import PapermillExecutionError  # noqa: E402
+
+from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
+from kit.errors import KitError  # noqa: E402
+from kit.reports.business import REPORT_METADATA_KEY  # noqa: E402
+from kit.reports.html import page  # noqa: E402
+from kit.reports.renderers import close_renderers, render_page  # noqa: E402
+
+KERNEL_NAME = "python3"
+ENGINE_NAME = "eakit-fresh-kernel"
+REPORT_TAG = "report"
+WARMUP = "--IPKernelApp.exec_lines=import kit.batch.warmup"
+
+
+class NotebookFailure(KitError):
+    """A business's notebook did not produce a report; ``notebook`` is how far it got."""
+
+    def __init__(self, reason: str, notebook: Any = None) -> None:
+        super().__init__(reason)
+        self.notebook = notebook
+
+
+class KernelStartError(KitError):
+    """A kernel died or hung before it could run anything (worth one retry)."""
+
+
+class FreshKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, run on a kernel started beforehand and killed after.
+
+    It also hands the executing notebook to the caller (``keep``), so a notebook that timed
+    out or lost its kernel can still be saved as far as it ran.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: KernelManager,
+                                 keep: list, execution_timeout: float | None = None,
+                                 start_timeout: float = 60, **_unused: Any) -> Any:
+        keep.append(nb_man.nb)
+        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
+                                         timeout=execution_timeout,
+                                         startup_timeout=start_timeout,
+                                         shutdown_kernel="immediate")
+        return client.execute(cleanup_kc=True)
+
+
+papermill_engines.register(ENGINE_NAME, FreshKernelEngine)
+
+
+def _launch() -> KernelManager:
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(extra_arguments=[WARMUP], cwd=tempfile.gettempdir(),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return km
+
+
+def _kill(km: KernelManager) -> None:
+    """Stop a kernel from any thread: kill the process and remove its connection file."""
+    process = getattr(km.provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+    km.cleanup_connection_file()
+
+
+class KernelSupply:
+    """One spare kernel per worker thread, booting while the current business runs."""
+
+    def __init__(self) -> None:
+        self._spare: KernelManager | None = None
+
+    def take(self) -> KernelManager:
+        """A kernel no business has used; the next one starts booting at once."""
+        kernel, self._spare = self._spare or _launch(), _launch()
+        return kernel
+
+    def close(self) -> None:
+        if self._spare is not None:
+            _kill(self._spare)
+            self._spare = None
+
+
+_local = threading.local()
+_supplies: list[KernelSupply] = []
+_supplies_lock = threading.Lock()
+
+
+def _supply() -> KernelSupply:
+    if not hasattr(_local, "supply"):
+        _local.supply = KernelSupply()
+        with _supplies_lock:
+            _supplies.append(_local.supply)
+    return _local.supply
+
+
+def release_worker_resources() -> None:
+    """Kill this process's spare kernels and close its browser (end of a batch)."""
+    with _supplies_lock:
+        supplies = list(_supplies)
+    for supply in supplies:
+        supply.close()
+    close_renderers()
+
+
+def init_worker() -> None:
+    """Set up a pool worker process: release its spare kernel when the process ends."""
+    multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
+
+
+def _wait_until_ready(km: KernelManager, timeout: float) -> None:
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=timeout)
+    except (RuntimeError, TimeoutError) as exc:
+        raise KernelStartError(f"the kernel did not start ({exc})") from None
+    finally:
+        client.stop_channels()
+
+
+def _ready_kernel(timeout: float) -> tuple[KernelManager, int]:
+    """A started kernel, trying a second one if the first dies or hangs while starting."""
+    for attempt in (1, 2):
+        km = _supply().take()
+        try:
+            _wait_until_ready(km, timeout)
+            return km, attempt
+        except KernelStartError:
+            _kill(km)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
+    if timed_out or isinstance(exc, CellTimeoutError):
+        return f"timed out after {timeout:g} s"
+    if isinstance(exc, PapermillExecutionError):
+        return f"notebook cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    if isinstance(exc, DeadKernelError):
+        return "the kernel died while running the notebook (a crash, or out of memory)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def execute_report_notebook(job: ReportJob, km: KernelManager) -> Any:
+    """Run the parameterised notebook on ``km`` with a deadline; the executed notebook, or
+    ``NotebookFailure`` carrying it as far as it ran."""
+    keep: list = []
+    timed_out = threading.Event()
+
+    def expire() -> None:
+        timed_out.set()
+        _kill(km)
+
+    deadline = threading.Timer(job.timeout, expire)
+    deadline.daemon = True
+    deadline.start()
+    try:
+        return papermill.execute_notebook(
+            nbformat.reads(job.notebook, as_version=4), None, parameters=job.parameters,
+            engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
+            request_save_on_cell_execute=False, km=km, keep=keep,
+            execution_timeout=job.timeout, start_timeout=job.timeout)
+    except Exception as exc:
+        reason = _failure_reason(exc, timed_out.is_set(), job.timeout)
+        raise NotebookFailure(reason, keep[0] if keep else None) from exc
+    finally:
+        deadline.cancel()
+        _kill(km)
+
+
+def report_output(notebook: Any) -> tuple[str, str]:
+    """The title and HTML body the notebook displayed in its cell tagged ``report``."""
+    for cell in notebook.cells:
+        if REPORT_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html:
+                title = output.get("metadata", {}).get(REPORT_METADATA_KEY, {}).get("title")
+                return title or "Report", "".join(html)
+    raise NotebookFailure(f"the notebook showed no report (no HTML output in a cell tagged "
+                          f"'{REPORT_TAG}')", notebook)
+
+
+def run_job(job: ReportJob) -> JobResult:
+    """Execute, extract and render one business's report; failures are results, not errors."""
+    start = time.perf_counter()
+    attempts = 1
+    notebook = None
+    try:
+        km, attempts = _ready_kernel(job.timeout)
+        try:
+            notebook = execute_report_notebook(job, km)
+        except NotebookFailure as failure:
+            notebook = failure.notebook
+            raise
+        title, body = report_output(notebook)
+        files = render_page(page(title, body), job.formats, job.paper)
+        return JobResult(job.business_id, True, time.perf_counter() - start, attempts=attempts,
+                         notebook=nbformat.writes(notebook), files=files)
+    except Exception as exc:  # one business's failure must never stop the batch
+        return JobResult(job.business_id, False, time.perf_counter() - start, str(exc),
+                         attempts, _notebook_text(notebook))
+
+
+def _notebook_text(notebook: Any) -> str | None:
+    """The notebook as saved JSON, or None when there is none (or it cannot be written)."""
+    try:
+        return nbformat.writes(notebook) if notebook is not None else None
+    except Exception:  # an audit copy is worth having, but never worth failing the batch
+        return None

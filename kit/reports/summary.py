@@ -1,0 +1,84 @@
+"""The cohort summary a trainer hands round: totals only, never one business's answers.
+
+The numbers are the facilitator dashboard's (``kit.dashboard``: level distribution, areas by
+level, common gaps, with groups under ``MIN_GROUP`` hidden); this module adds what the cohort
+should work on first and lays it all out as a printable page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kit.dashboard import MIN_GROUP, CohortPicture, cohort_picture
+from kit.definitions import Definitions, Recommendation
+from kit.reports.charts import for_print, heatmap, level_distribution, to_svg
+from kit.reports.html import page, render
+from kit.scoring import Placement, score_valid_answers
+from kit.store import Store
+
+TOP_PRIORITIES = 3
+
+
+@dataclass(frozen=True)
+class Priority:
+    """An area many businesses should start with, and the step most of them face there."""
+
+    name: str
+    businesses: int
+    to_label: str
+    recommendations: list[Recommendation]
+
+
+def cohort_priorities(definitions: Definitions, placements: Sequence[Placement],
+                      minimum: int = MIN_GROUP, top: int = TOP_PRIORITIES) -> list[Priority]:
+    """Areas that are a starting point (``Placement.focus``) for at least ``minimum``
+    businesses, most shared first, with the recommendation for their most common next level."""
+    starts = Counter(dim for p in placements for dim in p.focus)
+    ranked = sorted((dim for dim, n in starts.items() if n >= minimum),
+                    key=lambda dim: (-starts[dim], list(definitions.dimensions).index(dim)))
+    priorities = []
+    for dim in ranked[:top]:
+        next_levels = Counter(p.dimension(dim).level + 1 for p in placements if dim in p.focus)
+        level = next_levels.most_common(1)[0][0]
+        priorities.append(Priority(definitions.dimensions[dim].name, starts[dim],
+                                   definitions.model.level(level).label,
+                                   definitions.recommendations_for(dim, level)))
+    return priorities
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    workshop: str
+    picture: CohortPicture
+    priorities: list[Priority]
+    generated_at: datetime
+    model_version: str
+    questionnaire_version: str
+
+
+def build_summary(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortSummary:
+    definitions = store.definitions
+    submissions = store.latest_submissions(workshop)
+    placements = [score_valid_answers(definitions, s.answers) for s in submissions]
+    enough = len(placements) >= minimum
+    return CohortSummary(
+        workshop=workshop,
+        picture=cohort_picture(definitions, store.progress(workshop), submissions, minimum),
+        priorities=cohort_priorities(definitions, placements, minimum) if enough else [],
+        generated_at=datetime.now(UTC), **definitions.versions)
+
+
+def summary_page(summary: CohortSummary, level_labels: dict[int, str]) -> str:
+    """The summary as a complete HTML page with inline SVG charts."""
+    picture = summary.picture
+    charts = {}
+    if picture.shown:
+        charts = {"levels": to_svg(for_print(level_distribution(picture.levels,
+                                                                  picture.minimum))),
+                  "heatmap": to_svg(for_print(heatmap(picture.heatmap, level_labels,
+                                                      picture.minimum), width=360))}
+    body = render("cohort_summary.html.j2", s=summary, p=picture, charts=charts)
+    return page(f"Workshop {summary.workshop}: cohort summary", body)

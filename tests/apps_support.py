@@ -1,0 +1,148 @@
+"""Start the real Voila apps through `eakit serve` and drive the assessment as a participant.
+
+Shared by the browser tests and ``benchmarks/voila_load.py``. A server runs in its own process
+group on a free port of 127.0.0.1 with its log in a file, and is stopped by process id.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EAKIT = Path(sys.executable).parent / "eakit"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+URL_LINE = re.compile(r"^\s+(http://\S+)$")
+STARTUP_SECONDS = 120
+PAGE_TIMEOUT_MS = 90_000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """A running `eakit serve`: its link (with the token, if any) and its process."""
+
+    app: str
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return self.url.split("?", 1)[0]
+
+    def stop(self) -> None:
+        """SIGTERM to the server's own group (Voila and its kernels), then SIGKILL if needed."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def start_app(app: str, workshop: str, database_url: str, cwd: Path, *extra: str) -> AppServer:
+    """Run `eakit serve APP` and return once it prints the link it listens on."""
+    log = cwd / f"{app}-server.log"
+    process = subprocess.Popen(
+        [str(EAKIT), "serve", app, "--workshop", workshop, "--database", database_url,
+         "--port", str(free_port()), *extra],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
+        start_new_session=True)
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    printed = []
+    while time.monotonic() < deadline:
+        if not selector.select(timeout=1):
+            if process.poll() is not None:
+                break
+            continue
+        line = process.stdout.readline()
+        if not line:
+            break
+        printed.append(line)
+        if match := URL_LINE.match(line.rstrip("\n")):
+            return AppServer(app, match.group(1), process, log)
+    server = AppServer(app, "", process, log)
+    server.stop()
+    raise RuntimeError(f"eakit serve {app} printed no link:\n{''.join(printed)}\n"
+                       f"{log.read_text()[-3000:]}")
+
+
+# --- a participant in the browser ------------------------------------------------------------
+
+def open_form(page, url: str) -> None:
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(url, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_selector(".eakit-start")
+
+
+def enter(page, workshop: str, business_id: str) -> None:
+    page.fill(".eakit-workshop input", workshop)
+    page.fill(".eakit-business-id input", business_id)
+    page.click(".eakit-start")
+
+
+def agree(page) -> None:
+    page.wait_for_selector(".eakit-consent")
+    page.check(".eakit-consent-agree input")
+    page.click(".eakit-consent-continue")
+    page.wait_for_selector(".eakit-questions")
+
+
+def answer(page, option_index: int, limit: int | None = None) -> int:
+    """Open each area in turn and click the option at ``option_index`` in every question
+    (stopping after ``limit`` answers); returns how many were clicked."""
+    headers = page.locator(".eakit-areas .jupyter-widget-Collapse-header")
+    clicked = 0
+    for index in range(headers.count()):
+        headers.nth(index).click()
+        section = page.locator(".eakit-areas .jupyter-widget-Collapse-contents").nth(index)
+        questions = section.locator(".eakit-question")
+        questions.first.wait_for(state="visible")
+        for number in range(questions.count()):
+            if limit is not None and clicked >= limit:
+                return clicked
+            questions.nth(number).locator("input[type=radio]").nth(option_index).check()
+            clicked += 1
+    return clicked
+
+
+def submit(page) -> None:
+    page.click(".eakit-submit")
+    page.wait_for_selector(".eakit-result-summary h3")
+
+
+def screenshot(page, path: Path) -> None:
+    """The whole page, however long: stretch the window to the content, shoot, restore."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        ...[...document.querySelectorAll('*')].map(e => {
+            const s = getComputedStyle(e).overflowY;
+            return (s === 'auto' || s === 'scroll') ? e.scrollHeight + e.getBoundingClientRect().top
+                                                    : 0; }))""")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
