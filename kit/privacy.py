@@ -16,7 +16,6 @@ from pydantic import Field, field_validator
 
 from kit.definitions import Prose, Strict, Version
 from kit.paths import CONTENT_DIR
-from kit.validation import register_model
 from kit.yamlio import load_model
 
 PRIVACY_FILE = CONTENT_DIR / "privacy.yaml"
@@ -51,9 +50,6 @@ class PrivacyNotice(Strict):
         if twice:
             raise ValueError(f"section(s) {twice} appear more than once")
         return value
-
-
-register_model("*privacy*.yaml", PrivacyNotice)
 
 
 def load_privacy_notice(path: Path = PRIVACY_FILE) -> PrivacyNotice:

@@ -1,72 +1,68 @@
-"""Validate definition files by kind, so ``eakit validate`` covers assessments and content alike.
+"""Validate definition and content files by kind, so ``eakit validate`` covers them all.
 
-Each kind of file registers a name pattern and a check; a directory is validated by running
-every check whose pattern matches, then the cross-file checks of the assessment trio.
+Each kind of file is a name pattern mapped to the pydantic model that checks it (imported only
+when a matching file is met, so checking one questionnaire stays quick). A directory is checked
+file by file, then with the cross-file checks of the assessment trio and of the course content.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from kit.definitions import (
-    DefinitionFiles,
-    MaturityModel,
-    Questionnaire,
-    RecommendationLibrary,
-    load_definitions,
-)
+from kit.definitions import DefinitionFiles, load_definitions
 from kit.errors import DefinitionError
 from kit.yamlio import load_model
 
-Check = Callable[[Path], None]
-FILE_CHECKS: dict[str, Check] = {}
+FILE_MODELS: dict[str, str] = {
+    "*maturity_model*.yaml": "kit.definitions:MaturityModel",
+    "*questionnaire*.yaml": "kit.definitions:Questionnaire",
+    "*recommendations*.yaml": "kit.definitions:RecommendationLibrary",
+    "*quizzes/*.yaml": "kit.content:Quiz",
+    "*glossary/*.yaml": "kit.content:GlossaryFile",
+    "*case_studies/*.yaml": "kit.content:CaseStudyFile",
+    "*course.yaml": "kit.content:Course",
+    "*privacy.yaml": "kit.privacy:PrivacyNotice",
+    "*checklists/chatbot_transparency.yaml": "kit.exercises.customer_experience:TransparencyRules",
+    "*checklists/ethical_automation.yaml": "kit.exercises.customer_relationships:Checklist",
+    "*exercises/social_impact.yaml": "kit.exercises.social_impact:SocialImpactSamples",
+    "*exercises/community_engagement.yaml": "kit.exercises.community_engagement:CommunitySamples",
+    "*exercises/service_automation.yaml": "kit.exercises.service_automation:ServiceSamples",
+    "*exercises/customer_experience.yaml":
+        "kit.exercises.customer_experience:CustomerExperienceSamples",
+    "*exercises/customer_relationships.yaml":
+        "kit.exercises.customer_relationships:CustomerRelationshipSamples",
+}
 
 
-def register_file_check(pattern: str, check: Check) -> None:
-    """Validate files whose path (relative, with '/') matches ``pattern`` with ``check``."""
-    FILE_CHECKS[pattern] = check
-
-
-def register_model(pattern: str, model: type[BaseModel]) -> None:
-    """Validate matching files against a pydantic model."""
-
-    def check(path: Path) -> None:
-        load_model(path, model)
-
-    register_file_check(pattern, check)
-
-
-register_model("*maturity_model*.yaml", MaturityModel)
-register_model("*questionnaire*.yaml", Questionnaire)
-register_model("*recommendations*.yaml", RecommendationLibrary)
-
-
-def _check_for(path: Path) -> Check | None:
+def _model_for(path: Path) -> type[BaseModel] | None:
     name = path.as_posix()
-    return next((check for pattern, check in FILE_CHECKS.items()
-                 if fnmatch.fnmatch(name, pattern)), None)
+    target = next((t for pattern, t in FILE_MODELS.items() if fnmatch.fnmatch(name, pattern)),
+                  None)
+    if target is None:
+        return None
+    module, attribute = target.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def validate_path(path: Path) -> tuple[list[Path], list[str]]:
-    """Check one file or every known file below a directory; returns (files checked, problems)."""
+    """Check one file or every YAML file below a directory; returns (files checked, problems)."""
     if not path.exists():
         return [], [f"{path}: no such file or directory"]
-    files = sorted(p for p in path.rglob("*.y*ml")) if path.is_dir() else [path]
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
     checked, problems = [], []
     for file in files:
-        check = _check_for(file)
-        if check is None:
-            if not path.is_dir():
-                problems.append(f"{file}: not a known definition file "
-                                f"(known names: {', '.join(FILE_CHECKS)})")
+        model = _model_for(file)
+        if model is None:
+            problems.append(f"{file}: not a known definition file (known names: "
+                            f"{', '.join(FILE_MODELS)})")
             continue
         checked.append(file)
         try:
-            check(file)
+            load_model(file, model)
         except DefinitionError as exc:
             problems.extend(exc.problems)
     if path.is_dir() and not problems:
@@ -75,15 +71,19 @@ def validate_path(path: Path) -> tuple[list[Path], list[str]]:
 
 
 def _cross_check(directory: Path) -> list[str]:
-    """Cross-file checks for the maturity model, questionnaire and recommendations trio."""
+    """Checks across files: the assessment trio's ids and versions, the course's references."""
     found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None)
              for kind in ("maturity_model", "questionnaire", "recommendations")}
-    if not all(found.values()):
-        return []
+    problems: list[str] = []
     try:
-        load_definitions(DefinitionFiles(model=found["maturity_model"],
-                                         questionnaire=found["questionnaire"],
-                                         recommendations=found["recommendations"]))
+        if all(found.values()):
+            load_definitions(DefinitionFiles(model=found["maturity_model"],
+                                             questionnaire=found["questionnaire"],
+                                             recommendations=found["recommendations"]))
+        if (directory / "course.yaml").is_file():
+            from kit.content import check_content
+
+            check_content(directory)
     except DefinitionError as exc:
-        return exc.problems
-    return []
+        problems += exc.problems
+    return problems

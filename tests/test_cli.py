@@ -159,3 +159,11 @@ def test_sample_cohort_spans_all_levels():
     data = json.loads(result.stdout)
     assert 12 <= len(data["businesses"]) <= 20
     assert {b["overall_level"] for b in data["businesses"]} == {1, 2, 3, 4}
+
+
+def test_validate_checks_course_content_too():
+    """Does `eakit validate` cover quizzes, glossary, case studies and the course plan?"""
+    result = run_eakit("validate")
+    assert result.returncode == 0, result.stderr
+    checked = int(result.stdout.split()[1])
+    assert checked >= 25  # 3 assessment files + 5 x (quiz, glossary, case study) + course ...

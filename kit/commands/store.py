@@ -13,7 +13,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import kit.privacy  # noqa: F401  (registers privacy.yaml with `eakit validate`)
 from kit.cli import command
 from kit.cohort import check_business_id
 from kit.errors import KitError
