@@ -1,0 +1,143 @@
+"""What a business report says, worked out by hand on the small test definitions, and how it
+reads as a page (no kernel here: the batch tests run the same code through papermill).
+
+Letters a-d are the options at levels 1-4, so a business answering one letter everywhere sits
+at that level in every area. Alpha has four questions, beta and gamma two each.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kit.definitions import Definitions
+from kit.reports.business import ReportView, report_body
+from kit.reports.context import build_business_report, cohort_medians
+from kit.reports.html import page
+from kit.scoring import score_valid_answers
+from kit.store import SubmissionRecord
+from tests.html_checks import page_problems, texts
+
+ALPHA = ("alpha_q1", "alpha_q2", "alpha_q3", "alpha_q4")
+BETA = ("beta_q1", "beta_q2")
+GAMMA = ("gamma_q1", "gamma_q2")
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def answers(alpha: str, beta: str, gamma: str) -> dict[str, str]:
+    return {**dict.fromkeys(ALPHA, alpha), **dict.fromkeys(BETA, beta),
+            **dict.fromkeys(GAMMA, gamma)}
+
+
+def record(index: int, given: dict[str, str], business: str | None = None,
+           when: datetime = WHEN, workshop: str = "w1") -> SubmissionRecord:
+    return SubmissionRecord(id=index, workshop=workshop,
+                            business_id=business or f"smb-{index:03d}",
+                            display_name=f"Shop {index}", answers=given, model_version="9.0.0",
+                            questionnaire_version="9.1.0", submitted_at=when,
+                            submission_key=f"key-{index}")
+
+
+@pytest.mark.parametrize(("letters", "expected"), [
+    ("abbcd", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # levels 1,2,2,3,4: median 2
+    ("aabbcc", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # 1,1,2,2,3,3: (2+2)/2
+    ("aaabcd", {"alpha": 1.5, "beta": 1.5, "gamma": 1.5}),  # 1,1,1,2,3,4: (1+2)/2
+    ("abcd", {}),  # four businesses: too few to compare with
+])
+def test_cohort_medians(small_defs: Definitions, letters, expected):
+    """Is the median level per area shown only for a cohort of five or more?"""
+    placements = [score_valid_answers(small_defs, answers(x, x, x)) for x in letters]
+    assert cohort_medians(placements) == expected
+
+
+def test_median_left_out_for_an_area_too_few_are_placed_in(small_defs: Definitions):
+    """With beta not applicable for two of six businesses, is beta's median left out?"""
+    na = dict.fromkeys(BETA, "not_applicable")
+    sets = [answers(x, x, x) for x in "abcd"] + [{**answers("b", "b", "b"), **na}] * 2
+    medians = cohort_medians([score_valid_answers(small_defs, s) for s in sets])
+    assert medians == {"alpha": 2.0, "gamma": 2.0}
+
+
+def test_plan_puts_the_starting_areas_first(small_defs: Definitions):
+    """Alpha at 1, beta at 3, gamma at 2: overall Proactive (mean 2, at most one above alpha);
+    the starting points are alpha then gamma, and beta follows. Does the plan say so?"""
+    report = build_business_report(small_defs, record(1, answers("a", "c", "b")), [], [])
+    assert report.level_label == "Proactive"
+    assert [(i.name, i.from_label, i.to_label, i.start_here) for i in report.plan] == [
+        ("Alpha area", "Reactive", "Proactive", True),
+        ("Gamma area", "Proactive", "Strategic", True),
+        ("Beta area", "Strategic", "Transformative", False)]
+    assert [[r.title for r in i.recommendations] for i in report.plan] == [
+        ["Lift alpha to 2"], ["Lift gamma to 3"], ["Lift beta to 4"]]
+    # alpha 1,1,1,1 needs a mean of 1.75: three answers raised to level 2, lowest first
+    assert [s.practice for s in report.plan[0].steps] == [
+        "alpha practice 1 at level 2", "alpha practice 2 at level 2",
+        "alpha practice 3 at level 2"]
+    assert [reason.name for reason in report.reasons] == ["Alpha area", "Gamma area",
+                                                          "Beta area"]
+
+
+def test_ladder_marks_the_current_level(small_defs: Definitions):
+    """Does the ladder list four levels with exactly the business's level marked?"""
+    report = build_business_report(small_defs, record(1, answers("c", "c", "c")), [], [])
+    assert [(r.number, r.label, r.here) for r in report.ladder] == [
+        (1, "Reactive", False), (2, "Proactive", False), (3, "Strategic", True),
+        (4, "Transformative", False)]
+
+
+def test_progress_since_the_previous_assessment(small_defs: Definitions):
+    """All Reactive before, alpha and beta Proactive now, gamma unchanged: is that the story?"""
+    before = record(1, answers("a", "a", "a"), "shop", datetime(2024, 1, 5, tzinfo=UTC), "w0")
+    now = record(2, answers("b", "b", "a"), "shop")
+    report = build_business_report(small_defs, now, [before, now], [now])
+    progress = report.progress
+    assert (progress.before, progress.after, progress.previous_workshop) == (
+        "Reactive", "Proactive", "w0")
+    assert [(c.name, c.before, c.after, c.direction) for c in progress.changes] == [
+        ("Alpha area", "Reactive", "Proactive", "up"),
+        ("Beta area", "Reactive", "Proactive", "up"),
+        ("Gamma area", "Reactive", "Reactive", "same")]
+
+
+def test_no_progress_section_for_a_first_assessment(small_defs: Definitions):
+    """Is there no progress section when the business has only one assessment?"""
+    now = record(2, answers("b", "b", "b"))
+    report = build_business_report(small_defs, now, [now], [now])
+    assert report.progress is None
+    assert "Since your previous assessment" not in report_body(report)
+
+
+def _cohort(letters: str) -> list[SubmissionRecord]:
+    return [record(i, answers(x, x, x)) for i, x in enumerate(letters, start=1)]
+
+
+@pytest.mark.parametrize(("letters", "compared"), [("abbcd", True), ("abcd", False)])
+def test_comparison_only_for_five_or_more(small_defs: Definitions, letters, compared):
+    """Does the page show the cohort median column and chart only for five or more businesses,
+    and otherwise say why not?"""
+    cohort = _cohort(letters)
+    body = report_body(build_business_report(small_defs, cohort[0], [cohort[0]], cohort))
+    assert ("Cohort median" in body) is compared
+    assert ("cohort median" in body.lower().split("<figcaption>")[1]) is compared
+    assert ("at least 5 businesses took part" in body) is not compared
+
+
+def test_page_shows_levels_and_plan_without_code_or_urls(small_defs: Definitions):
+    """Does the rendered page carry the levels, the plan, the versions, and nothing that runs
+    or loads from elsewhere?"""
+    cohort = _cohort("acbbd")
+    report = build_business_report(small_defs, cohort[0], [cohort[0]], cohort)
+    html = page("title", report_body(report))
+    assert texts(html, "overall-level") == ["Reactive"]
+    assert texts(html, "area-level") == ["Reactive", "Reactive", "Reactive"]
+    assert "Lift alpha to 2" in html and "Maturity model 9.0.0" in html
+    assert page_problems(html) == []
+    assert "<svg" in html and "cdn" not in html.lower()
+
+
+def test_report_view_carries_the_title_for_the_page():
+    """Does the notebook output hold the body as HTML and the page title as metadata?"""
+    data, metadata = ReportView("Shop: report", "<article>x</article>")._repr_mimebundle_()
+    assert data["text/html"] == "<article>x</article>"
+    assert metadata == {"eakit_report": {"title": "Shop: report"}}
