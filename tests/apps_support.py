@@ -7,12 +7,13 @@ group on a free port of 127.0.0.1 with its log in a file, and is stopped by proc
 from __future__ import annotations
 
 import os
+import queue
 import re
-import selectors
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,36 +56,38 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=20)
-        if self.process.stdout:
-            self.process.stdout.close()
+
+
+def _lines(stream, sink: queue.Queue) -> None:
+    for line in stream:
+        sink.put(line)
+    sink.put(None)
 
 
 def start_app(app: str, workshop: str, database_url: str, cwd: Path, *extra: str) -> AppServer:
     """Run `eakit serve APP` and return once it prints the link it listens on."""
-    log = cwd / f"{app}-server.log"
+    port = free_port()
+    log = cwd / f"{app}-{port}.log"
     process = subprocess.Popen(
         [str(EAKIT), "serve", app, "--workshop", workshop, "--database", database_url,
-         "--port", str(free_port()), *extra],
+         "--port", str(port), *extra],
         cwd=cwd, stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
         start_new_session=True)
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_lines, args=(process.stdout, lines), daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     printed = []
-    while time.monotonic() < deadline:
-        if not selector.select(timeout=1):
-            if process.poll() is not None:
-                break
-            continue
-        line = process.stdout.readline()
-        if not line:
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
+            break
+        if line is None:
             break
         printed.append(line)
         if match := URL_LINE.match(line.rstrip("\n")):
             return AppServer(app, match.group(1), process, log)
-    server = AppServer(app, "", process, log)
-    server.stop()
+    AppServer(app, "", process, log).stop()
     raise RuntimeError(f"eakit serve {app} printed no link:\n{''.join(printed)}\n"
                        f"{log.read_text()[-3000:]}")
 

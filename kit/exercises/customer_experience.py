@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import altair as alt
 import ipywidgets as widgets
@@ -396,7 +396,10 @@ def load_samples(path: Path = SAMPLES_FILE) -> CustomerExperienceSamples:
     return load_model(path, CustomerExperienceSamples)
 
 
-def _pick(items: Sequence, wanted: str, what: str):
+Sample = TypeVar("Sample", RoiScenario, Transcript)
+
+
+def _pick(items: Sequence[Sample], wanted: str, what: str) -> Sample:
     for item in items:
         if item.id == wanted:
             return item
