@@ -26,12 +26,17 @@ STORE_FAILURES = (KitError, SQLAlchemyError)
 
 APP_STYLE = """<style>
 .eakit-assessment { max-width: 46rem; font-size: 15px; }
-.eakit-assessment .widget-radio-box label { white-space: normal; line-height: 1.35;
-  padding: .25rem 0; height: auto; }
+.eakit-assessment .widget-html-content { line-height: 1.45; }
 .eakit-assessment .widget-radio-box { height: auto; }
+.eakit-assessment .widget-radio-box label { display: flex; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; gap: .55rem; height: auto;
+  white-space: normal; line-height: 1.35; padding: .3rem 0; cursor: pointer; }
+.eakit-assessment .widget-radio-box input { float: none; flex: none; margin: .15rem 0 0 1px; }
+.eakit-assessment .widget-text { flex-wrap: wrap; height: auto; }
+.eakit-assessment .widget-text .widget-label { width: 100%; text-align: left; }
 .eakit-assessment .widget-text input { font-size: 16px; }  /* phones do not zoom at 16px */
-.eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; white-space: normal; }
-.eakit-assessment .widget-label { white-space: normal; }
+.eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; width: auto;
+  padding: .3rem 1rem; white-space: normal; }
 .eakit-missing { outline: 2px solid #D55E00; outline-offset: 4px; }
 </style>"""
 

@@ -1,13 +1,14 @@
 """The facilitator dashboard as widgets: the cohort picture drawn as plain HTML, kept fresh.
 
 Tables and CSS bars instead of charts keep the kernel small and the page quick on a projector or
-a phone. Refreshing is driven by the browser (an ipywidgets ``Play`` ticking every few seconds),
-not by a thread in the kernel: when the facilitator closes the tab the ticks stop, the kernel
-falls idle and the server's culler can reclaim it.
+a phone. A thread in the kernel reads the store every few seconds but sends the browser
+something only when the picture changed: a dashboard left behind in a closed tab goes quiet once
+the workshop ends, so the server's culler can reclaim its kernel.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
@@ -24,6 +25,7 @@ BLUE = (0, 114, 178)  # Okabe-Ito blue, as in kit.charts
 
 STYLE = """<style>
 .eakit-dash { font-size: 15px; line-height: 1.45; max-width: 60rem; }
+.eakit-dash .widget-html-content { line-height: 1.45; }
 .eakit-dash h2 { margin: .2em 0 .4em; }
 .eakit-dash h3 { margin: 1.2em 0 .4em; }
 .eakit-dash .stats { display: flex; gap: .8rem; flex-wrap: wrap; }
@@ -149,43 +151,54 @@ def dashboard_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
 
 
 class Dashboard(widgets.VBox):
-    """The live dashboard: a body that redraws on a button press and on every browser tick."""
+    """The live dashboard: redrawn when the store changes, and on request."""
 
-    def __init__(self, store: Store, workshop: str, refresh_seconds: int = REFRESH_SECONDS,
-                 clock: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(self, store: Store, workshop: str, refresh_seconds: float = REFRESH_SECONDS,
+                 clock: Callable[[], datetime] = datetime.now, watch: bool = True) -> None:
         self.store = store
         self.workshop = workshop
         self.clock = clock
+        self.refresh_seconds = refresh_seconds
         self.level_labels = {lvl.number: lvl.label for lvl in store.definitions.model.levels}
         self.body = widgets.HTML()
         self.status = widgets.HTML()
         self.refresh_button = widgets.Button(description="Refresh now", icon="refresh",
                                              tooltip="Read the latest answers now")
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.ticker = widgets.Play(value=0, min=0, max=10**9, step=1, repeat=True,
-                                   interval=refresh_seconds * 1000, playing=True,
-                                   show_repeat=False, description="Auto-refresh",
-                                   tooltip="Pause or resume refreshing")
-        self.ticker.observe(lambda _: self.refresh(), names="value")
-        controls = widgets.HBox([self.refresh_button, widgets.Label("Auto-refresh:"),
-                                 self.ticker, self.status],
-                                layout=widgets.Layout(flex_flow="row wrap",
-                                                      align_items="center"))
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
         title = widgets.HTML(f"{STYLE}<h2>Workshop {escape(workshop)}: live picture</h2>")
+        controls = widgets.HBox([self.refresh_button, self.status],
+                                layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([title, controls, self.body])
         self.add_class("eakit-dash")
         self.refresh()
+        if watch:
+            threading.Thread(target=self._watch, name="eakit-dashboard", daemon=True).start()
 
-    def refresh(self) -> None:
-        """Redraw from the store; a failed read keeps the last picture and says so."""
-        try:
-            picture = load_picture(self.store, self.workshop)
-        except KitError as exc:
-            self.status.value = f"<span role='alert'>Could not refresh: {escape(str(exc))}</span>"
-            return
-        except SQLAlchemyError:  # a database hiccup must not blank a projected dashboard
-            self.status.value = ("<span role='alert'>Could not read the database just now; "
-                                 "the figures below are from the last refresh.</span>")
-            return
-        self.body.value = dashboard_html(picture, self.level_labels)
-        self.status.value = f"<span>Updated {self.clock():%H:%M:%S}</span>"
+    def _watch(self) -> None:
+        while not self._stopped.wait(self.refresh_seconds):
+            self.refresh(quiet=True)
+
+    def stop(self) -> None:
+        """End the background checks (the kernel's end does it too)."""
+        self._stopped.set()
+
+    def refresh(self, quiet: bool = False) -> None:
+        """Redraw from the store; a failed read keeps the last picture and says so. ``quiet``
+        checks send nothing when nothing changed."""
+        with self._lock:
+            try:
+                picture = load_picture(self.store, self.workshop)
+            except (KitError, SQLAlchemyError):  # a hiccup must not blank a projected dashboard
+                self.status.value = ("<span role='alert'>Could not read the answers just now; "
+                                     "the figures below are from the last check.</span>")
+                return
+            html = dashboard_html(picture, self.level_labels)
+            now = f"{self.clock():%H:%M:%S}"
+            every = f"checks every {self.refresh_seconds:g} s"
+            if html != self.body.value:
+                self.body.value = html
+                self.status.value = f"<span>Updated {now} ({every})</span>"
+            elif not quiet:
+                self.status.value = f"<span>No change at {now} ({every})</span>"

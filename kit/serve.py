@@ -42,13 +42,17 @@ class App:
     notebook: Path
     default_port: int
     needs_token: bool
+    cull_connected: bool
     audience: str
 
 
 APPS: dict[str, App] = {
+    # A participant's tab left open after the session still counts as idle; answers are saved.
     "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
-                      audience="Share this link with the participants"),
+                      cull_connected=True, audience="Share this link with the participants"),
+    # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
     "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
+                     cull_connected=False,
                      audience="Open the dashboard (keep this link to yourself: it carries the "
                               "secret token)"),
 }
@@ -122,7 +126,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.allow_theme_override=NO",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
-        "--MappingKernelManager.cull_connected=True",
+        f"--MappingKernelManager.cull_connected={APPS[options.app].cull_connected}",
     ]
     if options.preheat:
         argv += ["--VoilaConfiguration.preheat_kernel=True",

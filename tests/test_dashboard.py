@@ -8,6 +8,7 @@ mean of 1.75/2.75/3.75) needs its first three raised; beta and gamma (2 question
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -117,17 +118,34 @@ def test_dashboard_html_shows_totals_only(small_defs):
 
 
 def test_dashboard_reads_the_store_and_refreshes(tmp_path, small_defs):
-    """Does the live dashboard count a submission made after it was drawn, on refresh?"""
+    """Does the dashboard count a submission made after it was drawn, when asked to refresh?"""
     store = Store.open(f"sqlite:///{tmp_path / 'kit.sqlite'}", definitions=small_defs)
     for number, answers in enumerate(COHORT[:5]):
         store.submit("w1", f"smb-{number}", answers, f"key-{number}")
     store.save_draft("w1", "smb-late", {"alpha_q1": "b"})
-    dashboard = Dashboard(store, "w1", clock=lambda: datetime(2024, 5, 1, 10, 30))
+    dashboard = Dashboard(store, "w1", clock=lambda: datetime(2024, 5, 1, 10, 30), watch=False)
     assert "<b>6</b>started" in dashboard.body.value
     assert "<b>5</b>submitted" in dashboard.body.value
-    assert "Updated 10:30:00" in dashboard.status.value
+    assert "Updated 10:30:00 (checks every 10 s)" in dashboard.status.value
+    dashboard.refresh_button.click()
+    assert "No change at 10:30:00" in dashboard.status.value
 
     store.submit("w1", "smb-late", _answers("a"), "key-late")
-    dashboard.ticker.value += 1  # what the browser's timer does every few seconds
+    dashboard.refresh_button.click()
     assert "<b>6</b>submitted" in dashboard.body.value
     assert [item.count for item in load_picture(store, "w1").levels] == [6, 0, 0, 0, 0]
+
+
+def test_dashboard_watches_the_store_by_itself(tmp_path, small_defs):
+    """Does an open dashboard pick up a new submission without anyone pressing a button?"""
+    store = Store.open(f"sqlite:///{tmp_path / 'kit.sqlite'}", definitions=small_defs)
+    dashboard = Dashboard(store, "w1", refresh_seconds=0.05)
+    try:
+        assert "<b>0</b>submitted" in dashboard.body.value
+        store.submit("w1", "smb-1", _answers("a"), "key-1")
+        deadline = time.monotonic() + 10
+        while "<b>1</b>submitted" not in dashboard.body.value and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "<b>1</b>submitted" in dashboard.body.value
+    finally:
+        dashboard.stop()

@@ -44,6 +44,7 @@ def test_dashboard_gets_a_fresh_secret_token():
     assert len(first.token) >= 32 and first.token != second.token
     assert share_url(first) == f"http://127.0.0.1:8867/?token={first.token}"
     assert first.token not in " ".join(voila_argv(first))  # never on a command line
+    assert "--MappingKernelManager.cull_connected=False" in voila_argv(first)
     assert "keep this link to yourself" in banner(first)
 
 
