@@ -35,6 +35,8 @@ class PrivacyNotice(Strict):
     title: Prose
     intro: Prose
     sections: list[NoticeSection]
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        description="Days after a business's last activity before `eakit purge` erases it.")
     agree_label: Annotated[str, Field(min_length=3, max_length=120)]
     decline_note: Prose
 

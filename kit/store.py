@@ -35,6 +35,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -580,6 +581,21 @@ class Store:
                         "updated_at": _utc(r.updated_at).isoformat()} for r in draft_rows],
             "submissions": [_record(r).to_dict() for r in submission_rows],
         }
+
+    def inactive_businesses(self, before: datetime) -> list[str]:
+        """Businesses with no submission, draft, consent or creation since ``before``."""
+        activity = [select(t.c.business_pk.label("pk"), t.c[column].label("at"))
+                    for t, column in ((submissions, "submitted_at"), (drafts, "updated_at"),
+                                      (consents, "agreed_at"))]
+        activity.append(select(businesses.c.id.label("pk"), businesses.c.created_at.label("at")))
+        latest = union_all(*activity).subquery()
+        query = (select(businesses.c.business_id)
+                 .join(latest, latest.c.pk == businesses.c.id)
+                 .group_by(businesses.c.business_id)
+                 .having(func.max(latest.c.at) < _utc(before))
+                 .order_by(businesses.c.business_id))
+        with self._read() as conn:
+            return list(conn.scalars(query))
 
     def delete_business(self, business_id: str) -> DeletionReport:
         """Remove every row about one business in one transaction (its right to erasure)."""

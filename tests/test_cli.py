@@ -176,3 +176,23 @@ def test_validate_checks_course_content_too(tmp_path):
     assert result.returncode == 1
     assert f"{quiz}:" in result.stderr
     assert "feedbak: Extra inputs are not permitted" in result.stderr
+
+
+def test_purge_erases_only_businesses_past_retention(tmp_path, question_ids):
+    """`eakit purge` keeps the privacy notice's promise: after 365 idle days the data goes."""
+    from kit.store import Store
+    from tests.test_store import _age_business
+
+    database = tmp_path / "store.sqlite"
+    with Store.open(str(database)) as store:
+        for business_id in ("smb-old", "smb-new"):
+            store.submit("w1", business_id, dict.fromkeys(question_ids, "b"), business_id)
+        _age_business(store, "smb-old", 366)
+    result = run_eakit("purge", "--database", str(database), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "Inactive for more than 365 days: smb-old" in result.stdout
+    assert "Erased 1 business(es)" in result.stdout
+    with Store.open(str(database)) as store:
+        assert [r.business_id for r in store.latest_submissions("w1")] == ["smb-new"]
+    again = run_eakit("purge", "--database", str(database), "--yes")
+    assert "nothing to erase" in again.stdout

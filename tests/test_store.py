@@ -204,6 +204,37 @@ def test_delete_removes_every_row_of_that_business(store, small_defs):
     assert not store.delete_business("smb-001").existed
 
 
+
+def _age_business(store, business_id: str, days: int) -> None:
+    """Move every timestamp of one business ``days`` into the past, as time would."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from kit.store import businesses, consents, drafts, submissions
+
+    then = datetime.now(UTC) - timedelta(days=days)
+    with store._write() as conn:
+        pk = conn.scalar(select(businesses.c.id).where(businesses.c.business_id == business_id))
+        conn.execute(update(businesses).where(businesses.c.id == pk).values(created_at=then))
+        for table, column in ((submissions, "submitted_at"), (drafts, "updated_at"),
+                              (consents, "agreed_at")):
+            conn.execute(update(table).where(table.c.business_pk == pk).values({column: then}))
+
+
+def test_inactive_businesses_follow_the_latest_activity(store, small_defs):
+    """Only a business whose every record is older than the cut-off is due for erasure."""
+    from datetime import UTC, datetime, timedelta
+
+    store.submit("w1", "smb-old", all_answers("b", small_defs), "k-old")
+    store.submit("w1", "smb-back", all_answers("b", small_defs), "k-back")
+    store.submit("w1", "smb-new", all_answers("b", small_defs), "k-new")
+    _age_business(store, "smb-old", 400)
+    _age_business(store, "smb-back", 400)
+    store.save_draft("w1", "smb-back", {"alpha_q1": "c"})  # came back this week
+    cutoff = datetime.now(UTC) - timedelta(days=365)
+    assert store.inactive_businesses(cutoff) == ["smb-old"]
+
 def test_answers_key_depends_on_content_not_order():
     """The import key is the same for the same answers in any order, and differs otherwise."""
     one = answers_key("w1", "smb-001", {"a_q": "a", "b_q": "b"})

@@ -11,12 +11,14 @@ import argparse
 import json
 import shutil
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kit.cli import command
 from kit.cohort import check_business_id
 from kit.errors import KitError
 from kit.importer import import_cohort
+from kit.privacy import load_privacy_notice
 from kit.store import URL_VARIABLE, Store, StoreError, check_workshop_code
 
 DEFAULT_REPORTS = Path("reports")
@@ -106,11 +108,27 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+def _confirm(question: str) -> bool:
+    """Ask before erasing; anything but yes (or no terminal at all) keeps the data."""
+    try:
+        answer = input(f"{question} This cannot be undone. [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing deleted.")
+    return False
+
+
+def _reports_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS,
+                        help="folder of generated reports to search (default: ./reports)")
+
+
 def _configure_delete(parser: argparse.ArgumentParser) -> None:
     _business_argument(parser)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS,
-                        help="folder of generated reports to search (default: ./reports)")
+    _reports_option(parser)
     parser.add_argument("--remove-files", action="store_true",
                         help="also delete the report files found there")
 
@@ -131,14 +149,7 @@ def delete(args: argparse.Namespace) -> int:
         if held is not None and not args.yes:
             counts = (f"{len(held['submissions'])} submission(s), {len(held['drafts'])} "
                       f"draft(s), {len(held['consents'])} consent(s)")
-            prompt = (f"Erase business {business_id!r} ({counts}) from {store.url}? "
-                      "This cannot be undone. [y/N] ")
-            try:
-                answer = input(prompt)
-            except EOFError:
-                answer = ""
-            if answer.strip().lower() not in ("y", "yes"):
-                print("Nothing deleted.")
+            if not _confirm(f"Erase business {business_id!r} ({counts}) from {store.url}?"):
                 return 1
         if held is not None:
             report = store.delete_business(business_id)
@@ -153,4 +164,38 @@ def delete(args: argparse.Namespace) -> int:
     for path in files:
         print(f"  {path}")
     print("Check for other copies too: " + "; ".join(OTHER_COPIES) + ".")
+    return 0
+
+
+def _configure_purge(parser: argparse.ArgumentParser) -> None:
+    _database_option(parser)
+    parser.add_argument("--older-than-days", type=int, metavar="DAYS",
+                        help="default: retention_days from content/privacy.yaml")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _reports_option(parser)
+
+
+@command("purge", "Erase businesses inactive for longer than the privacy notice promises.",
+         _configure_purge)
+def purge(args: argparse.Namespace) -> int:
+    days = args.older_than_days or load_privacy_notice().retention_days
+    if days < 1:
+        raise KitError("--older-than-days must be at least 1")
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    with Store.open(args.database) as store:
+        stale = store.inactive_businesses(cutoff)
+        if not stale:
+            print(f"No business has been inactive for more than {days} days; nothing to erase.")
+            return 0
+        print(f"Inactive for more than {days} days: {', '.join(stale)}")
+        if not args.yes and not _confirm(f"Erase these {len(stale)} business(es)?"):
+            return 1
+        for business_id in stale:
+            store.delete_business(business_id)
+    print(f"Erased {len(stale)} business(es) from the store.")
+    files = [p for business_id in stale for p in related_files(business_id, args.reports)]
+    if files:
+        print("Their report files remain; remove them with `eakit delete ID --remove-files`:")
+        for path in files:
+            print(f"  {path}")
     return 0
