@@ -1,10 +1,11 @@
 """The assessment form as the Voila app serves it to a room of participants.
 
-The form itself is ``kit.widgets.AssessmentForm``; this layer adds what a shared server needs.
-The workshop is the server's: a participant types its code as a check, and a code that does not
-match is refused rather than opening another workshop. Someone without a business code can ask
-for a fresh one. And a database that cannot be written just now is said so on screen, with the
-answers left in place and the Submit button active, instead of failing silently.
+The form itself is ``kit.widgets.AssessmentForm`` (which also reports a failed save on screen and
+keeps the answers); this layer adds what a shared server needs. The workshop is the server's: a
+participant types its code as a check, and a code that does not match is refused rather than
+opening another workshop. Someone without a business code can ask for a fresh one. And each new
+stage starts at its top: the browser would otherwise keep the scroll position of the previous,
+longer stage, leaving a phone in the middle of the result.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ import secrets
 from html import escape
 
 import ipywidgets as widgets
-from sqlalchemy.exc import SQLAlchemyError
+from IPython.display import Javascript
 
 from kit.definitions import Definitions
-from kit.errors import KitError
 from kit.store import Store, SubmissionRecord
 from kit.widgets import AssessmentForm
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
 CODE_LENGTH = 6
-STORE_FAILURES = (KitError, SQLAlchemyError)
+SCROLL_TO_FORM = "document.querySelector('.eakit-assessment')?.scrollIntoView({block: 'start'})"
 
 APP_STYLE = """<style>
 .eakit-assessment { max-width: 46rem; font-size: 15px; }
@@ -38,16 +38,20 @@ APP_STYLE = """<style>
 .eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; width: auto;
   padding: .3rem 1rem; white-space: normal; }
 .eakit-missing { outline: 2px solid #D55E00; outline-offset: 4px; }
+.eakit-chart svg, .eakit-chart img { max-width: 100%; height: auto; }
+.eakit-explanation pre { white-space: pre-wrap; word-break: normal; overflow-wrap: break-word;
+  font-family: inherit; font-size: inherit; }
 </style>"""
 
 
 def _alert(text: str) -> str:
-    return f"<div role='alert'><b>{escape(text)}</b></div>"
+    return f"<div role='alert'><b>{escape(text, quote=False)}</b></div>"
 
 
 def app_page(form: AssessmentForm) -> widgets.VBox:
-    """The form with the app's CSS: wrapping option texts and phone-sized inputs."""
-    return widgets.VBox([widgets.HTML(APP_STYLE), form])
+    """The form with the app's CSS (wrapping option texts, phone-sized inputs) and the output
+    that carries its scrolling."""
+    return widgets.VBox([widgets.HTML(APP_STYLE), form.scroller, form])
 
 
 def new_business_code(store: Store) -> str:
@@ -59,7 +63,7 @@ def new_business_code(store: Store) -> str:
 
 
 class WorkshopAssessment(AssessmentForm):
-    """``AssessmentForm`` bound to the server's workshop, with failures shown, not raised."""
+    """``AssessmentForm`` bound to the server's workshop."""
 
     def __init__(self, definitions: Definitions, store: Store, workshop: str) -> None:
         super().__init__(definitions, store, workshop)
@@ -70,19 +74,19 @@ class WorkshopAssessment(AssessmentForm):
         self.new_code = widgets.Button(description="I have no business code: give me one",
                                        layout=widgets.Layout(width="auto"))
         self.new_code.add_class("eakit-new-code")
-        self.new_code.on_click(lambda _: self.give_new_code())
+        self.new_code.on_click(lambda _: self._guarded(self.give_new_code))
         children = list(entry.widget.children)
         children.insert(children.index(entry.business_id) + 1, self.new_code)
         entry.widget.children = children
+        self.scroller = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
+
+    def _to_top(self) -> None:
+        self.scroller.outputs = ()
+        self.scroller.append_display_data(Javascript(SCROLL_TO_FORM))
 
     def give_new_code(self) -> None:
         """Fill in a fresh code and ask the participant to keep it for next time."""
-        try:
-            code = new_business_code(self.store)
-        except STORE_FAILURES:
-            self.entry.message.value = _alert("No code could be made just now; please try "
-                                              "again in a moment.")
-            return
+        code = new_business_code(self.store)
         self.entry.business_id.value = code
         self.entry.message.value = (f"<p role='status'>Your business code is <b>{code}</b>. "
                                     "Write it down: it lets you carry on later or compare a "
@@ -95,27 +99,16 @@ class WorkshopAssessment(AssessmentForm):
                 f"{workshop!r} is not the code of this workshop. Please check the code your "
                 "trainer shows.")
             return
-        try:
-            super().start(self.app_workshop, business_id, display_name)
-        except STORE_FAILURES:
-            self.entry.message.value = _alert("We could not open your assessment just now; "
-                                              "please press Start again in a moment.")
+        super().start(self.app_workshop, business_id, display_name)
+        self._to_top()
 
-    def save_draft(self) -> bool:
-        try:
-            return super().save_draft()
-        except STORE_FAILURES:
-            self.saved.value = _alert("Not saved just now. Your answers are still here; the "
-                                      "next answer or Submit tries again.")
-            return False
+    def agree(self) -> None:
+        super().agree()
+        self._to_top()
 
     def submit(self) -> SubmissionRecord | None:
-        """Acknowledge only a committed submission; after a failure, keep everything on screen."""
-        try:
-            return super().submit()
-        except STORE_FAILURES:
-            self.submit_button.disabled = False
-            self.message.value = _alert("Your answers could not be saved just now, so they were "
-                                        "not submitted. They are still here: please press "
-                                        "Submit again in a moment.")
-            return None
+        """Submit; the result view opens at its top."""
+        record = super().submit()
+        if record is not None:
+            self._to_top()
+        return record

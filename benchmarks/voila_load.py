@@ -1,0 +1,302 @@
+"""How the assessment app holds up when a room arrives at once: N participants through real Voila.
+
+Starts `eakit serve assessment` on a free port with a fresh SQLite database, then runs N sessions
+side by side. Each session does what a participant's browser does on the wire: loads the page,
+opens the kernel websocket, asks for the widget states (the moment a browser could draw the
+form), types the workshop and business codes, agrees to the notice, clicks an answer for every
+question (each click autosaves a draft) and submits, waiting for the result to come back.
+
+    .venv/bin/python benchmarks/voila_load.py [--sessions 20] [--preheat 0] [--think 0.2]
+
+Reports p50/p95/max of the time to an interactive form and to an acknowledged submission, the
+memory of each kernel (psutil if installed, else /proc) and the rows stored (every participant
+once, nobody twice). The browser's own drawing time is not included; the browser tests show it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from tornado.httpclient import AsyncHTTPClient
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kit.store import Store  # noqa: E402
+from tests.apps_support import start_app  # noqa: E402
+
+WORKSHOP = "load-test"
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+TIMEOUT = 600
+
+
+class Gate:
+    """Holds every session at the form until all have one, then notes the kernels' memory:
+    the moment a room has just opened the link."""
+
+    def __init__(self, count: int, measure) -> None:
+        self.waiting = count
+        self.measure = measure
+        self.memory: list[tuple[float, float | None]] = []
+        self.open = asyncio.Event()
+
+    async def arrive(self, wait: bool = True) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.memory = self.measure()
+            self.open.set()
+        if wait:
+            await self.open.wait()
+
+
+@dataclass
+class Session:
+    number: int
+    form_seconds: float | None = None
+    ack_seconds: float | None = None
+    error: str = ""
+    arrived: bool = False
+
+
+class KernelChannel:
+    """A kernel websocket speaking the JSON message format the widgets manager uses."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.session = uuid.uuid4().hex
+        self.inbox: list[dict] = []
+
+    def send(self, msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        self.connection.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "load",
+                       "session": self.session, "date": "", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+            "buffers": []}))
+        return msg_id
+
+    async def receive(self) -> dict:
+        while True:
+            raw = await asyncio.wait_for(self.connection.read_message(), TIMEOUT)
+            if raw is None:
+                raise ConnectionError("kernel websocket closed")
+            if isinstance(raw, str):
+                return json.loads(raw)
+
+    async def until(self, done) -> dict:
+        """Read messages until ``done(message)`` is true; return that message."""
+        while True:
+            message = await self.receive()
+            self.inbox.append(message)
+            if done(message):
+                return message
+
+    async def comm(self, comm_id: str, data: dict) -> list[dict]:
+        """Send one widget message and wait until the kernel is idle after handling it."""
+        msg_id = self.send("comm_msg", {"comm_id": comm_id, "data": data})
+        start = len(self.inbox)
+        await self.until(lambda m: m["header"]["msg_type"] == "status"
+                         and m["parent_header"].get("msg_id") == msg_id
+                         and m["content"]["execution_state"] == "idle")
+        return self.inbox[start:]
+
+
+def _by_class(states: dict[str, dict]) -> dict[str, str]:
+    """Model id of each widget, by its ``eakit-*`` CSS classes."""
+    found = {}
+    for model_id, entry in states.items():
+        for css in entry["state"].get("_dom_classes", []):
+            found.setdefault(css, model_id)
+    return found
+
+
+def _answer_models(states: dict[str, dict]) -> list[str]:
+    """The RadioButtons of every question, in questionnaire order."""
+    radios = {model_id for model_id, entry in states.items()
+              if "eakit-answer" in entry["state"].get("_dom_classes", [])}
+    ordered = []
+    for entry in states.values():
+        if "eakit-question" in entry["state"].get("_dom_classes", []):
+            ordered += [child.removeprefix("IPY_MODEL_") for child in entry["state"]["children"]
+                        if child.removeprefix("IPY_MODEL_") in radios]
+    return ordered
+
+
+def _shows_result(messages: list[dict]) -> bool:
+    return any(m["header"]["msg_type"] == "comm_msg"
+               and "Your result" in str(m["content"]["data"].get("state", {}).get("value", ""))
+               for m in messages)
+
+
+async def participant(session: Session, base: str, think: float, gate: Gate) -> None:
+    """One participant from opening the link to seeing the result."""
+    start = time.perf_counter()
+    page = await AsyncHTTPClient().fetch(base, request_timeout=TIMEOUT)
+    kernel_id = KERNEL_ID.search(page.body.decode()).group(1)
+    ws_url = base.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
+    channel = KernelChannel(await websocket_connect(ws_url, max_message_size=64 * 2**20))
+    control = uuid.uuid4().hex
+    channel.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                               "data": {}})
+    channel.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+    reply = await channel.until(lambda m: m["header"]["msg_type"] == "comm_msg"
+                                and m["content"]["data"].get("method") == "update_states")
+    states = reply["content"]["data"]["states"]
+    session.form_seconds = time.perf_counter() - start
+    session.arrived = True
+    await gate.arrive()
+
+    ids = _by_class(states)
+    await channel.comm(ids["eakit-workshop"], {"method": "update", "state": {"value": WORKSHOP},
+                                               "buffer_paths": []})
+    await channel.comm(ids["eakit-business-id"], {
+        "method": "update", "state": {"value": f"load-{session.number:03d}"}, "buffer_paths": []})
+    await channel.comm(ids["eakit-start"], {"method": "custom", "content": {"event": "click"}})
+    await channel.comm(ids["eakit-consent-agree"], {"method": "update", "state": {"value": True},
+                                                    "buffer_paths": []})
+    await channel.comm(ids["eakit-consent-continue"], {"method": "custom",
+                                                       "content": {"event": "click"}})
+    for model_id in _answer_models(states):
+        await asyncio.sleep(think)
+        await channel.comm(model_id, {"method": "update", "state": {"index": 1},
+                                      "buffer_paths": []})
+    clicked = time.perf_counter()
+    shown = await channel.comm(ids["eakit-submit"], {"method": "custom",
+                                                     "content": {"event": "click"}})
+    if not _shows_result(shown):
+        raise RuntimeError("the submission was not acknowledged with a result")
+    session.ack_seconds = time.perf_counter() - clicked
+    channel.connection.close()
+
+
+async def run_sessions(base: str, count: int, think: float,
+                       gate: Gate) -> list[Session]:
+    sessions = [Session(number) for number in range(count)]
+
+    async def guarded(session: Session) -> None:
+        try:
+            await participant(session, base, think, gate)
+        except Exception as exc:  # report every failure, keep the others running
+            session.error = f"{type(exc).__name__}: {exc}"
+            if not session.arrived:
+                await gate.arrive(wait=False)
+
+    AsyncHTTPClient.configure(None, max_clients=count)
+    await asyncio.gather(*(guarded(s) for s in sessions))
+    return sessions
+
+
+def kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
+    """(RSS, USS) in MB of every kernel the server started; USS needs psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return _proc_kernel_memory(server_pid)
+    sizes = []
+    for child in psutil.Process(server_pid).children(recursive=True):
+        if "ipykernel" in " ".join(child.cmdline()):
+            info = child.memory_full_info()
+            sizes.append((info.rss / 2**20, info.uss / 2**20))
+    return sizes
+
+
+def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        parent = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+        if parent == server_pid and "ipykernel" in cmdline:
+            rss_kb = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
+            sizes.append((rss_kb / 1024, None))
+    return sizes
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary_line(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name:<32} no data"
+    return (f"{name:<32} p50 {percentile(values, .5):6.2f} s   p95 {percentile(values, .95):6.2f} s"
+            f"   max {max(values):6.2f} s")
+
+
+def memory_line(name: str, sizes: list[tuple[float, float | None]]) -> str:
+    if not sizes:
+        return f"{name:<32} no kernels found"
+    rss = statistics.median(r for r, _ in sizes)
+    uss = [u for _, u in sizes if u is not None]
+    unique = f", unique {statistics.median(uss):.0f} MB" if uss else ""
+    return f"{name:<32} {len(sizes)} kernels, median RSS {rss:.0f} MB{unique}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--preheat", type=int, default=0,
+                        help="kernels Voila keeps ready (eakit serve --preheat)")
+    parser.add_argument("--think", type=float, default=0.2,
+                        help="seconds between two answers of one participant")
+    parser.add_argument("--warm-up", type=float, default=0,
+                        help="seconds to wait after start (lets a preheated pool fill)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="eakit-load-") as folder:
+        workdir = Path(folder)
+        url = f"sqlite:///{workdir / 'load.sqlite'}"
+        extra = ["--preheat", str(args.preheat)] if args.preheat else []
+        server = start_app("assessment", WORKSHOP, url, workdir, *extra)
+        try:
+            time.sleep(args.warm_up)
+            gate = Gate(args.sessions, lambda: kernel_memory(server.process.pid))
+            began = time.perf_counter()
+            sessions = asyncio.run(run_sessions(server.base, args.sessions, args.think, gate))
+            wall = time.perf_counter() - began
+            memory = kernel_memory(server.process.pid)
+        finally:
+            server.stop()
+        with Store.open(url) as store:
+            latest = store.latest_submissions(WORKSHOP)
+            total = store.submission_count()
+
+    failed = [s for s in sessions if s.error]
+    print(f"{args.sessions} participants, preheat {args.preheat}, think {args.think} s, "
+          f"{os.cpu_count()} CPU(s); all done in {wall:.1f} s")
+    print(summary_line("time to interactive form", [s.form_seconds for s in sessions
+                                                    if s.form_seconds is not None]))
+    print(summary_line("time to acknowledged submission", [s.ack_seconds for s in sessions
+                                                           if s.ack_seconds is not None]))
+    print(memory_line("kernel memory at the form", gate.memory))
+    print(memory_line("kernel memory after submitting", memory))
+    businesses = {record.business_id for record in latest}
+    print(f"{'rows stored':<32} {total} submission(s) from {len(businesses)} business(es); "
+          f"expected {args.sessions} from {args.sessions}")
+    for session in failed:
+        print(f"  session {session.number} failed: {session.error}")
+    ok = not failed and total == len(businesses) == args.sessions
+    print("OK" if ok else "PROBLEMS (see above)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
