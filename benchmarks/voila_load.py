@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import statistics
 import sys
@@ -78,13 +79,13 @@ class KernelChannel:
         self.session = uuid.uuid4().hex
         self.inbox: list[dict] = []
 
-    def send(self, msg_type: str, content: dict) -> str:
+    def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         msg_id = uuid.uuid4().hex
         self.connection.write_message(json.dumps({
             "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "load",
                        "session": self.session, "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
-            "buffers": []}))
+            "parent_header": {}, "metadata": metadata or {}, "content": content,
+            "channel": "shell", "buffers": []}))
         return msg_id
 
     async def receive(self) -> dict:
@@ -149,7 +150,7 @@ async def participant(session: Session, base: str, think: float, gate: Gate) -> 
     channel = KernelChannel(await websocket_connect(ws_url, max_message_size=64 * 2**20))
     control = uuid.uuid4().hex
     channel.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                               "data": {}})
+                               "data": {}}, metadata={"version": "1.0.0"})
     channel.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
     reply = await channel.until(lambda m: m["header"]["msg_type"] == "comm_msg"
                                 and m["content"]["data"].get("method") == "update_states")
@@ -168,8 +169,9 @@ async def participant(session: Session, base: str, think: float, gate: Gate) -> 
                                                     "buffer_paths": []})
     await channel.comm(ids["eakit-consent-continue"], {"method": "custom",
                                                        "content": {"event": "click"}})
+    pace = random.Random(session.number).uniform(0.5, 1.5) * think  # people read at own speed
     for model_id in _answer_models(states):
-        await asyncio.sleep(think)
+        await asyncio.sleep(pace)
         await channel.comm(model_id, {"method": "update", "state": {"index": 1},
                                       "buffer_paths": []})
     clicked = time.perf_counter()
@@ -229,6 +231,15 @@ def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
     return sizes
 
 
+def wait_for_pool(log: Path, seconds: float = TIMEOUT) -> None:
+    """Wait until Voila says its pool of preheated kernels is full (a room arrives later)."""
+    deadline = time.monotonic() + seconds
+    while "is filled with" not in log.read_text():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the kernel pool did not fill within {seconds} s")
+        time.sleep(1)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -256,9 +267,8 @@ def main() -> int:
     parser.add_argument("--preheat", type=int, default=0,
                         help="kernels Voila keeps ready (eakit serve --preheat)")
     parser.add_argument("--think", type=float, default=0.2,
-                        help="seconds between two answers of one participant")
-    parser.add_argument("--warm-up", type=float, default=0,
-                        help="seconds to wait after start (lets a preheated pool fill)")
+                        help="mean seconds between two answers (each participant's pace is "
+                             "drawn from 0.5x to 1.5x of it)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="eakit-load-") as folder:
@@ -267,7 +277,8 @@ def main() -> int:
         extra = ["--preheat", str(args.preheat)] if args.preheat else []
         server = start_app("assessment", WORKSHOP, url, workdir, *extra)
         try:
-            time.sleep(args.warm_up)
+            if args.preheat:
+                wait_for_pool(server.log)
             gate = Gate(args.sessions, lambda: kernel_memory(server.process.pid))
             began = time.perf_counter()
             sessions = asyncio.run(run_sessions(server.base, args.sessions, args.think, gate))

@@ -3,20 +3,25 @@
 The form itself is ``kit.widgets.AssessmentForm`` (which also reports a failed save on screen and
 keeps the answers); this layer adds what a shared server needs. The workshop is the server's: a
 participant types its code as a check, and a code that does not match is refused rather than
-opening another workshop. Someone without a business code can ask for a fresh one. And each new
+opening another workshop. Someone without a business code can ask for a fresh one. Each new
 stage starts at its top: the browser would otherwise keep the scroll position of the previous,
-longer stage, leaving a phone in the middle of the result.
+longer stage, leaving a phone in the middle of the result. And the result chart's renderer is
+started while the participant reads the notice, so Submit is answered quickly.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 from html import escape
 
 import ipywidgets as widgets
+from IPython.core.formatters import format_display_data
 from IPython.display import Javascript
 
+from kit.charts import profile_chart
 from kit.definitions import Definitions
+from kit.scoring import score_valid_answers
 from kit.store import Store, SubmissionRecord
 from kit.widgets import AssessmentForm
 
@@ -54,6 +59,13 @@ def app_page(form: AssessmentForm) -> widgets.VBox:
     return widgets.VBox([widgets.HTML(APP_STYLE), form.scroller, form])
 
 
+def prepare_result_chart(definitions: Definitions) -> None:
+    """Draw one throw-away profile chart. The first chart a kernel draws starts the renderer
+    (about half a second of work); doing it while the participant reads the notice keeps that
+    wait out of the moment after Submit."""
+    format_display_data(profile_chart(score_valid_answers(definitions, {})))
+
+
 def new_business_code(store: Store) -> str:
     """A short random code no business in the store uses yet."""
     while True:
@@ -79,6 +91,7 @@ class WorkshopAssessment(AssessmentForm):
         children.insert(children.index(entry.business_id) + 1, self.new_code)
         entry.widget.children = children
         self.scroller = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
+        self._chart_started = False
 
     def _to_top(self) -> None:
         self.scroller.outputs = ()
@@ -101,6 +114,10 @@ class WorkshopAssessment(AssessmentForm):
             return
         super().start(self.app_workshop, business_id, display_name)
         self._to_top()
+        if not self._chart_started:
+            self._chart_started = True
+            threading.Thread(target=prepare_result_chart, args=(self.definitions,),
+                             name="eakit-chart-warm-up", daemon=True).start()
 
     def agree(self) -> None:
         super().agree()

@@ -128,6 +128,8 @@ def voila_argv(options: ServeOptions) -> list[str]:
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
         f"--MappingKernelManager.cull_connected={APPS[options.app].cull_connected}",
     ]
+    if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
+        argv.append("--KernelManager.transport=ipc")
     if options.preheat:
         argv += ["--VoilaConfiguration.preheat_kernel=True",
                  f"--VoilaConfiguration.default_pool_size={options.preheat}"]

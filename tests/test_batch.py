@@ -14,13 +14,18 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
 import psutil
 import pytest
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell
 
+from kit.batch import worker
+from kit.batch.jobs import ReportJob
 from kit.batch.manifest import FAILED, INVALID, OK, UP_TO_DATE
 from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
 from kit.cohort import read_cohort
@@ -28,6 +33,7 @@ from kit.definitions import bundled_definitions
 from kit.explain import dimension_status
 from kit.paths import SAMPLE_COHORT
 from kit.scoring import score_answers
+from kit.store import Store
 from tests.conftest import require_system_tool, run_eakit
 from tests.html_checks import page_problems, texts
 
@@ -200,11 +206,11 @@ def test_timeout_and_dead_kernel_fail_only_their_business(tmp_path):
                           [("slow", "Slow Shop", 0), ("crash", "Crash Shop", 1),
                            ("fine", "Fine Shop", 2)])
     result = run_batch(BatchOptions(out=tmp_path / "out", cohort_file=cohort, workers=2,
-                                    timeout=20, notebook=fault_notebook(tmp_path),
+                                    timeout=8, notebook=fault_notebook(tmp_path),
                                     progress=False))
     outcome = {e.business_id: (e.status, e.error) for e in result.entries}
     assert outcome["fine"] == (OK, "")
-    assert outcome["slow"] == (FAILED, "timed out after 20 s")
+    assert outcome["slow"] == (FAILED, "timed out after 8 s")
     assert outcome["crash"][0] == FAILED
     assert outcome["crash"][1].startswith("the kernel died while running the notebook")
     assert not result.ok
@@ -250,3 +256,36 @@ def test_pdf_reports_print_on_the_chosen_paper(tmp_path):
                              for w, h in boxes)
     assert (out / "businesses" / "smb-001.html").exists()
     assert os.path.getsize(out / "businesses" / "smb-001.pdf") < 1_000_000
+
+
+def _store_with_one_business(folder: Path) -> str:
+    url = f"sqlite:///{folder / 'one.sqlite'}"
+    with Store.open(url) as store:
+        store.ensure_business("retry", "smb-001", SAMPLES[0].business_name)
+        store.submit("retry", "smb-001", SAMPLES[0].answers, "key-1")
+    return url
+
+
+def _dying_kernel() -> AsyncKernelManager:
+    """A kernel that exits while starting up, before it can answer."""
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.exec_lines=import os; os._exit(3)"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return km
+
+
+@pytest.mark.parametrize(("dying", "ok", "attempts"), [(1, True, 2), (2, False, 2)])
+def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, ok, attempts):
+    """When the first kernel dies while starting, is the business run on a second one; and
+    when that one dies too, is it failed with the reason?"""
+    url = _store_with_one_business(tmp_path)
+    launches = iter([_dying_kernel] * dying + [worker._launch] * 3)
+    monkeypatch.setattr(worker, "_launch", lambda: next(launches)())
+    job = ReportJob("smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"),
+                    ("html",), "a4", 60)
+    try:
+        result = worker.run_job(job)
+    finally:
+        worker.release_worker_resources()
+    assert (result.ok, result.attempts) == (ok, attempts)
+    assert ok or result.error.startswith("the kernel did not start (Kernel died before")

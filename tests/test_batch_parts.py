@@ -20,6 +20,7 @@ from kit.definitions import bundled_definitions
 from kit.errors import BatchError, ReportError
 from kit.paths import SAMPLE_COHORT
 from kit.reports import renderers
+from kit.reports.business import ReportView
 from kit.store import Store
 from tests.conftest import run_eakit
 
@@ -157,11 +158,13 @@ def _executed(outputs: list, tags: list[str]) -> nbformat.NotebookNode:
 
 
 def test_report_output_is_taken_from_the_tagged_cell():
-    """Is the HTML of the cell tagged 'report' taken, with the title from its metadata?"""
+    """Is the HTML of the cell tagged 'report' taken, with the title and the charts still to
+    draw from its metadata?"""
+    charts = {"profile": {"answers": {}, "medians": {}, "cohort_size": 1}}
     output = new_output("display_data", data={"text/html": "<article>x</article>"},
-                        metadata={"eakit_report": {"title": "Shop: report"}})
-    assert report_output(_executed([output], ["report"])) == ("Shop: report",
-                                                              "<article>x</article>")
+                        metadata={"eakit_report": {"title": "Shop: report", "charts": charts}})
+    assert report_output(_executed([output], ["report"])) == ReportView(
+        "Shop: report", "<article>x</article>", charts)
     with pytest.raises(NotebookFailure, match="no HTML output in a cell tagged 'report'"):
         report_output(_executed([output], []))
 

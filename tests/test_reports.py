@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kit.definitions import Definitions
-from kit.reports.business import ReportView, report_body
+from kit.reports.business import report_body, report_view
 from kit.reports.context import build_business_report, cohort_medians
 from kit.reports.html import page
 from kit.scoring import score_valid_answers
@@ -129,7 +129,7 @@ def test_page_shows_levels_and_plan_without_code_or_urls(small_defs: Definitions
     or loads from elsewhere?"""
     cohort = _cohort("acbbd")
     report = build_business_report(small_defs, cohort[0], [cohort[0]], cohort)
-    html = page("title", report_body(report))
+    html = page("title", report_view(report).drawn(small_defs).html)
     assert texts(html, "overall-level") == ["Reactive"]
     assert texts(html, "area-level") == ["Reactive", "Reactive", "Reactive"]
     assert "Lift alpha to 2" in html and "Maturity model 9.0.0" in html
@@ -137,8 +137,17 @@ def test_page_shows_levels_and_plan_without_code_or_urls(small_defs: Definitions
     assert "<svg" in html and "cdn" not in html.lower()
 
 
-def test_report_view_carries_the_title_for_the_page():
-    """Does the notebook output hold the body as HTML and the page title as metadata?"""
-    data, metadata = ReportView("Shop: report", "<article>x</article>")._repr_mimebundle_()
-    assert data["text/html"] == "<article>x</article>"
-    assert metadata == {"eakit_report": {"title": "Shop: report"}}
+def test_report_view_carries_title_and_chart_inputs(small_defs: Definitions):
+    """Does the notebook output hold the body as HTML, and the page title and the chart's
+    inputs as metadata, until the chart is drawn in?"""
+    cohort = _cohort("abbcd")
+    view = report_view(build_business_report(small_defs, cohort[1], [cohort[1]], cohort))
+    data, metadata = view._repr_mimebundle_()
+    assert data["text/html"] == view.html and "<!--eakit-chart:profile-->" in view.html
+    assert metadata["eakit_report"]["title"] == "Shop 2: ethical automation maturity report"
+    assert metadata["eakit_report"]["charts"] == {"profile": {
+        "answers": answers("b", "b", "b"), "cohort_size": 5,
+        "medians": {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}}}
+    drawn = view.drawn(small_defs)
+    assert "<!--eakit-chart" not in drawn.html and "<svg" in drawn.html
+    assert drawn._repr_mimebundle_()[1]["eakit_report"]["charts"] == {}

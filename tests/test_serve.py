@@ -30,7 +30,8 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--VoilaConfiguration.file_allowlist=[]",
                  "--MappingKernelManager.cull_idle_timeout=1200",
                  "--MappingKernelManager.cull_interval=60",
-                 "--MappingKernelManager.cull_connected=True"):
+                 "--MappingKernelManager.cull_connected=True",
+                 "--KernelManager.transport=ipc"):
         assert flag in argv
     assert not any("preheat" in arg for arg in argv)
     assert options.token == ""

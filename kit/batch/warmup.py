@@ -1,8 +1,8 @@
 """Imported by each report kernel as it starts, before it is given any business.
 
-A batch starts the next kernel while the current business runs, so the imports and the first
-chart render (vl-convert starts a JavaScript engine) happen off the critical path. Only code and
-the bundled definitions are loaded here: no store is opened and no business is known yet.
+A batch starts the next kernel while the current business runs, so these imports happen off
+the critical path. Only code and the bundled definitions are loaded here: no store is opened
+and no business is known yet. (Charts are drawn by the batch worker, not in the kernel.)
 """
 
 from kit.batch.imports import skip_unused_slow_imports
@@ -11,11 +11,8 @@ skip_unused_slow_imports()
 
 import alembic.command  # noqa: E402  (Store.open imports it lazily)
 import alembic.config  # noqa: E402, F401
-import altair as alt  # noqa: E402
 
 from kit.definitions import bundled_definitions  # noqa: E402
 from kit.reports import business  # noqa: E402, F401
-from kit.reports.charts import to_svg  # noqa: E402
 
 bundled_definitions()
-to_svg(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q"))

@@ -9,6 +9,7 @@ reach the next. ``run_job`` never raises; whatever goes wrong becomes a failed `
 from __future__ import annotations
 
 import multiprocessing.util
+import os
 import subprocess
 import tempfile
 import threading
@@ -21,7 +22,8 @@ skip_unused_slow_imports()
 
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
-from jupyter_client import KernelManager  # noqa: E402
+from jupyter_client import AsyncKernelManager  # noqa: E402
+from jupyter_core.utils import run_sync  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
 from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
@@ -29,7 +31,12 @@ from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
 from kit.errors import KitError  # noqa: E402
-from kit.reports.business import REPORT_METADATA_KEY  # noqa: E402
+from kit.reports.business import (  # noqa: E402
+    CHARTS_VARIABLE,
+    LEAVE_TO_RENDERER,
+    REPORT_METADATA_KEY,
+    ReportView,
+)
 from kit.reports.html import page  # noqa: E402
 from kit.reports.renderers import close_renderers, render_page  # noqa: E402
 
@@ -37,6 +44,7 @@ KERNEL_NAME = "python3"
 ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
 WARMUP = "--IPKernelApp.exec_lines=import kit.batch.warmup"
+KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine can be slow
 
 
 class NotebookFailure(KitError):
@@ -59,7 +67,7 @@ class FreshKernelEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: KernelManager,
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: AsyncKernelManager,
                                  keep: list, execution_timeout: float | None = None,
                                  start_timeout: float = 60, **_unused: Any) -> Any:
         keep.append(nb_man.nb)
@@ -73,14 +81,20 @@ class FreshKernelEngine(NBClientEngine):
 papermill_engines.register(ENGINE_NAME, FreshKernelEngine)
 
 
-def _launch() -> KernelManager:
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(extra_arguments=[WARMUP], cwd=tempfile.gettempdir(),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _launch() -> AsyncKernelManager:
+    """Start a kernel process and return at once; it boots (and warms up) on its own.
+
+    nbclient needs the asynchronous manager: with a blocking client it would wait on output
+    forever once a kernel died, instead of noticing the death.
+    """
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=[WARMUP], cwd=tempfile.gettempdir(),
+                              env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return km
 
 
-def _kill(km: KernelManager) -> None:
+def _kill(km: AsyncKernelManager) -> None:
     """Stop a kernel from any thread: kill the process and remove its connection file."""
     process = getattr(km.provisioner, "process", None)
     if process is not None and process.poll() is None:
@@ -93,9 +107,9 @@ class KernelSupply:
     """One spare kernel per worker thread, booting while the current business runs."""
 
     def __init__(self) -> None:
-        self._spare: KernelManager | None = None
+        self._spare: AsyncKernelManager | None = None
 
-    def take(self) -> KernelManager:
+    def take(self) -> AsyncKernelManager:
         """A kernel no business has used; the next one starts booting at once."""
         kernel, self._spare = self._spare or _launch(), _launch()
         return kernel
@@ -133,29 +147,15 @@ def init_worker() -> None:
     multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
 
 
-def _wait_until_ready(km: KernelManager, timeout: float) -> None:
+def _wait_until_ready(km: AsyncKernelManager, timeout: float) -> None:
     client = km.client()
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=timeout)
+        run_sync(client.wait_for_ready)(timeout=timeout)
     except (RuntimeError, TimeoutError) as exc:
         raise KernelStartError(f"the kernel did not start ({exc})") from None
     finally:
         client.stop_channels()
-
-
-def _ready_kernel(timeout: float) -> tuple[KernelManager, int]:
-    """A started kernel, trying a second one if the first dies or hangs while starting."""
-    for attempt in (1, 2):
-        km = _supply().take()
-        try:
-            _wait_until_ready(km, timeout)
-            return km, attempt
-        except KernelStartError:
-            _kill(km)
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
@@ -168,7 +168,7 @@ def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def execute_report_notebook(job: ReportJob, km: KernelManager) -> Any:
+def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
     """Run the parameterised notebook on ``km`` with a deadline; the executed notebook, or
     ``NotebookFailure`` carrying it as far as it ran."""
     keep: list = []
@@ -186,7 +186,7 @@ def execute_report_notebook(job: ReportJob, km: KernelManager) -> Any:
             nbformat.reads(job.notebook, as_version=4), None, parameters=job.parameters,
             engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
             request_save_on_cell_execute=False, km=km, keep=keep,
-            execution_timeout=job.timeout, start_timeout=job.timeout)
+            execution_timeout=job.timeout, start_timeout=KERNEL_START_TIMEOUT)
     except Exception as exc:
         reason = _failure_reason(exc, timed_out.is_set(), job.timeout)
         raise NotebookFailure(reason, keep[0] if keep else None) from exc
@@ -195,16 +195,18 @@ def execute_report_notebook(job: ReportJob, km: KernelManager) -> Any:
         _kill(km)
 
 
-def report_output(notebook: Any) -> tuple[str, str]:
-    """The title and HTML body the notebook displayed in its cell tagged ``report``."""
+def report_output(notebook: Any) -> ReportView:
+    """The report the notebook displayed in its cell tagged ``report`` (HTML body, with the
+    title and the charts still to draw from the output's metadata)."""
     for cell in notebook.cells:
         if REPORT_TAG not in cell.get("metadata", {}).get("tags", []):
             continue
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html")
             if html:
-                title = output.get("metadata", {}).get(REPORT_METADATA_KEY, {}).get("title")
-                return title or "Report", "".join(html)
+                about = output.get("metadata", {}).get(REPORT_METADATA_KEY, {})
+                return ReportView(about.get("title") or "Report", "".join(html),
+                                  about.get("charts") or {})
     raise NotebookFailure(f"the notebook showed no report (no HTML output in a cell tagged "
                           f"'{REPORT_TAG}')", notebook)
 
@@ -212,17 +214,26 @@ def report_output(notebook: Any) -> tuple[str, str]:
 def run_job(job: ReportJob) -> JobResult:
     """Execute, extract and render one business's report; failures are results, not errors."""
     start = time.perf_counter()
-    attempts = 1
+    attempts = 0
     notebook = None
     try:
-        km, attempts = _ready_kernel(job.timeout)
+        while True:  # a kernel that dies or hangs while starting gets one retry
+            attempts += 1
+            km = _supply().take()
+            try:
+                _wait_until_ready(km, KERNEL_START_TIMEOUT)
+                break
+            except KernelStartError:
+                _kill(km)
+                if attempts == 2:
+                    raise
         try:
             notebook = execute_report_notebook(job, km)
         except NotebookFailure as failure:
             notebook = failure.notebook
             raise
-        title, body = report_output(notebook)
-        files = render_page(page(title, body), job.formats, job.paper)
+        report = report_output(notebook).drawn()
+        files = render_page(page(report.title, report.html), job.formats, job.paper)
         return JobResult(job.business_id, True, time.perf_counter() - start, attempts=attempts,
                          notebook=nbformat.writes(notebook), files=files)
     except Exception as exc:  # one business's failure must never stop the batch

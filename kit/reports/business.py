@@ -2,36 +2,59 @@
 
 The notebook receives three checked ids as papermill parameters and nothing else; this module
 reads the answers, the business's history and its workshop's latest answers through ``Store``.
+
+Charts are the one costly part (Altair, pandas and vl-convert's JavaScript engine take about a
+second of CPU to load). Run by hand, the report draws its chart itself. The batch starts its
+kernels with ``EAKIT_REPORT_CHARTS=renderer``: the kernel then leaves a marker in the page and
+the chart's inputs in the output's metadata, and the batch worker, which keeps those libraries
+loaded, draws the chart into the page (``ReportView.drawn``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
-from kit.charts import profile_chart
+from markupsafe import Markup
+
 from kit.cohort import check_business_id
 from kit.dashboard import MIN_GROUP
+from kit.definitions import Definitions
 from kit.errors import ReportError
-from kit.reports.charts import for_print, profile_against_cohort, to_svg
 from kit.reports.context import BusinessReport, build_business_report
 from kit.reports.html import render
 from kit.store import Store, check_workshop_code
 
 REPORT_METADATA_KEY = "eakit_report"
+CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
+LEAVE_TO_RENDERER = "renderer"
+
+
+def chart_marker(name: str) -> Markup:
+    """Where a chart goes in a page until it is drawn (data is escaped, so no name can fake
+    one)."""
+    return Markup(f"<!--eakit-chart:{name}-->")
 
 
 @dataclass(frozen=True)
 class ReportView:
-    """A rendered report as notebook output: the HTML body, and the page title as metadata
-    so the batch can wrap the body into a page without reading it."""
+    """A report as notebook output: the HTML body; the page title and any charts still to
+    draw (name -> JSON inputs) travel as output metadata for the batch."""
 
     title: str
     html: str
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def drawn(self, definitions: Definitions | None = None) -> ReportView:
+        """The same report with every chart drawn in as SVG."""
+        from kit.reports.charts import draw_charts
+
+        return ReportView(self.title, draw_charts(self.html, self.charts, definitions))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
         return ({"text/html": self.html, "text/plain": self.title},
-                {REPORT_METADATA_KEY: {"title": self.title}})
+                {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}})
 
 
 def load_report(store: Store, workshop: str, business_id: str) -> BusinessReport:
@@ -45,24 +68,27 @@ def load_report(store: Store, workshop: str, business_id: str) -> BusinessReport
 
 
 def report_body(report: BusinessReport) -> str:
-    """The report as an HTML fragment (``<article>``), with its chart as inline SVG."""
-    medians = {area.dimension_id: area.cohort_median for area in report.areas
-               if area.cohort_median is not None}
+    """The report as an HTML fragment (``<article>``) with a marker where its chart goes."""
     if report.comparison_shown:
-        chart = profile_against_cohort(report.placement, medians, report.cohort_size)
         caption = (f"Bars: your level in each area. Orange marks: the median level of the "
                    f"{report.cohort_size} businesses in this workshop.")
     else:
-        chart = profile_chart(report.placement)
         caption = (f"Bars: your level in each area. The comparison with your workshop appears "
                    f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
                    "out.")
-    return render("business_report.html.j2", r=report, chart=to_svg(for_print(chart)),
-                  chart_caption=caption, chart_description=chart.description)
+    return render("business_report.html.j2", r=report, chart=chart_marker("profile"),
+                  chart_caption=caption)
 
 
 def report_title(report: BusinessReport) -> str:
     return f"{report.name}: ethical automation maturity report"
+
+
+def report_view(report: BusinessReport) -> ReportView:
+    """The report with its chart still to draw."""
+    inputs = {"answers": report.answers, "medians": report.medians,
+              "cohort_size": report.cohort_size}
+    return ReportView(report_title(report), report_body(report), {"profile": inputs})
 
 
 def business_report(database_url: str | None, workshop: str, business_id: str) -> ReportView:
@@ -71,5 +97,8 @@ def business_report(database_url: str | None, workshop: str, business_id: str) -
     if reason:
         raise ReportError(reason)
     with Store.open(database_url) as store:
-        report = load_report(store, workshop, business_id)
-    return ReportView(report_title(report), report_body(report))
+        view = report_view(load_report(store, workshop, business_id))
+        definitions = store.definitions
+    if os.environ.get(CHARTS_VARIABLE) == LEAVE_TO_RENDERER:
+        return view
+    return view.drawn(definitions)

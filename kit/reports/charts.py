@@ -7,6 +7,9 @@ escapes every label it draws). Charts carry no business names, only area and lev
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import vl_convert
@@ -14,7 +17,10 @@ from markupsafe import Markup
 
 from kit.charts import PALETTE, described, profile_chart
 from kit.dashboard import NOT_PLACED, HeatmapRow, LevelCount
-from kit.scoring import Placement
+from kit.definitions import Definitions, bundled_definitions
+from kit.errors import ReportError
+from kit.reports.business import chart_marker
+from kit.scoring import Placement, score_valid_answers
 
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # "v6.4.1" -> "6.4"
 MEDIAN_COLOUR = PALETTE[0]
@@ -95,3 +101,32 @@ def level_distribution(levels: list[LevelCount], minimum: int) -> alt.Chart:
                      "Businesses per overall level",
                      "; ".join(f"{level}: {shown}" for level, shown
                                in zip(data["level"], data["shown"], strict=True)))
+
+
+def business_profile(definitions: Definitions, inputs: dict[str, Any]) -> alt.TopLevelMixin:
+    """A business report's chart from the inputs the report left (``report_view``): against
+    the cohort median when there is one, else on its own."""
+    placement = score_valid_answers(definitions, inputs["answers"])
+    if inputs["medians"]:
+        return profile_against_cohort(placement, inputs["medians"], inputs["cohort_size"])
+    return profile_chart(placement)
+
+
+FIGURES: dict[str, Callable[[Definitions, dict[str, Any]], alt.TopLevelMixin]] = {
+    "profile": business_profile,
+}
+
+
+def draw_charts(html: str, charts: dict[str, dict[str, Any]],
+                definitions: Definitions | None = None) -> str:
+    """Replace each chart's marker in a report body by the chart as inline SVG (scored with
+    the definitions the report used: the bundled ones unless told otherwise)."""
+    definitions = definitions or bundled_definitions()
+    for name, inputs in charts.items():
+        figure = FIGURES.get(name)
+        if figure is None:
+            raise ReportError(f"the report asks for an unknown chart {name!r} "
+                              f"(known: {', '.join(FIGURES)})")
+        chart = for_print(figure(definitions, inputs))
+        html = html.replace(chart_marker(name), to_svg(chart), 1)
+    return html

@@ -102,6 +102,7 @@ class BusinessReport:
     workshop: str
     assessed_at: datetime
     generated_at: datetime
+    answers: dict[str, str]
     placement: Placement
     summary: str
     ladder: list[Rung]
@@ -114,8 +115,13 @@ class BusinessReport:
     humans_decide: str = HUMANS_DECIDE
 
     @property
+    def medians(self) -> dict[str, float]:
+        return {area.dimension_id: area.cohort_median for area in self.areas
+                if area.cohort_median is not None}
+
+    @property
     def comparison_shown(self) -> bool:
-        return any(area.cohort_median is not None for area in self.areas)
+        return bool(self.medians)
 
     @property
     def level_label(self) -> str:
@@ -209,6 +215,7 @@ def build_business_report(definitions: Definitions, current: SubmissionRecord,
         workshop=current.workshop,
         assessed_at=current.submitted_at,
         generated_at=generated_at or datetime.now(UTC),
+        answers=dict(current.answers),
         placement=placement,
         summary=overall_sentence(placement),
         ladder=_ladder(definitions, placement.overall_level),

@@ -9,6 +9,7 @@ and runs on its own thread, because Playwright objects belong to the thread that
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from collections.abc import Callable
@@ -101,6 +102,8 @@ def check_formats(names: list[str]) -> tuple[str, ...]:
     if unknown or not names:
         raise ReportError(f"unknown report format(s) {', '.join(unknown) or '(none)'}; "
                           f"choose from {', '.join(RENDERERS)}")
+    if "pdf" in names and importlib.util.find_spec("playwright") is None:
+        raise ReportError("PDF needs Playwright: pip install 'ethical-automation-kit[pdf]'")
     if "pdf" in names and not CHROMIUM.exists():
         raise ReportError(f"PDF needs Chromium at {CHROMIUM} (Debian: apt install chromium; "
                           "or set EAKIT_CHROMIUM to its path)")
