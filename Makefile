@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 .PHONY: demo test lint env
 env: $(STAMP)
 
+# One report per sample business plus a cohort summary, in ./reports (a re-run skips reports
+# that are up to date). Everything opens offline in a browser and prints on A4 or Letter.
 demo: $(STAMP)
-	$(VENV)/bin/eakit score kit/samples/sample_cohort.csv
+	$(VENV)/bin/eakit batch kit/samples/sample_cohort.csv --workshop demo --out reports
+	@echo "Open reports/summary.html (the cohort) and reports/businesses/<business_id>.html."
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

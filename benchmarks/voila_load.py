@@ -6,7 +6,7 @@ opens the kernel websocket, asks for the widget states (the moment a browser cou
 form), types the workshop and business codes, agrees to the notice, clicks an answer for every
 question (each click autosaves a draft) and submits, waiting for the result to come back.
 
-    .venv/bin/python benchmarks/voila_load.py [--sessions 20] [--preheat 0] [--think 0.2]
+    .venv/bin/python benchmarks/voila_load.py [--sessions 20] [--preheat 4] [--think 0.2]
 
 Reports p50/p95/max of the time to an interactive form and to an acknowledged submission, the
 memory of each kernel (psutil if installed, else /proc) and the rows stored (every participant
@@ -231,13 +231,26 @@ def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
     return sizes
 
 
-def wait_for_pool(log: Path, seconds: float = TIMEOUT) -> None:
-    """Wait until Voila says its pool of preheated kernels is full (a room arrives later)."""
-    deadline = time.monotonic() + seconds
+def wait_for_pool(server_pid: int, log: Path, size: int) -> None:
+    """Wait until the preheated pool is full and its kernels have run the notebook (Voila logs
+    "filled" once the kernels have started, before they are ready): the room arrives later."""
+    deadline = time.monotonic() + TIMEOUT
     while "is filled with" not in log.read_text():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the kernel pool did not fill within {seconds} s")
+            raise TimeoutError(f"the kernel pool did not fill within {TIMEOUT} s")
         time.sleep(1)
+    try:
+        import psutil
+    except ImportError:
+        time.sleep(5 * size)  # about what one kernel needs on one core, with room to spare
+        return
+    quiet = 0
+    while quiet < 3 and time.monotonic() < deadline:
+        tree = [psutil.Process(server_pid), *psutil.Process(server_pid).children(recursive=True)]
+        busy = sum(p.cpu_times().user + p.cpu_times().system for p in tree)
+        time.sleep(1)
+        busy = sum(p.cpu_times().user + p.cpu_times().system for p in tree) - busy
+        quiet = quiet + 1 if busy < 0.1 else 0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -264,8 +277,9 @@ def memory_line(name: str, sizes: list[tuple[float, float | None]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--preheat", type=int, default=0,
-                        help="kernels Voila keeps ready (eakit serve --preheat)")
+    parser.add_argument("--preheat", type=int, default=4,
+                        help="kernels Voila keeps ready (eakit serve --preheat; default 4, "
+                             "as eakit serve)")
     parser.add_argument("--think", type=float, default=0.2,
                         help="mean seconds between two answers (each participant's pace is "
                              "drawn from 0.5x to 1.5x of it)")
@@ -274,11 +288,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="eakit-load-") as folder:
         workdir = Path(folder)
         url = f"sqlite:///{workdir / 'load.sqlite'}"
-        extra = ["--preheat", str(args.preheat)] if args.preheat else []
-        server = start_app("assessment", WORKSHOP, url, workdir, *extra)
+        server = start_app("assessment", WORKSHOP, url, workdir, "--preheat", str(args.preheat))
         try:
             if args.preheat:
-                wait_for_pool(server.log)
+                wait_for_pool(server.process.pid, server.log, args.preheat)
             gate = Gate(args.sessions, lambda: kernel_memory(server.process.pid))
             began = time.perf_counter()
             sessions = asyncio.run(run_sessions(server.base, args.sessions, args.think, gate))

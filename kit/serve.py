@@ -43,16 +43,19 @@ class App:
     default_port: int
     needs_token: bool
     cull_connected: bool
+    preheat: int
     audience: str
 
 
 APPS: dict[str, App] = {
     # A participant's tab left open after the session still counts as idle; answers are saved.
+    # A few kernels kept ready let the first participants in at once (each holds ~150 MB).
     "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
-                      cull_connected=True, audience="Share this link with the participants"),
+                      cull_connected=True, preheat=4,
+                      audience="Share this link with the participants"),
     # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
     "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
-                     cull_connected=False,
+                     cull_connected=False, preheat=0,
                      audience="Open the dashboard (keep this link to yourself: it carries the "
                               "secret token)"),
 }
@@ -92,13 +95,14 @@ def absolute_database_url(url: str) -> str:
 def serve_options(app: str, workshop: str, database: str | None = None,
                   host: str = LOCAL_HOST, port: int | None = None,
                   cull_idle_seconds: int = 1200, cull_interval_seconds: int = 60,
-                  preheat: int = 0) -> ServeOptions:
+                  preheat: int | None = None) -> ServeOptions:
     """Check the request and settle the URL, port and token."""
     if app not in APPS:
         raise ServeError(f"unknown app {app!r} (choose {' or '.join(APPS)})")
     if reason := check_workshop_code(workshop):
         raise ServeError(reason)
     port = APPS[app].default_port if port is None else port
+    preheat = APPS[app].preheat if preheat is None else preheat
     if not 0 < port < 65536:
         raise ServeError(f"--port {port}: must be between 1 and 65535")
     if cull_idle_seconds <= 0 or cull_interval_seconds <= 0 or preheat < 0:

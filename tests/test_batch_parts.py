@@ -3,6 +3,7 @@ memory of what is up to date, the renderer registry and how a notebook's failure
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from kit.batch.inputs import load_input, report_url, workshop_from_file
 from kit.batch.manifest import OK, Entry, fingerprint, is_up_to_date
 from kit.batch.output import OutputFolder
+from kit.batch.run import REPORT_NOTEBOOK
 from kit.batch.worker import NotebookFailure, _failure_reason, report_output
 from kit.cohort import read_cohort
 from kit.definitions import bundled_definitions
@@ -180,3 +182,15 @@ def test_batch_without_input_says_what_to_give(tmp_path):
     result = run_eakit("batch", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 2
     assert "name a cohort file (CSV/XLSX) or a --workshop" in result.stderr
+
+
+def test_report_notebook_takes_only_the_three_ids():
+    """Is the committed report notebook stripped, with a parameters cell that sets exactly the
+    database URL, the workshop and the business id, and one cell tagged 'report'?"""
+    notebook = nbformat.read(REPORT_NOTEBOOK, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    [parameters] = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assigned = re.findall(r"^(\w+) =", parameters.source, re.MULTILINE)
+    assert assigned == ["database_url", "workshop", "business_id"]
+    assert len([c for c in code if "report" in c.metadata.get("tags", [])]) == 1

@@ -33,7 +33,8 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--MappingKernelManager.cull_connected=True",
                  "--KernelManager.transport=ipc"):
         assert flag in argv
-    assert not any("preheat" in arg for arg in argv)
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a few kernels wait ready
+    assert "--VoilaConfiguration.default_pool_size=4" in argv
     assert options.token == ""
     assert share_url(options) == "http://127.0.0.1:8866/"
 
@@ -46,6 +47,7 @@ def test_dashboard_gets_a_fresh_secret_token():
     assert share_url(first) == f"http://127.0.0.1:8867/?token={first.token}"
     assert first.token not in " ".join(voila_argv(first))  # never on a command line
     assert "--MappingKernelManager.cull_connected=False" in voila_argv(first)
+    assert not any("preheat" in arg for arg in voila_argv(first))
     assert "keep this link to yourself" in banner(first)
 
 

@@ -175,17 +175,17 @@ def run_batch(options: BatchOptions) -> BatchResult:
     entries = plan.entries
     settings = ExecutorSettings(options.workers, options.dask_scheduler, options.dask_local)
     results = EXECUTORS[options.executor](plan.jobs, settings) if plan.jobs else iter(())
-    for result in tqdm(results, total=len(plan.jobs), desc="Reports", unit="business",
-                       disable=None if options.progress else True):
-        entries.append(_keep(result, names[result.business_id], plan.keys[result.business_id],
-                             folder))
     try:
+        for result in tqdm(results, total=len(plan.jobs), desc="Reports", unit="business",
+                           disable=None if options.progress else True):
+            entries.append(_keep(result, names[result.business_id],
+                                 plan.keys[result.business_id], folder))
         if batch.cohort:
             _write_summary(batch, folder, formats, options.paper)
-    finally:
+    finally:  # also when interrupted: the next run then skips what is already done
         close_renderers()
-    entries.sort(key=lambda e: (e.business_id == "", e.business_id))
-    write_manifest(folder, entries, {
-        "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
-        "input": str(options.cohort_file or ""), "formats": list(formats)})
+        entries.sort(key=lambda e: (e.business_id == "", e.business_id))
+        write_manifest(folder, entries, {
+            "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
+            "input": str(options.cohort_file or ""), "formats": list(formats)})
     return BatchResult(folder, entries, time.perf_counter() - started)
