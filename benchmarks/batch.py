@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,42 +67,58 @@ def make_store(folder: Path, businesses: int) -> tuple[str, list[str]]:
     return url, ids
 
 
-def floor(url: str, ids: list[str]) -> float:
-    """Seconds per report with no kernel: load, compute, draw the chart, lay out the page."""
+class Timed:
+    """Wall-clock and CPU seconds (this process and finished child processes) of a block."""
+
+    def __enter__(self) -> Timed:
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def floor(url: str, ids: list[str]) -> Timed:
+    """No kernel: load, compute, draw the chart and lay out the page, in this process."""
     business_report(url, WORKSHOP, ids[0])  # imports and the first chart are not counted
     page_html = ""
-    start = time.perf_counter()
-    for business_id in ids:
-        view = business_report(url, WORKSHOP, business_id)
-        page_html = page(view.title, view.html)
+    with Timed() as timed:
+        for business_id in ids:
+            view = business_report(url, WORKSHOP, business_id)
+            page_html = page(view.title, view.html)
     assert "<svg" in page_html
-    return (time.perf_counter() - start) / len(ids)
+    return timed
 
 
-def batch(url: str, ids: list[str], workers: int, out: Path) -> float:
-    """Seconds per report for the whole `eakit batch` command, as a trainer runs it."""
-    start = time.perf_counter()
-    result = subprocess.run([str(BIN / "eakit"), "batch", "--workshop", WORKSHOP, "--database",
-                             url, "--out", str(out), "--workers", str(workers), "--force"],
-                            capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+def batch(url: str, ids: list[str], workers: int, out: Path) -> Timed:
+    """The whole `eakit batch` command, as a trainer runs it (start-up included)."""
+    with Timed() as timed:
+        result = subprocess.run([str(BIN / "eakit"), "batch", "--workshop", WORKSHOP,
+                                 "--database", url, "--out", str(out), "--workers",
+                                 str(workers), "--force"], capture_output=True, text=True)
     if result.returncode != 0 or f"{len(ids)} report(s) written" not in result.stdout:
         sys.exit(f"eakit batch failed:\n{result.stdout}\n{result.stderr}")
-    return seconds / len(ids)
+    return timed
 
 
-def hand_loop(url: str, ids: list[str], out: Path) -> float:
-    """Seconds per report for papermill's CLI then nbconvert's CLI, one business at a time."""
+def hand_loop(url: str, ids: list[str], out: Path) -> Timed:
+    """papermill's CLI then nbconvert's CLI, one business at a time."""
     out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    for business_id in ids:
-        executed = out / f"{business_id}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p",
-                        "database_url", url, "-p", "workshop", WORKSHOP, "-p", "business_id",
-                        business_id, "--no-progress-bar"], check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        str(executed)], check=True, capture_output=True)
-    return (time.perf_counter() - start) / len(ids)
+    with Timed() as timed:
+        for business_id in ids:
+            executed = out / f"{business_id}.ipynb"
+            subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p",
+                            "database_url", url, "-p", "workshop", WORKSHOP, "-p",
+                            "business_id", business_id, "--no-progress-bar"],
+                           check=True, capture_output=True)
+            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                            str(executed)], check=True, capture_output=True)
+    return timed
 
 
 def kernel_costs(url: str, business_id: str) -> dict[str, float]:
@@ -128,7 +145,7 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
         if extra:
             client.execute_interactive(
                 "from kit.reports.business import business_report\n"
-                f"business_report({url!r}, {WORKSHOP!r}, {business_id!r})", timeout=120)
+                f"view = business_report({url!r}, {WORKSHOP!r}, {business_id!r})", timeout=120)
             costs["report cell (warm kernel)"] = sum(process.cpu_times()[:2]) - booted
         client.stop_channels()
         km.shutdown_kernel(now=True)
@@ -152,11 +169,13 @@ def main() -> None:
         rows.append(("hand loop: papermill + nbconvert CLIs", args.hand,
                      hand_loop(url, ids[:args.hand], folder / "hand")))
         costs = kernel_costs(url, ids[0])
-    base, hand = rows[0][2], rows[-1][2]
-    print(f"\n{'method':42} {'reports':>7} {'s/report':>9} {'x floor':>8} {'hand loop / this':>17}")
-    for name, count, seconds in rows:
-        print(f"{name:42} {count:>7} {seconds:>9.3f} {seconds / base:>8.1f} "
-              f"{hand / seconds:>17.1f}")
+    base, hand = rows[0][2].wall / rows[0][1], rows[-1][2].wall / rows[-1][1]
+    print(f"\n{'method':40} {'reports':>7} {'s/report':>9} {'CPU s/report':>13} "
+          f"{'x floor':>8} {'hand loop / this':>17}")
+    for name, count, timed in rows:
+        wall = timed.wall / count
+        print(f"{name:40} {count:>7} {wall:>9.3f} {timed.cpu / count:>13.3f} "
+              f"{wall / base:>8.1f} {hand / wall:>17.1f}")
     print("\nWhere a batch report's time goes (CPU seconds in the kernel process):")
     for name, seconds in costs.items():
         print(f"  {name:32} {seconds:6.2f}")

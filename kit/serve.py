@@ -128,6 +128,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.voila_kernels.PoolAwareKernelManager",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
         f"--MappingKernelManager.cull_connected={APPS[options.app].cull_connected}",

@@ -43,6 +43,7 @@ WORKSHOP = "browser-test"
 ARTIFACTS = ROOT / "test-artifacts" / "apps"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 CULL_SECONDS = 15
+CULL_INTERVAL = 2
 # Every answer at option b (level 2) places every area at 2, and so the whole (mean 2.00, no
 # area below it). Every answer at c places everything at 3.
 LEVEL_OF_OPTION = {1: (2, "Proactive"), 2: (3, "Strategic")}
@@ -64,7 +65,8 @@ def database(workdir) -> str:
 @pytest.fixture(scope="module")
 def assessment(workdir, database):
     server = start_app("assessment", WORKSHOP, database, workdir,
-                       "--cull-idle-after", str(CULL_SECONDS), "--cull-interval", "2")
+                       "--cull-idle-after", str(CULL_SECONDS),
+                       "--cull-interval", str(CULL_INTERVAL))
     yield server
     server.stop()
 
@@ -337,6 +339,16 @@ def test_closed_tab_kernel_is_culled(assessment, browser):
     while _kernel_exists(assessment, kernel_id) and time.monotonic() < deadline:
         time.sleep(1)
     assert not _kernel_exists(assessment, kernel_id)
+
+
+def test_late_arrival_gets_a_live_kernel(assessment, page):
+    """Does someone who arrives after the waiting (preheated) kernels have sat idle for longer
+    than the cull time still get a working form, rather than one culled as they connect?"""
+    time.sleep(CULL_SECONDS + 30)  # the pool, refilled by earlier tests, is now long idle
+    open_form(page, assessment.url)
+    page.wait_for_timeout(3 * CULL_INTERVAL * 1000)  # a culling round or more has passed
+    enter(page, WORKSHOP, "late-1")
+    page.wait_for_selector(".eakit-consent")
 
 
 def test_kernels_stop_with_the_server(workdir, database):
