@@ -31,7 +31,9 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--MappingKernelManager.cull_idle_timeout=1200",
                  "--MappingKernelManager.cull_interval=60",
                  "--MappingKernelManager.cull_connected=True",
-                 "--KernelManager.transport=ipc"):
+                 "--KernelManager.transport=ipc",
+                 "--VoilaConfiguration.multi_kernel_manager_class="
+                 "kit.voila_kernels.PoolAwareKernelManager"):
         assert flag in argv
     assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a few kernels wait ready
     assert "--VoilaConfiguration.default_pool_size=4" in argv
