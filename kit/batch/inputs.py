@@ -120,7 +120,7 @@ def load_input(out_database: Path, cohort_file: Path | None, workshop: str | Non
             rows = {row.business_id for row in read_cohort(cohort_file, store.definitions).rows}
             imported = import_cohort(store, cohort_file, workshop)
         cohort = store.latest_submissions(workshop)
-        if not cohort and not imported:
+        if not cohort and cohort_file is None:
             raise BatchError(f"workshop {workshop!r} has no submissions in {store.url} "
                              f"(workshops there: {', '.join(store.workshops()) or 'none'})")
         chosen = [r for r in cohort if rows is None or r.business_id in rows]

@@ -69,6 +69,7 @@ class BatchResult:
     folder: OutputFolder
     entries: list[Entry]
     seconds: float
+    imported: str = ""  # what importing the cohort file stored, when there was one
 
     def count(self, status: str) -> int:
         return sum(entry.status == status for entry in self.entries)
@@ -188,4 +189,5 @@ def run_batch(options: BatchOptions) -> BatchResult:
         write_manifest(folder, entries, {
             "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
             "input": str(options.cohort_file or ""), "formats": list(formats)})
-    return BatchResult(folder, entries, time.perf_counter() - started)
+    return BatchResult(folder, entries, time.perf_counter() - started,
+                       batch.imported.text() if batch.imported else "")

@@ -66,6 +66,8 @@ def batch(args: argparse.Namespace) -> int:
         executor="dask" if args.dask_scheduler or args.dask_local else "local",
         dask_scheduler=args.dask_scheduler, dask_local=args.dask_local)
     result = run_batch(options)
+    if result.imported:
+        print(result.imported)
     for entry in result.entries:
         if entry.status in (FAILED, INVALID):
             who = entry.business_id or "input"
