@@ -221,14 +221,13 @@ def _kernel_children() -> list[psutil.Process]:
             if "ipykernel" in " ".join(p.cmdline())]
 
 
-@pytest.mark.flaky(reruns=2)  # seen failing once in a full run on a loaded machine
 def test_dask_cluster_runs_the_same_batch(tmp_path):
-    """On a Dask LocalCluster (threads in this process), are the reports written and every
-    spare kernel stopped afterwards?"""
+    """On a Dask LocalCluster of worker processes (what --dask-local starts), are the reports
+    written and every spare kernel stopped afterwards?"""
     from distributed import LocalCluster
 
     cohort = write_cohort(tmp_path / "dask.csv", [(b, n, s) for b, n, s in GOOD[:3]])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
         result = run_batch(BatchOptions(out=tmp_path / "out", cohort_file=cohort,
                                         executor="dask", dask_scheduler=cluster.scheduler_address,
