@@ -31,17 +31,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kit.batch.imports import skip_unused_slow_imports  # noqa: E402
+from kit.slow_imports import skip_unused_slow_imports  # noqa: E402
 
 skip_unused_slow_imports()
 
-from kit.cohort import read_cohort  # noqa: E402
-from kit.definitions import bundled_definitions  # noqa: E402
-from kit.importer import import_cohort  # noqa: E402
+from kit.core.definitions import bundled_definitions  # noqa: E402
 from kit.paths import SAMPLE_COHORT  # noqa: E402
 from kit.reports.business import business_report  # noqa: E402
 from kit.reports.html import page  # noqa: E402
-from kit.store import Store  # noqa: E402
+from kit.store.database import Store  # noqa: E402
+from kit.store.importer import import_cohort  # noqa: E402
+from kit.tables.cohort_file import read_cohort  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NOTEBOOK = ROOT / "notebooks" / "reports" / "business_report.ipynb"

@@ -35,7 +35,7 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kit.store import Store  # noqa: E402
+from kit.store.database import Store  # noqa: E402
 from tests.apps_support import start_app  # noqa: E402
 
 WORKSHOP = "load-test"

@@ -6,6 +6,8 @@ read them are trainers and facilitators fixing a spreadsheet, not developers rea
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KitError(Exception):
     """Raised when the kit cannot do what was asked; the message says where and why."""
@@ -38,3 +40,42 @@ class ReportError(KitError):
 class BatchError(KitError):
     """Raised when a batch cannot start at all (no input, nothing to report, bad options);
     a single business that fails is recorded in the manifest instead."""
+
+
+class ExerciseInputError(KitError):
+    """Raised when an exercise gets a table or value it cannot use; the message names the
+    exercise, the row or column, and what would be accepted."""
+
+
+class UnknownContentError(KitError):
+    """Raised when a lesson asks for a quiz, term, case or workshop id that no file defines."""
+
+
+class StoreError(KitError):
+    """Raised when the store cannot be opened or a request names something it does not hold."""
+
+
+class AppSettingsError(KitError):
+    """Raised when an app is started without the settings ``eakit serve`` provides."""
+
+
+class NotebookFailure(KitError):
+    """Raised when a business's notebook did not produce a report; ``notebook`` is how far it
+    got."""
+
+    def __init__(self, reason: str, notebook: Any = None) -> None:
+        super().__init__(reason)
+        self.notebook = notebook
+
+
+class KernelStartError(KitError):
+    """Raised when a kernel died or hung before it could run anything (worth one retry)."""
+
+
+class ServeError(KitError):
+    """Raised when an app cannot be started as asked (unknown app, bad workshop or port)."""
+
+
+class ChartError(KitError):
+    """Raised when a chart would be drawn without a title or description, or with too many
+    categories for the palette."""

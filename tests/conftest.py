@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.definitions import DefinitionFiles, Definitions, load_definitions
+from kit.core.definitions import DefinitionFiles, Definitions, load_definitions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_DEFINITIONS = FIXTURES / "definitions"

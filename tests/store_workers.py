@@ -11,8 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kit.definitions import bundled_definitions
-from kit.store import Store, submissions
+from kit.core.definitions import bundled_definitions
+from kit.store.database import Store, submissions
 
 WORKSHOP = "load-test"
 SHARED_BUSINESSES = 10

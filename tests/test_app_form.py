@@ -12,10 +12,10 @@ import pytest
 from nbclient import NotebookClient
 from sqlalchemy.exc import OperationalError
 
-from kit.app_form import SCROLL_TO_FORM, WorkshopAssessment, app_page
-from kit.apps import assessment_app
+from kit.apps.assessment import SCROLL_TO_FORM, WorkshopAssessment, app_page
+from kit.apps.launch import assessment_app
 from kit.paths import NOTEBOOKS_DIR
-from kit.store import Store
+from kit.store.database import Store
 
 APP_NOTEBOOKS = sorted((NOTEBOOKS_DIR / "apps").glob("*.ipynb"))
 

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import psutil
 import pytest
 
-from kit.definitions import bundled_definitions
-from kit.store import Store
+from kit.core.definitions import bundled_definitions
+from kit.store.database import Store
 from tests.apps_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -277,7 +277,7 @@ def test_page_carries_no_source_code(assessment):
     with urllib.request.urlopen(assessment.base, timeout=90) as response:
         body = response.read().decode()
     assert "Ethical automation self-assessment" in body
-    assert "from kit.apps import" not in body and "assessment_app()" not in body
+    assert "from kit.apps.launch import" not in body and "assessment_app()" not in body
 
 
 SEND_MESSAGE_JS = """async ([kernelId, code]) => {

@@ -11,11 +11,11 @@ import re
 import pytest
 import traitlets
 
-from kit.definitions import DONT_KNOW, NOT_APPLICABLE
-from kit.errors import DefinitionError
-from kit.privacy import load_privacy_notice
-from kit.store import Store, StoreError
-from kit.widgets import AssessmentForm, self_assessment
+from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE
+from kit.core.privacy import load_privacy_notice
+from kit.errors import DefinitionError, StoreError
+from kit.forms.assessment import AssessmentForm, self_assessment
+from kit.store.database import Store
 
 
 @pytest.fixture
@@ -263,7 +263,7 @@ def test_one_liner_uses_the_configured_store(db_url, monkeypatch, small_defs):
 ])
 def test_privacy_notice_is_validated(tmp_path, edit, message):
     """A notice that no longer says how long data is kept, or has no version, is refused."""
-    from kit.privacy import PRIVACY_FILE
+    from kit.core.privacy import PRIVACY_FILE
 
     broken = tmp_path / "privacy.yaml"
     broken.write_text(edit(PRIVACY_FILE.read_text(encoding="utf-8")), encoding="utf-8")

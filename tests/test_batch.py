@@ -4,7 +4,7 @@ The main batch runs a small cohort through the command line with a test copy of 
 notebook. The copy adds one cell before the report that prints the kernel's process id, fails
 if anything from an earlier business is left in the kernel, and misbehaves for the businesses
 named after a fault ("boom" raises, "slow" sleeps past the timeout, "crash" kills its kernel).
-Expected levels come from ``kit.scoring`` (itself checked by hand in test_scoring.py).
+Expected levels come from ``kit.core.scoring`` (itself checked by hand in test_scoring.py).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from kit.batch import worker
 from kit.batch.jobs import ReportJob
 from kit.batch.manifest import FAILED, INVALID, OK, UP_TO_DATE
 from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
-from kit.cohort import read_cohort
-from kit.definitions import bundled_definitions
-from kit.explain import dimension_status
+from kit.core.definitions import bundled_definitions
+from kit.core.explain import dimension_status
+from kit.core.scoring import score_answers
 from kit.paths import SAMPLE_COHORT
-from kit.scoring import score_answers
-from kit.store import Store
+from kit.store.database import Store
+from kit.tables.cohort_file import read_cohort
 from tests.conftest import require_system_tool, run_eakit
 from tests.html_checks import page_problems, texts
 

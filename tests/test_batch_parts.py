@@ -16,14 +16,14 @@ from kit.batch.inputs import load_input, report_url, workshop_from_file
 from kit.batch.manifest import OK, Entry, fingerprint, is_up_to_date
 from kit.batch.output import OutputFolder
 from kit.batch.run import REPORT_NOTEBOOK
-from kit.batch.worker import NotebookFailure, _failure_reason, report_output
-from kit.cohort import read_cohort
-from kit.definitions import bundled_definitions
-from kit.errors import BatchError, ReportError
+from kit.batch.worker import _failure_reason, report_output
+from kit.core.definitions import bundled_definitions
+from kit.errors import BatchError, NotebookFailure, ReportError
 from kit.paths import SAMPLE_COHORT
 from kit.reports import renderers
 from kit.reports.business import ReportView
-from kit.store import Store
+from kit.store.database import Store
+from kit.tables.cohort_file import read_cohort
 from tests.conftest import run_eakit
 
 

@@ -6,15 +6,15 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kit.charts import (
+from kit.charts.builders import (
     OKABE_ITO,
     PALETTE,
-    ChartError,
     bar_chart,
     color_scale,
     described,
     grouped_bar_chart,
 )
+from kit.errors import ChartError
 
 DATA = pd.DataFrame({"item": ["a", "b", "a", "b"], "value": [1, 2, 3, 4],
                      "group": ["x", "x", "y", "y"]})

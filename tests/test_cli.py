@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kit.definitions import bundled_definitions
+from kit.core.definitions import bundled_definitions
 from tests.conftest import run_eakit
 
 
@@ -180,7 +180,7 @@ def test_validate_checks_course_content_too(tmp_path):
 
 def test_purge_erases_only_businesses_past_retention(tmp_path, question_ids):
     """`eakit purge` keeps the privacy notice's promise: after 365 idle days the data goes."""
-    from kit.store import Store
+    from kit.store.database import Store
     from tests.test_store import _age_business
 
     database = tmp_path / "store.sqlite"

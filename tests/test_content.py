@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.content import (
+from kit.course.content import (
     LEVELS,
     TOPICS,
-    UnknownContentError,
     check_answer,
     check_content,
     glossary_terms,
@@ -25,7 +24,7 @@ from kit.content import (
     missing_notebooks,
     quiz_questions,
 )
-from kit.errors import AnswerError, DefinitionError
+from kit.errors import AnswerError, DefinitionError, UnknownContentError
 from kit.paths import NOTEBOOKS_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kit import course_map
-from kit.content import UnknownContentError, load_course
+from kit.course import course_map
+from kit.course.content import load_course
+from kit.errors import UnknownContentError
 
 COURSE = load_course(Path(__file__).parent / "fixtures" / "content" / "valid")
 

@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kit.dashboard import (
+from kit.apps.dashboard import Dashboard, dashboard_html
+from kit.core.cohort_stats import (
     NOT_PLACED,
     cohort_picture,
     load_picture,
     suppress_small,
 )
-from kit.dashboard_view import Dashboard, dashboard_html
-from kit.store import Store, SubmissionRecord, WorkshopProgress
+from kit.core.records import SubmissionRecord, WorkshopProgress
+from kit.store.database import Store
 
 ALPHA = ("alpha_q1", "alpha_q2", "alpha_q3", "alpha_q4")
 ALL = (*ALPHA, "beta_q1", "beta_q2", "gamma_q1", "gamma_q2")

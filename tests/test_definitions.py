@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.definitions import (
+from kit.core.definitions import (
     DefinitionFiles,
     MaturityModel,
     Questionnaire,

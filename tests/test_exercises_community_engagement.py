@@ -9,9 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.errors import DefinitionError, KitError
-from kit.exercises import ExerciseInputError
-from kit.exercises.community_engagement import (
+from kit.course.exercises.community_engagement import (
     NOT_ANSWERED,
     check_matches,
     load_samples,
@@ -29,6 +27,7 @@ from kit.exercises.community_engagement import (
     touchpoint_matrix,
     verdict,
 )
+from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 
 def touchpoints(*rows: tuple[str, object, object, object]) -> pd.DataFrame:
@@ -230,7 +229,7 @@ def test_safeguard_chart_is_described() -> None:
 
 def test_samples_reject_a_risk_with_unknown_mitigation(tmp_path) -> None:
     """Does a risk pointing at a mitigation that does not exist fail validation with its id?"""
-    from kit.exercises.community_engagement import SAMPLES_FILE
+    from kit.course.exercises.community_engagement import SAMPLES_FILE
 
     broken = tmp_path / "community_engagement.yaml"
     broken.write_text(SAMPLES_FILE.read_text(encoding="utf-8").replace(

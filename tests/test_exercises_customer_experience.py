@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.errors import DefinitionError, KitError
-from kit.exercises import ExerciseInputError
-from kit.exercises.customer_experience import (
+from kit.course.exercises.customer_experience import (
     CustomerYear,
     check_transcript,
     churn_rate,
@@ -31,6 +29,7 @@ from kit.exercises.customer_experience import (
     transparency_chart,
     transparency_checker,
 )
+from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 # --- NPS ----------------------------------------------------------------------------------
 

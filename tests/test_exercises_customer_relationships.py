@@ -12,9 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.errors import DefinitionError, KitError
-from kit.exercises import ExerciseInputError
-from kit.exercises.customer_relationships import (
+from kit.course.exercises.customer_relationships import (
     LoanScoring,
     approval_chart,
     approval_rates,
@@ -33,6 +31,7 @@ from kit.exercises.customer_relationships import (
     review_data_collection,
     score_applications,
 )
+from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 # --- bias audit ----------------------------------------------------------------------------
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.errors import DefinitionError, KitError
-from kit.exercises import ExerciseInputError
-from kit.exercises.service_automation import (
+from kit.course.exercises.service_automation import (
     SAMPLES_FILE,
     criteria_weights,
     ethics_reweighting,
@@ -31,6 +29,7 @@ from kit.exercises.service_automation import (
     scorecard_chart,
     tool_scorecard,
 )
+from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 
 def ideas(*rows: tuple[str, object, object, object]) -> pd.DataFrame:

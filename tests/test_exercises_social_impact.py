@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.exercises import ExerciseInputError
-from kit.exercises import social_impact as ex
+from kit.course.exercises import social_impact as ex
+from kit.errors import ExerciseInputError
 
 # --- fundamentals: freed resources -------------------------------------------------------------
 

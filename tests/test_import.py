@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.store import Store
+from kit.store.database import Store
 from tests.conftest import FIXTURES, run_eakit
 
 CORPUS = FIXTURES / "import"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.content import case_study_by_id, glossary_terms, load_case_studies, quiz_questions
-from kit.lessons import (
+from kit.course.content import case_study_by_id, glossary_terms, load_case_studies, quiz_questions
+from kit.course.lessons import (
     KnowledgeCheck,
     case_study,
     case_study_markdown,

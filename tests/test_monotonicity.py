@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit.definitions import DONT_KNOW, NOT_APPLICABLE, bundled_definitions
-from kit.scoring import score_answers
+from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, bundled_definitions
+from kit.core.scoring import score_answers
 
 DEFS = bundled_definitions()
 QUESTIONS = DEFS.questionnaire.questions

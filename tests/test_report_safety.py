@@ -17,14 +17,15 @@ from openpyxl import load_workbook
 
 from kit.batch.manifest import Entry, write_manifest
 from kit.batch.output import OutputFolder
-from kit.cohort import read_cohort
-from kit.definitions import bundled_definitions
+from kit.core.definitions import bundled_definitions
+from kit.errors import StoreError
 from kit.paths import SAMPLE_COHORT
 from kit.reports.business import business_report
 from kit.reports.html import page
 from kit.reports.summary import build_summary, summary_page
-from kit.store import Store, StoreError
-from kit.tabular import write_table
+from kit.store.database import Store
+from kit.tables.cohort_file import read_cohort
+from kit.tables.writer import write_table
 from tests.html_checks import page_problems, texts
 
 # (business id, display name): ids that look like other types stay ids, names stay names

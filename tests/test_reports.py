@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kit.definitions import Definitions
+from kit.core.definitions import Definitions
+from kit.core.records import SubmissionRecord
+from kit.core.scoring import score_valid_answers
 from kit.reports.business import report_body, report_view
 from kit.reports.context import build_business_report, cohort_medians
 from kit.reports.html import page
-from kit.scoring import score_valid_answers
-from kit.store import SubmissionRecord
 from tests.html_checks import page_problems, texts
 
 ALPHA = ("alpha_q1", "alpha_q2", "alpha_q3", "alpha_q4")

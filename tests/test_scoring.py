@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from kit.core.scoring import score_answers, score_valid_answers
 from kit.errors import AnswerError
-from kit.scoring import score_answers, score_valid_answers
 
 LETTER = {1: "a", 2: "b", 3: "c", 4: "d"}
 

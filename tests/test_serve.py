@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.apps import AppSettingsError, app_settings
-from kit.serve import (
-    ServeError,
+from kit.apps.launch import app_settings
+from kit.apps.serve import (
     absolute_database_url,
     banner,
     kernel_environment,
@@ -16,6 +15,7 @@ from kit.serve import (
     share_url,
     voila_argv,
 )
+from kit.errors import AppSettingsError, ServeError
 from tests.conftest import run_eakit
 
 
@@ -33,7 +33,7 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--MappingKernelManager.cull_connected=True",
                  "--KernelManager.transport=ipc",
                  "--VoilaConfiguration.multi_kernel_manager_class="
-                 "kit.voila_kernels.PoolAwareKernelManager"):
+                 "kit.apps.voila_kernels.PoolAwareKernelManager"):
         assert flag in argv
     assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a few kernels wait ready
     assert "--VoilaConfiguration.default_pool_size=4" in argv

@@ -18,15 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from kit.errors import AnswerError
-from kit.store import (
-    DEFAULT_URL,
-    URL_VARIABLE,
-    Store,
-    StoreError,
-    answers_key,
-    database_url,
-)
+from kit.errors import AnswerError, StoreError
+from kit.store.database import DEFAULT_URL, URL_VARIABLE, Store, answers_key, database_url
 from tests.postgres import BACKENDS, postgres_server, url_for_backend  # noqa: F401
 from tests.store_workers import WORKSHOP, answers_for, submission_key
 
@@ -211,7 +204,7 @@ def _age_business(store, business_id: str, days: int) -> None:
 
     from sqlalchemy import select, update
 
-    from kit.store import businesses, consents, drafts, submissions
+    from kit.store.database import businesses, consents, drafts, submissions
 
     then = datetime.now(UTC) - timedelta(days=days)
     with store._write() as conn:

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from kit.cohort import check_business_id, read_cohort
+from kit.core.ids import check_business_id, check_workshop_code
+from kit.core.records import SubmissionRecord
+from kit.core.scoring import check_answers
 from kit.errors import BatchError
-from kit.importer import ImportSummary, import_cohort
-from kit.scoring import check_answers
-from kit.store import Store, SubmissionRecord, check_workshop_code, database_url
+from kit.store.database import Store, database_url
+from kit.store.importer import ImportSummary, import_cohort
+from kit.tables.cohort_file import read_cohort
 
 
 @dataclass(frozen=True)

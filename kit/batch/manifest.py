@@ -1,6 +1,6 @@
 """The batch's record of what happened to each business, and what lets a re-run skip work.
 
-Written as JSON (read back by the next run) and as CSV through ``kit.tabular``, which makes
+Written as JSON (read back by the next run) and as CSV through ``kit.tables.writer``, which makes
 cells a spreadsheet would run as formulas inert, since business names come from participants.
 A report is up to date when the previous run made it from the same inputs: the same
 submission, the same workshop (its median is on the page), the same notebook, templates and
@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kit.batch.output import OutputFolder
+from kit.core.records import SubmissionRecord
 from kit.paths import PACKAGE_DIR
-from kit.store import SubmissionRecord
-from kit.tabular import write_table
+from kit.tables.writer import write_table
 
 MANIFEST_FORMAT = "eakit-batch-manifest/1"
 OK, FAILED, INVALID, UP_TO_DATE = "ok", "failed", "invalid", "up to date"
 CSV_COLUMNS = ["business_id", "business_name", "status", "reports", "notebook", "seconds",
                "attempts", "error"]
-REPORT_CODE = [PACKAGE_DIR / "reports", PACKAGE_DIR / "report_templates"]
+REPORT_CODE = [PACKAGE_DIR / "reports"]
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from kit.batch.manifest import (
     write_manifest,
 )
 from kit.batch.output import OutputFolder
-from kit.definitions import bundled_definitions
+from kit.core.definitions import bundled_definitions
 from kit.errors import BatchError
 from kit.paths import NOTEBOOKS_DIR
 from kit.reports.renderers import PAPER_SIZES, check_formats, close_renderers, render_page
 from kit.reports.summary import build_summary, summary_page
-from kit.store import Store
+from kit.store.database import Store
 
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "reports" / "business_report.ipynb"
 

@@ -5,14 +5,14 @@ the critical path. Only code and the bundled definitions are loaded here: no sto
 and no business is known yet. (Charts are drawn by the batch worker, not in the kernel.)
 """
 
-from kit.batch.imports import skip_unused_slow_imports
+from kit.slow_imports import skip_unused_slow_imports
 
 skip_unused_slow_imports()
 
 import alembic.command  # noqa: E402  (Store.open imports it lazily)
 import alembic.config  # noqa: E402, F401
 
-from kit.definitions import bundled_definitions  # noqa: E402
+from kit.core.definitions import bundled_definitions  # noqa: E402
 from kit.reports import business  # noqa: E402, F401
 
 bundled_definitions()

@@ -16,7 +16,8 @@ import threading
 import time
 from typing import Any
 
-from kit.batch.imports import skip_unused_slow_imports
+from kit.errors import KernelStartError, NotebookFailure
+from kit.slow_imports import skip_unused_slow_imports
 
 skip_unused_slow_imports()
 
@@ -30,33 +31,20 @@ from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
-from kit.errors import KitError  # noqa: E402
 from kit.reports.business import (  # noqa: E402
-    CHARTS_VARIABLE,
     LEAVE_TO_RENDERER,
     REPORT_METADATA_KEY,
     ReportView,
 )
 from kit.reports.html import page  # noqa: E402
 from kit.reports.renderers import close_renderers, render_page  # noqa: E402
+from kit.settings import CHARTS_VARIABLE  # noqa: E402
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
 WARMUP = "--IPKernelApp.exec_lines=import kit.batch.warmup"
 KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine can be slow
-
-
-class NotebookFailure(KitError):
-    """A business's notebook did not produce a report; ``notebook`` is how far it got."""
-
-    def __init__(self, reason: str, notebook: Any = None) -> None:
-        super().__init__(reason)
-        self.notebook = notebook
-
-
-class KernelStartError(KitError):
-    """A kernel died or hung before it could run anything (worth one retry)."""
 
 
 class FreshKernelEngine(NBClientEngine):

@@ -16,25 +16,18 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
-from kit.cohort import check_business_id
-from kit.dashboard import MIN_GROUP
-from kit.definitions import Definitions
+from kit.core.ids import check_business_id
+from kit.core.cohort_stats import MIN_GROUP
+from kit.core.definitions import Definitions
 from kit.errors import ReportError
 from kit.reports.context import BusinessReport, build_business_report
-from kit.reports.html import render
-from kit.store import Store, check_workshop_code
+from kit.reports.html import chart_marker, render
+from kit.settings import CHARTS_VARIABLE
+from kit.store.database import Store
+from kit.core.ids import check_workshop_code
 
 REPORT_METADATA_KEY = "eakit_report"
-CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
 LEAVE_TO_RENDERER = "renderer"
-
-
-def chart_marker(name: str) -> Markup:
-    """Where a chart goes in a page until it is drawn (data is escaped, so no name can fake
-    one)."""
-    return Markup(f"<!--eakit-chart:{name}-->")
 
 
 @dataclass(frozen=True)

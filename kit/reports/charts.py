@@ -15,12 +15,12 @@ import pandas as pd
 import vl_convert
 from markupsafe import Markup
 
-from kit.charts import PALETTE, described, profile_chart
-from kit.dashboard import NOT_PLACED, HeatmapRow, LevelCount
-from kit.definitions import Definitions, bundled_definitions
+from kit.charts.builders import PALETTE, described, profile_chart
+from kit.core.cohort_stats import NOT_PLACED, HeatmapRow, LevelCount
+from kit.core.definitions import Definitions, bundled_definitions
 from kit.errors import ReportError
-from kit.reports.business import chart_marker
-from kit.scoring import Placement, score_valid_answers
+from kit.reports.html import chart_marker
+from kit.core.scoring import Placement, score_valid_answers
 
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # "v6.4.1" -> "6.4"
 MEDIAN_COLOUR = PALETTE[0]
@@ -38,7 +38,7 @@ def to_svg(chart: alt.TopLevelMixin) -> Markup:
 
 def profile_against_cohort(placement: Placement, medians: dict[str, float],
                            cohort_size: int) -> alt.LayerChart:
-    """The business's profile (``kit.charts.profile_chart``) with the cohort's median level
+    """The business's profile (``kit.charts.builders.profile_chart``) with the cohort's median level
     marked on each area that has one."""
     rows = [{"area": d.name, "median": medians[d.dimension_id]}
             for d in placement.dimensions if d.dimension_id in medians]
@@ -62,7 +62,7 @@ def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
 
 def heatmap(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) -> alt.Chart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
-    than ``minimum`` (hidden by ``kit.dashboard``) shows as '<minimum' and is not shaded."""
+    than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
     columns = {**{n: f"{n} {label}" for n, label in level_labels.items()},
                NOT_PLACED: "not placed"}
     data = pd.DataFrame([{"area": row.name, "level": columns[key],

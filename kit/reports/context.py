@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kit.dashboard import MIN_GROUP
-from kit.definitions import Definitions, Recommendation
-from kit.explain import HUMANS_DECIDE, dimension_status, level_name, overall_sentence
-from kit.scoring import TOP_LEVEL, CountedAnswer, DimensionResult, Placement, Step
-from kit.scoring import score_valid_answers as score
+from kit.core.cohort_stats import MIN_GROUP
+from kit.core.definitions import Definitions, Recommendation
+from kit.core.explain import HUMANS_DECIDE, dimension_status, level_name, overall_sentence
+from kit.core.scoring import TOP_LEVEL, CountedAnswer, DimensionResult, Placement, Step
+from kit.core.scoring import score_valid_answers as score
 
 if TYPE_CHECKING:
-    from kit.store import SubmissionRecord
+    from kit.core.records import SubmissionRecord
 
 DETAILED_STEPS = 3  # the plan spells out this many areas in full, and lists the rest
 

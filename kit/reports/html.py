@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from kit.paths import PACKAGE_DIR
 
-TEMPLATES_DIR = PACKAGE_DIR / "report_templates"
+TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
 
 
 def _day(value: datetime) -> str:
@@ -29,10 +29,16 @@ ENVIRONMENT.filters["day"] = _day
 
 
 def render(template: str, **values: Any) -> str:
-    """Fill a template from ``kit/report_templates`` (every value escaped unless Markup)."""
+    """Fill a template from ``kit/reports/templates`` (every value escaped unless Markup)."""
     return ENVIRONMENT.get_template(template).render(**values)
 
 
 def page(title: str, body: str) -> str:
     """A complete, self-contained HTML document around a rendered report body."""
     return render("page.html.j2", title=title, body=Markup(body))
+
+
+def chart_marker(name: str) -> Markup:
+    """Where a chart goes in a page until it is drawn (data is escaped, so no name can fake
+    one)."""
+    return Markup(f"<!--eakit-chart:{name}-->")

@@ -1,6 +1,6 @@
 """The cohort summary a trainer hands round: totals only, never one business's answers.
 
-The numbers are the facilitator dashboard's (``kit.dashboard``: level distribution, areas by
+The numbers are the facilitator dashboard's (``kit.core.cohort_stats``: level distribution, areas by
 level, common gaps, with groups under ``MIN_GROUP`` hidden); this module adds what the cohort
 should work on first and lays it all out as a printable page.
 """
@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kit.dashboard import MIN_GROUP, CohortPicture, cohort_picture
-from kit.definitions import Definitions, Recommendation
+from kit.core.cohort_stats import MIN_GROUP, CohortPicture, cohort_picture
+from kit.core.definitions import Definitions, Recommendation
 from kit.reports.charts import for_print, heatmap, level_distribution, to_svg
 from kit.reports.html import page, render
-from kit.scoring import Placement, score_valid_answers
-from kit.store import Store
+from kit.core.scoring import Placement, score_valid_answers
+from kit.store.database import Store
 
 TOP_PRIORITIES = 3
 

@@ -1,0 +1,2 @@
+"""The workshop apps served by Voila (assessment, dashboard) and ``eakit serve``.
+"""

@@ -1,0 +1,133 @@
+"""The assessment form as the Voila app serves it to a room of participants.
+
+The form itself is ``kit.forms.assessment.AssessmentForm`` (which also reports a failed save on
+screen and
+keeps the answers); this layer adds what a shared server needs. The workshop is the server's: a
+participant types its code as a check, and a code that does not match is refused rather than
+opening another workshop. Someone without a business code can ask for a fresh one. Each new
+stage starts at its top: the browser would otherwise keep the scroll position of the previous,
+longer stage, leaving a phone in the middle of the result. And the result chart's renderer is
+started while the participant reads the notice, so Submit is answered quickly.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from html import escape
+
+import ipywidgets as widgets
+from IPython.core.formatters import format_display_data
+from IPython.display import Javascript
+
+from kit.charts.builders import profile_chart
+from kit.core.definitions import Definitions
+from kit.core.records import SubmissionRecord
+from kit.core.scoring import score_valid_answers
+from kit.forms.assessment import AssessmentForm
+from kit.store.database import Store
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
+CODE_LENGTH = 6
+SCROLL_TO_FORM = "document.querySelector('.eakit-assessment')?.scrollIntoView({block: 'start'})"
+
+APP_STYLE = """<style>
+.eakit-assessment { max-width: 46rem; font-size: 15px; }
+.eakit-assessment .widget-html-content { line-height: 1.45; }
+.eakit-assessment .widget-radio-box { height: auto; }
+.eakit-assessment .widget-radio-box label { display: flex; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; gap: .55rem; height: auto;
+  white-space: normal; line-height: 1.35; padding: .3rem 0; cursor: pointer; }
+.eakit-assessment .widget-radio-box input { float: none; flex: none; margin: .15rem 0 0 1px; }
+.eakit-assessment .widget-text { flex-wrap: wrap; height: auto; }
+.eakit-assessment .widget-text .widget-label { width: 100%; text-align: left; }
+.eakit-assessment .widget-text input { font-size: 16px; }  /* phones do not zoom at 16px */
+.eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; width: auto;
+  padding: .3rem 1rem; white-space: normal; }
+.eakit-missing { outline: 2px solid #D55E00; outline-offset: 4px; }
+.eakit-chart svg, .eakit-chart img { max-width: 100%; height: auto; }
+.eakit-explanation pre { white-space: pre-wrap; word-break: normal; overflow-wrap: break-word;
+  font-family: inherit; font-size: inherit; }
+</style>"""
+
+
+def _alert(text: str) -> str:
+    return f"<div role='alert'><b>{escape(text, quote=False)}</b></div>"
+
+
+def app_page(form: AssessmentForm) -> widgets.VBox:
+    """The form with the app's CSS (wrapping option texts, phone-sized inputs) and the output
+    that carries its scrolling."""
+    return widgets.VBox([widgets.HTML(APP_STYLE), form.scroller, form])
+
+
+def prepare_result_chart(definitions: Definitions) -> None:
+    """Draw one throw-away profile chart. The first chart a kernel draws starts the renderer
+    (about half a second of work); doing it while the participant reads the notice keeps that
+    wait out of the moment after Submit."""
+    format_display_data(profile_chart(score_valid_answers(definitions, {})))
+
+
+def new_business_code(store: Store) -> str:
+    """A short random code no business in the store uses yet."""
+    while True:
+        code = "p-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if store.display_name(code) is None:
+            return code
+
+
+class WorkshopAssessment(AssessmentForm):
+    """``AssessmentForm`` bound to the server's workshop."""
+
+    def __init__(self, definitions: Definitions, store: Store, workshop: str) -> None:
+        super().__init__(definitions, store, workshop)
+        self.app_workshop = workshop
+        entry = self.entry
+        entry.workshop.value = ""
+        entry.workshop.placeholder = "the code your trainer shows"
+        self.new_code = widgets.Button(description="I have no business code: give me one",
+                                       layout=widgets.Layout(width="auto"))
+        self.new_code.add_class("eakit-new-code")
+        self.new_code.on_click(lambda _: self._guarded(self.give_new_code))
+        children = list(entry.widget.children)
+        children.insert(children.index(entry.business_id) + 1, self.new_code)
+        entry.widget.children = children
+        self.scroller = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
+        self._chart_started = False
+
+    def _to_top(self) -> None:
+        self.scroller.outputs = ()
+        self.scroller.append_display_data(Javascript(SCROLL_TO_FORM))
+
+    def give_new_code(self) -> None:
+        """Fill in a fresh code and ask the participant to keep it for next time."""
+        code = new_business_code(self.store)
+        self.entry.business_id.value = code
+        self.entry.message.value = (f"<p role='status'>Your business code is <b>{code}</b>. "
+                                    "Write it down: it lets you carry on later or compare a "
+                                    "future assessment with this one.</p>")
+
+    def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
+        """Open the form only for this server's workshop (codes match in any letter case)."""
+        if workshop.casefold() != self.app_workshop.casefold():
+            self.entry.message.value = _alert(
+                f"{workshop!r} is not the code of this workshop. Please check the code your "
+                "trainer shows.")
+            return
+        super().start(self.app_workshop, business_id, display_name)
+        self._to_top()
+        if not self._chart_started:
+            self._chart_started = True
+            threading.Thread(target=prepare_result_chart, args=(self.definitions,),
+                             name="eakit-chart-warm-up", daemon=True).start()
+
+    def agree(self) -> None:
+        super().agree()
+        self._to_top()
+
+    def submit(self) -> SubmissionRecord | None:
+        """Submit; the result view opens at its top."""
+        record = super().submit()
+        if record is not None:
+            self._to_top()
+        return record

@@ -1,0 +1,218 @@
+"""The facilitator dashboard as widgets: the cohort picture drawn as plain HTML, kept fresh.
+
+Tables and CSS bars instead of charts keep the kernel small and the page quick on a projector or
+a phone. A thread in the kernel reads the store every few seconds but sends the browser
+something only when the picture changed: a dashboard left behind in a closed tab goes quiet once
+the workshop ends, so the server's culler can reclaim its kernel.
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from html import escape
+
+import ipywidgets as widgets
+from sqlalchemy.exc import SQLAlchemyError
+
+from kit.core.cohort_stats import MIN_GROUP, NOT_PLACED, CohortPicture, cohort_picture
+from kit.errors import KitError
+from kit.store.database import Store
+
+REFRESH_SECONDS = 10
+BLUE = (0, 114, 178)  # Okabe-Ito blue, as in kit.charts.builders
+
+STYLE = """<style>
+.eakit-dash { font-size: 15px; line-height: 1.45; max-width: 60rem; }
+.eakit-dash .widget-html-content { line-height: 1.45; }
+.eakit-dash h2 { margin: .2em 0 .4em; }
+.eakit-dash h3 { margin: 1.2em 0 .4em; }
+.eakit-dash .stats { display: flex; gap: .8rem; flex-wrap: wrap; }
+.eakit-dash .stat { border: 1px solid #ccc; border-radius: 8px; padding: .5rem 1rem;
+  min-width: 7rem; }
+.eakit-dash .stat b { display: block; font-size: 2rem; line-height: 1.1; }
+.eakit-dash table { border-collapse: collapse; width: 100%; }
+.eakit-dash th, .eakit-dash td { padding: .3rem .45rem; text-align: left;
+  border-bottom: 1px solid #e3e3e3; vertical-align: middle; }
+.eakit-dash td.num, .eakit-dash th.num { text-align: center; white-space: nowrap; }
+.eakit-dash .bar { height: 1rem; background: rgb(0,114,178); border-radius: 3px; }
+.eakit-dash .hidden { background: repeating-linear-gradient(45deg, #eee, #eee 4px, #fff 4px,
+  #fff 8px); color: #444; }
+.eakit-dash .note { background: #f4f8fb; border-left: 4px solid rgb(0,114,178);
+  padding: .4rem .8rem; }
+.eakit-dash code { background: #f3f3f3; padding: .15rem .35rem; border-radius: 4px;
+  word-break: break-all; }
+.eakit-dash .wide { overflow-x: auto; }
+</style>"""
+
+
+
+def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
+    """The current picture of a workshop, read from the store in two short queries."""
+    return cohort_picture(store.definitions, store.progress(workshop),
+                          store.latest_submissions(workshop), minimum)
+
+
+def batch_command(workshop: str) -> str:
+    """The command that writes every business's report for this workshop."""
+    quoted = shlex.quote(workshop)
+    return f"eakit batch --workshop {quoted} --out {shlex.quote(f'reports/{workshop}')}"
+
+
+def _count_text(count: int | None, minimum: int) -> str:
+    return f"fewer than {minimum}" if count is None else str(count)
+
+
+def _shade(share: float) -> str:
+    """A cell colour from pale to full blue, with text dark or white to stay readable."""
+    alpha = 0.08 + 0.92 * share
+    text = "#fff" if alpha > 0.55 else "#111"
+    r, g, b = BLUE
+    return f"background: rgba({r},{g},{b},{alpha:.2f}); color: {text};"
+
+
+def progress_html(picture: CohortPicture) -> str:
+    return (f"<div class='stats'><div class='stat'><b>{picture.started}</b>started</div>"
+            f"<div class='stat'><b>{picture.submitted}</b>submitted</div></div>")
+
+
+def privacy_html(picture: CohortPicture) -> str:
+    if not picture.shown:
+        return (f"<p class='note'>The cohort picture appears once at least {picture.minimum} "
+                "businesses have submitted, so that no one's answers can be recognised.</p>")
+    text = (f"Only totals are shown. A group of 1 to {picture.minimum - 1} businesses reads "
+            f"\"fewer than {picture.minimum}\"")
+    if picture.any_hidden:
+        text += ", and where a single small group could be worked out from the total, one more "
+        text += "group is hidden with it"
+    text += "."
+    if picture.older_versions:
+        text += (f" {picture.older_versions} submission(s) answered an older questionnaire and "
+                 "are scored against the current one.")
+    return f"<p class='note'>{text}</p>"
+
+
+def levels_html(picture: CohortPicture) -> str:
+    """Overall levels as a table with proportional bars; hidden groups get a hatched cell."""
+    if not picture.levels:
+        return ""
+    rows = []
+    for item in picture.levels:
+        if item.count is None:
+            bar = "<div class='bar hidden' style='width:100%' title='hidden'></div>"
+        else:
+            width = 100 * item.count / picture.submitted
+            bar = f"<div class='bar' style='width:{width:.0f}%'></div>"
+        name = f"{item.level}. {item.label}" if item.level else item.label
+        rows.append(f"<tr><td>{escape(name)}</td>"
+                    f"<td class='num'>{_count_text(item.count, picture.minimum)}</td>"
+                    f"<td style='width:45%'>{bar}</td></tr>")
+    return ("<h3>Overall levels</h3><table aria-label='Businesses per overall level'>"
+            "<tr><th>Level</th><th class='num'>Businesses</th><th></th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
+    """Areas down, levels across; the darker the cell, the more businesses sit there."""
+    if not picture.heatmap:
+        return ""
+    columns = [*level_labels, NOT_PLACED]
+    head = "".join(f"<th class='num' title='{escape(level_labels[c])}'>{c}</th>"
+                   if c != NOT_PLACED else "<th class='num'>none</th>" for c in columns)
+    rows = []
+    for row in picture.heatmap:
+        cells = []
+        for column in columns:
+            count = row.cells[column]
+            if count is None:
+                cells.append(f"<td class='num hidden' title='fewer than {picture.minimum}'>"
+                             f"&lt;{picture.minimum}</td>")
+            else:
+                cells.append(f"<td class='num' style='{_shade(count / picture.submitted)}'>"
+                             f"{count}</td>")
+        rows.append(f"<tr><td>{escape(row.name)}</td>{''.join(cells)}</tr>")
+    key = ", ".join(f"{number} = {escape(label)}" for number, label in level_labels.items())
+    return ("<h3>Areas by level</h3>"
+            f"<p>Businesses per area and level ({key}; none = not applicable or too few "
+            "answers).</p><div class='wide'><table aria-label='Businesses per area and level'>"
+            f"<tr><th>Area</th>{head}</tr>" + "".join(rows) + "</table></div>")
+
+
+def gaps_html(picture: CohortPicture) -> str:
+    if not picture.shown:
+        return ""
+    if not picture.gaps:
+        return (f"<h3>Most common gaps</h3><p>No single practice is yet a next step for "
+                f"{picture.minimum} or more businesses.</p>")
+    items = "".join(f"<li>{escape(gap.question)} <i>({escape(gap.dimension)}: "
+                    f"{gap.businesses} businesses)</i></li>" for gap in picture.gaps)
+    return ("<h3>Most common gaps</h3><p>Practices that are among the quickest steps up for "
+            f"the most businesses: good topics for the room.</p><ol>{items}</ol>")
+
+
+def reports_html(picture: CohortPicture) -> str:
+    return ("<h3>Reports for the cohort</h3><p>After the session, write one report per "
+            f"business with:</p><p><code>{escape(batch_command(picture.workshop))}</code></p>")
+
+
+def dashboard_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
+    """The whole dashboard body for one moment; pure, so tests read exactly what is shown."""
+    return "".join([
+        progress_html(picture), privacy_html(picture), levels_html(picture),
+        heatmap_html(picture, level_labels), gaps_html(picture), reports_html(picture)])
+
+
+class Dashboard(widgets.VBox):
+    """The live dashboard: redrawn when the store changes, and on request."""
+
+    def __init__(self, store: Store, workshop: str, refresh_seconds: float = REFRESH_SECONDS,
+                 clock: Callable[[], datetime] = datetime.now, watch: bool = True) -> None:
+        self.store = store
+        self.workshop = workshop
+        self.clock = clock
+        self.refresh_seconds = refresh_seconds
+        self.level_labels = {lvl.number: lvl.label for lvl in store.definitions.model.levels}
+        self.body = widgets.HTML()
+        self.status = widgets.HTML()
+        self.refresh_button = widgets.Button(description="Refresh now", icon="refresh",
+                                             tooltip="Read the latest answers now")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        title = widgets.HTML(f"{STYLE}<h2>Workshop {escape(workshop)}: live picture</h2>")
+        controls = widgets.HBox([self.refresh_button, self.status],
+                                layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([title, controls, self.body])
+        self.add_class("eakit-dash")
+        self.refresh()
+        if watch:
+            threading.Thread(target=self._watch, name="eakit-dashboard", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(self.refresh_seconds):
+            self.refresh(quiet=True)
+
+    def stop(self) -> None:
+        """End the background checks (the kernel's end does it too)."""
+        self._stopped.set()
+
+    def refresh(self, quiet: bool = False) -> None:
+        """Redraw from the store; a failed read keeps the last picture and says so. ``quiet``
+        checks send nothing when nothing changed."""
+        with self._lock:
+            try:
+                picture = load_picture(self.store, self.workshop)
+            except (KitError, SQLAlchemyError):  # a hiccup must not blank a projected dashboard
+                self.status.value = ("<span role='alert'>Could not read the answers just now; "
+                                     "the figures below are from the last check.</span>")
+                return
+            html = dashboard_html(picture, self.level_labels)
+            now = f"{self.clock():%H:%M:%S}"
+            every = f"checks every {self.refresh_seconds:g} s"
+            if html != self.body.value:
+                self.body.value = html
+                self.status.value = f"<span>Updated {now} ({every})</span>"
+            elif not quiet:
+                self.status.value = f"<span>No change at {now} ({every})</span>"

@@ -1,0 +1,77 @@
+"""What the two Voila apps build, from settings the server gives them (never the browser).
+
+``eakit serve`` puts the workshop code and the database URL into the environment of the Voila
+process, and every kernel it starts inherits them. A participant's browser can only click
+widgets, so it has no way to point an app at another workshop or another database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+from kit.core.ids import check_workshop_code
+from kit.errors import AppSettingsError, KitError
+from kit.settings import URL_VARIABLE, WORKSHOP_VARIABLE
+from kit.store.database import Store
+
+if TYPE_CHECKING:
+    import ipywidgets as widgets
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    workshop: str
+    database_url: str
+
+
+def app_settings(environ: Mapping[str, str] = os.environ) -> AppSettings:
+    """The workshop and database this app serves; both must come from ``eakit serve``."""
+    workshop = environ.get(WORKSHOP_VARIABLE, "")
+    url = environ.get(URL_VARIABLE, "")
+    problems = []
+    if not workshop:
+        problems.append(f"{WORKSHOP_VARIABLE} is not set")
+    elif reason := check_workshop_code(workshop):
+        problems.append(f"{WORKSHOP_VARIABLE}: {reason}")
+    if not url:
+        problems.append(f"{URL_VARIABLE} is not set")
+    if problems:
+        raise AppSettingsError("; ".join(problems) + " (start the app with "
+                               "'eakit serve assessment|dashboard --workshop NAME')")
+    return AppSettings(workshop, url)
+
+
+def _unavailable(exc: KitError) -> widgets.HTML:
+    """What a visitor sees when the app is misconfigured: a plain sentence, no traceback."""
+    import ipywidgets as widgets  # here, not above: `eakit serve` reads this module's settings
+
+    return widgets.HTML(
+        "<div role='alert'><h3>This app is not ready</h3><p>Please tell the facilitator: "
+        f"{escape(str(exc))}</p></div>")
+
+
+def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
+    """The facilitator dashboard for the workshop named by the server."""
+    from kit.apps.dashboard import Dashboard
+
+    try:
+        settings = app_settings(environ)
+        return Dashboard(Store.open(settings.database_url), settings.workshop)
+    except KitError as exc:
+        return _unavailable(exc)
+
+
+def assessment_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
+    """The participant's form for the workshop named by the server."""
+    from kit.apps.assessment import WorkshopAssessment, app_page
+
+    try:
+        settings = app_settings(environ)
+        store = Store.open(settings.database_url)
+        return app_page(WorkshopAssessment(store.definitions, store, settings.workshop))
+    except KitError as exc:
+        return _unavailable(exc)

@@ -1,0 +1,203 @@
+"""Run one Voila app for one workshop, locked down for a room of participants.
+
+Voila serves exactly one notebook (no file browser), with its sources stripped and tracebacks
+hidden. The static-file route that Voila keeps next to the notebook serves nothing at all, so the
+database and the kit's files cannot be downloaded. The dashboard is guarded by a random token;
+idle kernels are culled, because every open tab holds a Python process and a closed tab's
+kernel would otherwise stay until the server stops.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.core.ids import check_workshop_code
+from kit.errors import ServeError
+from kit.paths import NOTEBOOKS_DIR
+from kit.settings import URL_VARIABLE, WORKSHOP_VARIABLE, database_url
+
+APPS_DIR = NOTEBOOKS_DIR / "apps"
+LOCAL_HOST = "127.0.0.1"
+ANY_HOST = ("0.0.0.0", "::", "")
+SECURITY_HEADERS = {
+    "Referrer-Policy": "no-referrer",  # the dashboard's token is in its URL
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@dataclass(frozen=True)
+class App:
+    """One servable notebook and who it is for."""
+
+    notebook: Path
+    default_port: int
+    needs_token: bool
+    cull_connected: bool
+    preheat: int
+    audience: str
+
+
+APPS: dict[str, App] = {
+    # A participant's tab left open after the session still counts as idle; answers are saved.
+    # A few kernels kept ready let the first participants in at once (each holds ~150 MB).
+    "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
+                      cull_connected=True, preheat=4,
+                      audience="Share this link with the participants"),
+    # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
+    "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
+                     cull_connected=False, preheat=0,
+                     audience="Open the dashboard (keep this link to yourself: it carries the "
+                              "secret token)"),
+}
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Everything ``eakit serve`` decides before Voila starts; built by ``serve_options``."""
+
+    app: str
+    workshop: str
+    database_url: str
+    host: str = LOCAL_HOST
+    port: int = 8866
+    token: str = ""
+    cull_idle_seconds: int = 1200
+    cull_interval_seconds: int = 60
+    preheat: int = 0
+
+    @property
+    def notebook(self) -> Path:
+        return APPS[self.app].notebook
+
+
+def absolute_database_url(url: str) -> str:
+    """A SQLite URL with its file made absolute: kernels run in the notebook's folder, so a
+    relative path would point each app at a different, empty database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return url
+    if parsed.database.startswith("file:") or Path(parsed.database).is_absolute():
+        return url
+    absolute = str(Path(parsed.database).expanduser().resolve())
+    return parsed.set(database=absolute).render_as_string(hide_password=False)
+
+
+def serve_options(app: str, workshop: str, database: str | None = None,
+                  host: str = LOCAL_HOST, port: int | None = None,
+                  cull_idle_seconds: int = 1200, cull_interval_seconds: int = 60,
+                  preheat: int | None = None) -> ServeOptions:
+    """Check the request and settle the URL, port and token."""
+    if app not in APPS:
+        raise ServeError(f"unknown app {app!r} (choose {' or '.join(APPS)})")
+    if reason := check_workshop_code(workshop):
+        raise ServeError(reason)
+    port = APPS[app].default_port if port is None else port
+    preheat = APPS[app].preheat if preheat is None else preheat
+    if not 0 < port < 65536:
+        raise ServeError(f"--port {port}: must be between 1 and 65535")
+    if cull_idle_seconds <= 0 or cull_interval_seconds <= 0 or preheat < 0:
+        raise ServeError("culling times must be positive and --preheat zero or more")
+    return ServeOptions(app=app, workshop=workshop,
+                        database_url=absolute_database_url(database_url(database)),
+                        host=host, port=port,
+                        token=secrets.token_urlsafe(24) if APPS[app].needs_token else "",
+                        cull_idle_seconds=cull_idle_seconds,
+                        cull_interval_seconds=cull_interval_seconds, preheat=preheat)
+
+
+def voila_argv(options: ServeOptions) -> list[str]:
+    """Voila's command line (the token travels separately, so ``ps`` never shows it)."""
+    argv = [
+        str(options.notebook),
+        "--no-browser",
+        f"--Voila.ip={options.host}",
+        f"--Voila.port={options.port}",
+        "--Voila.port_retries=0",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.apps.voila_kernels.PoolAwareKernelManager",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
+        f"--MappingKernelManager.cull_connected={APPS[options.app].cull_connected}",
+    ]
+    if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
+        argv.append("--KernelManager.transport=ipc")
+    if options.preheat:
+        argv += ["--VoilaConfiguration.preheat_kernel=True",
+                 f"--VoilaConfiguration.default_pool_size={options.preheat}"]
+    return argv
+
+
+def kernel_environment(options: ServeOptions) -> dict[str, str]:
+    """The variables every kernel inherits: which workshop, which database."""
+    return {WORKSHOP_VARIABLE: options.workshop, URL_VARIABLE: options.database_url}
+
+
+def _reachable_host(host: str) -> str:
+    """The address to print: the machine's address on the network when bound to all of them."""
+    if host not in ANY_HOST:
+        return f"[{host}]" if ":" in host else host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # UDP: picks a route, sends nothing
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+def share_url(options: ServeOptions) -> str:
+    url = f"http://{_reachable_host(options.host)}:{options.port}/"
+    return f"{url}?token={options.token}" if options.token else url
+
+
+def banner(options: ServeOptions) -> str:
+    """What the facilitator reads once the server listens."""
+    from sqlalchemy.engine import make_url
+
+    app = APPS[options.app]
+    lines = [f"Serving the {options.app} app for workshop {options.workshop!r} "
+             f"(database {make_url(options.database_url).render_as_string(hide_password=True)}).",
+             f"{app.audience}:", f"    {share_url(options)}"]
+    if options.host == LOCAL_HOST:
+        lines.append("Only this computer can open it; to let devices on the room's network in, "
+                     "add --host 0.0.0.0 (see the README on larger rooms).")
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
+
+
+def prepare(options: ServeOptions) -> None:
+    """Create or upgrade the database and the workshop before anyone connects."""
+    from kit.store.database import Store
+
+    with Store.open(options.database_url) as store:
+        store.ensure_workshop(options.workshop)
+
+
+def run(options: ServeOptions) -> int:
+    """Start Voila in this process; returns when it stops (Ctrl+C or SIGTERM)."""
+    from tornado.ioloop import IOLoop
+    from voila.app import Voila
+
+    prepare(options)
+    os.environ.update(kernel_environment(options))
+
+    class KitVoila(Voila):
+        def start(self) -> None:
+            # Runs once the loop starts, i.e. after the port is bound: the link is then real.
+            IOLoop.current().add_callback(lambda: print(banner(options), flush=True))
+            super().start()
+
+    trait_values = {"tornado_settings": {"headers": SECURITY_HEADERS}}
+    if options.token:
+        trait_values["token"] = options.token
+    KitVoila.launch_instance(voila_argv(options), **trait_values)
+    return 0

@@ -1,0 +1,2 @@
+"""The course's one chart vocabulary (Altair) and its colour palette.
+"""

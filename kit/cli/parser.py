@@ -1,0 +1,39 @@
+"""The ``eakit`` parser: every verb module named here, in the order ``--help`` lists them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kit import __version__
+from kit.cli import batch, definitions, scoring, serve, store
+from kit.cli.verbs import Verb
+from kit.errors import KitError
+
+VERBS: tuple[Verb, ...] = (*definitions.VERBS, *scoring.VERBS, *store.VERBS, *serve.VERBS,
+                           *batch.VERBS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eakit", description="Ethical automation maturity kit for small businesses.")
+    parser.add_argument("--version", action="version", version=f"eakit {__version__}")
+    subparsers = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+    for verb in VERBS:
+        sub = subparsers.add_parser(verb.name, help=verb.help, description=verb.help)
+        verb.configure(sub)
+        sub.set_defaults(run=verb.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; a ``KitError`` becomes its message on stderr and exit status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KitError as exc:
+        print(f"eakit {args.verb}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 1

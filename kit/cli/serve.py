@@ -1,0 +1,41 @@
+"""``eakit serve``: start the participant assessment app or the facilitator dashboard."""
+
+from __future__ import annotations
+
+import argparse
+
+from kit.apps.serve import APPS, LOCAL_HOST, run, serve_options
+from kit.cli.verbs import Verb
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("app", choices=sorted(APPS), help="which app to serve")
+    parser.add_argument("--workshop", required=True, help="the workshop code, e.g. demo")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port to listen on (default: 8866 assessment, 8867 dashboard)")
+    parser.add_argument("--host", default=LOCAL_HOST,
+                        help=f"address to listen on (default {LOCAL_HOST}: this computer only; "
+                             "0.0.0.0 lets the room's network in)")
+    parser.add_argument("--database", default=None,
+                        help="database URL (default: $EAKIT_DATABASE_URL, else eakit.sqlite here)")
+    parser.add_argument("--cull-idle-after", type=int, default=1200, metavar="SECONDS",
+                        help="stop a participant's kernel after this long without activity "
+                             "(default 1200); their answers are already saved")
+    parser.add_argument("--cull-interval", type=int, default=60, metavar="SECONDS",
+                        help="how often to look for idle kernels (default 60)")
+    parser.add_argument("--preheat", type=int, default=None, metavar="N",
+                        help="keep N kernels started with the app already run, so arriving "
+                             "participants wait seconds less (default 4 for the assessment, "
+                             "0 for the dashboard); each holds about 150 MB while it waits")
+
+
+def serve(args: argparse.Namespace) -> int:
+    return run(serve_options(args.app, args.workshop, database=args.database, host=args.host,
+                             port=args.port, cull_idle_seconds=args.cull_idle_after,
+                             cull_interval_seconds=args.cull_interval, preheat=args.preheat))
+
+
+VERBS = (
+    Verb("serve", "Serve the assessment app or the facilitator dashboard with Voila.",
+         _configure, serve),
+)

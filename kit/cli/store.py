@@ -1,0 +1,214 @@
+"""Verbs over the response store: import a cohort spreadsheet, export or delete a business.
+
+Export and delete are how a business exercises its rights over its data: ``export`` writes all
+that is held on it as JSON, ``delete`` erases it from the store after a confirmation and lists
+(or removes) the report files generated about it, which live outside the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kit.cli.verbs import Verb
+from kit.core.ids import check_business_id, check_workshop_code
+from kit.errors import KitError, StoreError
+from kit.settings import URL_VARIABLE
+
+DEFAULT_REPORTS = Path("reports")
+OTHER_COPIES = ("the spreadsheet the answers were imported from, if any",
+                "earlier `eakit export` files",
+                "database backups (they age out with your backup schedule)")
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", metavar="URL",
+                        help=f"database URL or SQLite file (default: ${URL_VARIABLE}, "
+                             "else eakit.sqlite here)")
+
+
+def _business_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("business", help="the business id, e.g. smb-014")
+    _database_option(parser)
+
+
+def _checked_business(value: str) -> str:
+    reason = check_business_id(value)
+    if reason:
+        raise KitError(reason)
+    return value
+
+
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a .csv or .xlsx written by 'eakit template'")
+    parser.add_argument("--workshop", required=True, help="the workshop code, e.g. 2024-lyon")
+    _database_option(parser)
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from kit.store.database import Store
+    from kit.store.importer import import_cohort
+
+    reason = check_workshop_code(args.workshop)
+    if reason:
+        raise KitError(reason)
+    with Store.open(args.database) as store:
+        summary = import_cohort(store, args.file, args.workshop)
+    for problem in summary.problems:
+        print(problem, file=sys.stderr)
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(summary.text())
+    return 0 if summary.ok else 1
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    _business_argument(parser)
+    parser.add_argument("--out", type=Path, help="write the JSON here instead of the screen")
+
+
+def export(args: argparse.Namespace) -> int:
+    from kit.store.database import Store
+
+    with Store.open(args.database) as store:
+        data = store.export_business(_checked_business(args.business))
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.out}: {len(data['submissions'])} submission(s), "
+              f"{len(data['drafts'])} draft(s), {len(data['consents'])} consent(s).")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def related_files(business_id: str, folder: Path) -> list[Path]:
+    """Files and folders under ``folder`` named for the business: ``<id>``, ``<id>.*``,
+    ``<id>_*`` (how reports name their output)."""
+    if not folder.is_dir():
+        return []
+
+    def named_for(path: Path) -> bool:
+        return path.name == business_id or path.name.startswith(
+            (f"{business_id}.", f"{business_id}_"))
+
+    found = [p for p in sorted(folder.rglob("*")) if named_for(p)]
+    return [p for p in found if not any(parent in found for parent in p.parents)]
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _confirm(question: str) -> bool:
+    """Ask before erasing; anything but yes (or no terminal at all) keeps the data."""
+    try:
+        answer = input(f"{question} This cannot be undone. [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing deleted.")
+    return False
+
+
+def _reports_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS,
+                        help="folder of generated reports to search (default: ./reports)")
+
+
+def _configure_delete(parser: argparse.ArgumentParser) -> None:
+    _business_argument(parser)
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _reports_option(parser)
+    parser.add_argument("--remove-files", action="store_true",
+                        help="also delete the report files found there")
+
+
+def delete(args: argparse.Namespace) -> int:
+    from kit.store.database import Store
+
+    business_id = _checked_business(args.business)
+    files = related_files(business_id, args.reports)
+    with Store.open(args.database) as store:
+        try:
+            held = store.export_business(business_id)
+        except StoreError:
+            held = None
+        if held is None and not files:
+            print(f"Nothing is held on business {business_id!r}; nothing to delete.")
+            return 0
+        if held is not None and not args.yes:
+            counts = (f"{len(held['submissions'])} submission(s), {len(held['drafts'])} "
+                      f"draft(s), {len(held['consents'])} consent(s)")
+            if not _confirm(f"Erase business {business_id!r} ({counts}) from {store.url}?"):
+                return 1
+        if held is not None:
+            report = store.delete_business(business_id)
+            detail = ", ".join(f"{kind}: {n}" for kind, n in report.removed.items() if n)
+            print(f"Erased business {business_id!r} from the store ({detail}).")
+    if files and args.remove_files:
+        for path in files:
+            _remove(path)
+        print(f"Removed {len(files)} report file(s) under {args.reports}:")
+    elif files:
+        print("Also remove these report files (or rerun with --remove-files):")
+    for path in files:
+        print(f"  {path}")
+    print("Check for other copies too: " + "; ".join(OTHER_COPIES) + ".")
+    return 0
+
+
+def _configure_purge(parser: argparse.ArgumentParser) -> None:
+    _database_option(parser)
+    parser.add_argument("--older-than-days", type=int, metavar="DAYS",
+                        help="default: retention_days from content/privacy.yaml")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _reports_option(parser)
+
+
+def purge(args: argparse.Namespace) -> int:
+    from kit.core.privacy import load_privacy_notice
+    from kit.store.database import Store
+
+    days = args.older_than_days or load_privacy_notice().retention_days
+    if days < 1:
+        raise KitError("--older-than-days must be at least 1")
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    with Store.open(args.database) as store:
+        stale = store.inactive_businesses(cutoff)
+        if not stale:
+            print(f"No business has been inactive for more than {days} days; nothing to erase.")
+            return 0
+        print(f"Inactive for more than {days} days: {', '.join(stale)}")
+        if not args.yes and not _confirm(f"Erase these {len(stale)} business(es)?"):
+            return 1
+        for business_id in stale:
+            store.delete_business(business_id)
+    print(f"Erased {len(stale)} business(es) from the store.")
+    files = [p for business_id in stale for p in related_files(business_id, args.reports)]
+    if files:
+        print("Their report files remain; remove them with `eakit delete ID --remove-files`:")
+        for path in files:
+            print(f"  {path}")
+    return 0
+
+
+VERBS = (
+    Verb("import", "Store the answers of a cohort spreadsheet; bad rows are named and skipped.",
+         _configure_import, import_file),
+    Verb("export", "Write everything held on one business as JSON.",
+         _configure_export, export),
+    Verb("delete", "Erase one business from the store, and say what else to remove.",
+         _configure_delete, delete),
+    Verb("purge", "Erase businesses inactive for longer than the privacy notice promises.",
+         _configure_purge, purge),
+)

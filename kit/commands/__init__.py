@@ -1,1 +1,0 @@
-"""One module per group of ``eakit`` verbs; each registers itself with ``kit.cli.command``."""

@@ -1,0 +1,142 @@
+"""The cohort picture a facilitator watches during a workshop: counts, never one business.
+
+Everything here is a pure function over stored submissions, so the dashboard app only draws what
+these functions return and the tests check the numbers without a browser. Small groups are the
+privacy risk in a room where people know each other: a count from 1 to ``MIN_GROUP - 1`` is
+hidden, and when only one count of a distribution is hidden, the next smallest is hidden too so
+the first cannot be worked out from the total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from kit.core.definitions import Definitions
+from kit.core.records import SubmissionRecord, WorkshopProgress
+from kit.core.scoring import Placement, score_valid_answers
+
+MIN_GROUP = 5
+TOP_GAPS = 5
+NOT_PLACED = "not_placed"
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_small(counts: Mapping[K, int], minimum: int = MIN_GROUP) -> dict[K, int | None]:
+    """Counts with every small group replaced by None (zero stays: it singles nobody out)."""
+    shown: dict[K, int | None] = {key: (None if 0 < n < minimum else n)
+                                  for key, n in counts.items()}
+    hidden = [key for key, n in shown.items() if n is None]
+    visible = [key for key, n in shown.items() if n]
+    if len(hidden) == 1 and visible:
+        shown[min(visible, key=lambda key: counts[key])] = None
+    return shown
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    """One bar of the overall distribution; ``level`` None is "not placed yet"."""
+
+    level: int | None
+    label: str
+    count: int | None
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    """One area: how many businesses sit at each level, keyed by level or ``NOT_PLACED``."""
+
+    dimension_id: str
+    name: str
+    cells: dict[int | str, int | None]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A practice that is one of the fewest raises to the next level for many businesses."""
+
+    question_id: str
+    question: str
+    dimension: str
+    businesses: int
+
+
+@dataclass(frozen=True)
+class CohortPicture:
+    """What the dashboard shows for one workshop at one moment."""
+
+    workshop: str
+    started: int
+    submitted: int
+    minimum: int
+    levels: list[LevelCount]
+    heatmap: list[HeatmapRow]
+    gaps: list[Gap]
+    older_versions: int
+
+    @property
+    def shown(self) -> bool:
+        """Distributions appear only once enough businesses submitted to hide in a group."""
+        return self.submitted >= self.minimum
+
+    @property
+    def any_hidden(self) -> bool:
+        return (any(item.count is None for item in self.levels)
+                or any(n is None for row in self.heatmap for n in row.cells.values()))
+
+
+def level_distribution(definitions: Definitions, placements: Sequence[Placement],
+                       minimum: int = MIN_GROUP) -> list[LevelCount]:
+    """Businesses per overall level, then those without an overall placement."""
+    tally = Counter(p.overall_level for p in placements)
+    counts = {level.number: tally[level.number] for level in definitions.model.levels}
+    counts[NOT_PLACED] = tally[None]
+    shown = suppress_small(counts, minimum)
+    labels = {level.number: level.label for level in definitions.model.levels}
+    return [LevelCount(None if key == NOT_PLACED else key,
+                       labels.get(key, "Not placed yet"), n) for key, n in shown.items()]
+
+
+def dimension_heatmap(definitions: Definitions, placements: Sequence[Placement],
+                      minimum: int = MIN_GROUP) -> list[HeatmapRow]:
+    """For each area, businesses per level (and not placed), each row suppressed on its own."""
+    rows = []
+    for dimension in definitions.model.dimensions:
+        tally = Counter(p.dimension(dimension.id).level for p in placements)
+        counts: dict[int | str, int] = {level.number: tally[level.number]
+                                        for level in definitions.model.levels}
+        counts[NOT_PLACED] = tally[None]
+        rows.append(HeatmapRow(dimension.id, dimension.name, suppress_small(counts, minimum)))
+    return rows
+
+
+def common_gaps(definitions: Definitions, placements: Sequence[Placement],
+                minimum: int = MIN_GROUP, top: int = TOP_GAPS) -> list[Gap]:
+    """The practices most businesses would raise first, shared by at least ``minimum``."""
+    tally = Counter(step.question.id for p in placements for d in p.dimensions
+                    for step in d.steps_to_next)
+    order = list(definitions.questions)
+    ranked = sorted((qid for qid, n in tally.items() if n >= minimum),
+                    key=lambda qid: (-tally[qid], order.index(qid)))
+    return [Gap(qid, definitions.questions[qid].text,
+                definitions.dimensions[definitions.questions[qid].dimension].name, tally[qid])
+            for qid in ranked[:top]]
+
+
+def cohort_picture(definitions: Definitions, progress: WorkshopProgress,
+                   submissions: Sequence[SubmissionRecord],
+                   minimum: int = MIN_GROUP) -> CohortPicture:
+    """Score each business's latest submission and aggregate; nothing per business survives."""
+    placements = [score_valid_answers(definitions, s.answers) for s in submissions]
+    if len(placements) < minimum:
+        placements = []
+    current = definitions.questionnaire.version
+    return CohortPicture(
+        workshop=progress.workshop, started=progress.started, submitted=progress.submitted,
+        minimum=minimum,
+        levels=level_distribution(definitions, placements, minimum) if placements else [],
+        heatmap=dimension_heatmap(definitions, placements, minimum) if placements else [],
+        gaps=common_gaps(definitions, placements, minimum),
+        older_versions=sum(s.questionnaire_version != current for s in submissions))

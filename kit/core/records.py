@@ -1,0 +1,62 @@
+"""Plain records the store hands to callers: no database types, so every layer can use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One stored assessment: the answers and the definition versions they were given against."""
+
+    id: int
+    workshop: str
+    business_id: str
+    display_name: str
+    answers: dict[str, str]
+    model_version: str
+    questionnaire_version: str
+    submitted_at: datetime
+    submission_key: str
+    source: str = "form"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "workshop": self.workshop, "business_id": self.business_id,
+                "display_name": self.display_name, "answers": dict(self.answers),
+                "model_version": self.model_version,
+                "questionnaire_version": self.questionnaire_version,
+                "submitted_at": self.submitted_at.isoformat(),
+                "submission_key": self.submission_key, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    workshop: str
+    business_id: str
+    privacy_version: str
+    agreed_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkshopProgress:
+    """How far a workshop is: businesses enrolled, started (a draft or more), submitted."""
+
+    workshop: str
+    enrolled: int
+    started: int
+    submitted: int
+
+
+@dataclass(frozen=True)
+class DeletionReport:
+    """What ``delete_business`` removed, row counts per kind."""
+
+    business_id: str
+    existed: bool
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())

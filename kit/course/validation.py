@@ -1,0 +1,91 @@
+"""Validate definition and content files by kind, so ``eakit validate`` covers them all.
+
+Each kind of file is a name pattern mapped to the pydantic model that checks it (imported only
+when a matching file is met, so checking one questionnaire stays quick). A directory is checked
+file by file, then with the cross-file checks of the assessment trio and of the course content.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from kit.core.definitions import DefinitionFiles, load_definitions
+from kit.core.yamlio import load_model
+from kit.errors import DefinitionError
+
+FILE_MODELS: dict[str, str] = {
+    "*maturity_model*.yaml": "kit.core.definitions:MaturityModel",
+    "*questionnaire*.yaml": "kit.core.definitions:Questionnaire",
+    "*recommendations*.yaml": "kit.core.definitions:RecommendationLibrary",
+    "*quizzes/*.yaml": "kit.course.content:Quiz",
+    "*glossary/*.yaml": "kit.course.content:GlossaryFile",
+    "*case_studies/*.yaml": "kit.course.content:CaseStudyFile",
+    "*course.yaml": "kit.course.content:Course",
+    "*privacy.yaml": "kit.core.privacy:PrivacyNotice",
+    "*checklists/chatbot_transparency.yaml":
+        "kit.course.exercises.customer_experience:TransparencyRules",
+    "*checklists/ethical_automation.yaml": "kit.course.exercises.customer_relationships:Checklist",
+    "*exercises/social_impact.yaml": "kit.course.exercises.social_impact:SocialImpactSamples",
+    "*exercises/community_engagement.yaml":
+        "kit.course.exercises.community_engagement:CommunitySamples",
+    "*exercises/service_automation.yaml": "kit.course.exercises.service_automation:ServiceSamples",
+    "*exercises/customer_experience.yaml":
+        "kit.course.exercises.customer_experience:CustomerExperienceSamples",
+    "*exercises/customer_relationships.yaml":
+        "kit.course.exercises.customer_relationships:CustomerRelationshipSamples",
+}
+
+
+def _model_for(path: Path) -> type[BaseModel] | None:
+    name = path.as_posix()
+    target = next((t for pattern, t in FILE_MODELS.items() if fnmatch.fnmatch(name, pattern)),
+                  None)
+    if target is None:
+        return None
+    module, attribute = target.split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def validate_path(path: Path) -> tuple[list[Path], list[str]]:
+    """Check one file or every YAML file below a directory; returns (files checked, problems)."""
+    if not path.exists():
+        return [], [f"{path}: no such file or directory"]
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    checked, problems = [], []
+    for file in files:
+        model = _model_for(file)
+        if model is None:
+            problems.append(f"{file}: not a known definition file (known names: "
+                            f"{', '.join(FILE_MODELS)})")
+            continue
+        checked.append(file)
+        try:
+            load_model(file, model)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    if path.is_dir() and not problems:
+        problems.extend(_cross_check(path))
+    return checked, problems
+
+
+def _cross_check(directory: Path) -> list[str]:
+    """Checks across files: the assessment trio's ids and versions, the course's references."""
+    found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None)
+             for kind in ("maturity_model", "questionnaire", "recommendations")}
+    problems: list[str] = []
+    try:
+        if all(found.values()):
+            load_definitions(DefinitionFiles(model=found["maturity_model"],
+                                             questionnaire=found["questionnaire"],
+                                             recommendations=found["recommendations"]))
+        if (directory / "course.yaml").is_file():
+            from kit.course.content import check_content
+
+            check_content(directory)
+    except DefinitionError as exc:
+        problems += exc.problems
+    return problems

@@ -1,0 +1,24 @@
+"""Names of the settings the kit reads from its environment, and how the database is chosen.
+
+Kept apart from the store so that the command line and the app server can name them without
+loading SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_URL = "sqlite:///eakit.sqlite"
+URL_VARIABLE = "EAKIT_DATABASE_URL"
+WORKSHOP_VARIABLE = "EAKIT_WORKSHOP"
+CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: an explicit one, else ``$EAKIT_DATABASE_URL``, else ``eakit.sqlite``.
+
+    A plain file path (no ``://``) means a SQLite file there, so ``--database my.sqlite`` works.
+    """
+    chosen = explicit or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+    return chosen if "://" in chosen else f"sqlite:///{Path(chosen).expanduser().resolve()}"

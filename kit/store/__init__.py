@@ -1,0 +1,2 @@
+"""Where answers are kept: the database, its migrations and the cohort importer.
+"""

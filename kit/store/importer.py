@@ -1,0 +1,61 @@
+"""Load a cohort spreadsheet into the store: every good row stored once, every bad row named.
+
+Reading and checking the file is ``kit.tables.cohort_file.read_cohort`` (the same reader
+``eakit score``
+uses); this module only turns its good rows into submissions. Each row's submission key is a hash
+of workshop, business and answers, so importing the same file again adds nothing, while a row
+whose answers changed is stored as a new assessment next to the earlier one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.store.database import Store, answers_key
+from kit.tables.cohort_file import read_cohort
+
+IMPORT_SOURCE = "import"
+
+
+@dataclass
+class ImportSummary:
+    path: Path
+    workshop: str
+    stored: int = 0
+    already_stored: int = 0
+    rejected_rows: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        return (f"{self.path}: {self.stored} new submission(s) stored in workshop "
+                f"{self.workshop!r}, {self.already_stored} already stored, "
+                f"{self.rejected_rows} row(s) rejected, {len(self.problems)} problem(s).")
+
+
+def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
+    """Store each good row of a cohort file as a submission; raises InputFileError only when
+    the file as a whole cannot be read (encoding, type, no business_id column)."""
+    cohort = read_cohort(path, store.definitions)
+    summary = ImportSummary(path, workshop, rejected_rows=cohort.rejected_rows,
+                            problems=list(cohort.problems), notes=list(cohort.notes))
+    store.ensure_workshop(workshop)
+    for row in cohort.rows:
+        if not row.answers:
+            summary.problems.append(f"{path}: row {row.row_number}: business "
+                                    f"{row.business_id!r} has no answers")
+            summary.rejected_rows += 1
+            continue
+        key = answers_key(workshop, row.business_id, row.answers)
+        if store.find_submission(key) is not None:
+            summary.already_stored += 1
+            continue
+        store.ensure_business(workshop, row.business_id, row.business_name)
+        store.submit(workshop, row.business_id, row.answers, key, source=IMPORT_SOURCE)
+        summary.stored += 1
+    return summary
