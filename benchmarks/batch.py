@@ -126,7 +126,8 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
     import psutil
     from jupyter_client import KernelManager
 
-    from kit.reports.business import CHARTS_VARIABLE, LEAVE_TO_RENDERER
+    from kit.reports.business import LEAVE_TO_RENDERER
+    from kit.settings import CHARTS_VARIABLE
 
     costs = {}
     env = {**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER}

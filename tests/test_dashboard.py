@@ -13,13 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kit.apps.dashboard import Dashboard, dashboard_html
-from kit.core.cohort_stats import (
-    NOT_PLACED,
-    cohort_picture,
-    load_picture,
-    suppress_small,
-)
+from kit.apps.dashboard import Dashboard, dashboard_html, load_picture
+from kit.core.cohort_stats import NOT_PLACED, cohort_picture, suppress_small
 from kit.core.records import SubmissionRecord, WorkshopProgress
 from kit.store.database import Store
 

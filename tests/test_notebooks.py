@@ -17,7 +17,7 @@ import pytest
 from nbclient import NotebookClient
 
 from kit.paths import NOTEBOOKS_DIR
-from kit.store.database import URL_VARIABLE
+from kit.settings import URL_VARIABLE
 
 NOTEBOOK_TIMEOUT = 300
 COURSE_NOTEBOOKS = [NOTEBOOKS_DIR / "00_start_here.ipynb",

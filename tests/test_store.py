@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import inspect
 
 from kit.errors import AnswerError, StoreError
-from kit.store.database import DEFAULT_URL, URL_VARIABLE, Store, answers_key, database_url
+from kit.settings import DEFAULT_URL, URL_VARIABLE, database_url
+from kit.store.database import Store, answers_key
 from tests.postgres import BACKENDS, postgres_server, url_for_backend  # noqa: F401
 from tests.store_workers import WORKSHOP, answers_for, submission_key
 

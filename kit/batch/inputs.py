@@ -19,7 +19,8 @@ from kit.core.ids import check_business_id, check_workshop_code
 from kit.core.records import SubmissionRecord
 from kit.core.scoring import check_answers
 from kit.errors import BatchError
-from kit.store.database import Store, database_url
+from kit.settings import database_url
+from kit.store.database import Store
 from kit.store.importer import ImportSummary, import_cohort
 from kit.tables.cohort_file import read_cohort
 
