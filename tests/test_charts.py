@@ -6,14 +6,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kit.charts.builders import (
-    OKABE_ITO,
-    PALETTE,
-    bar_chart,
-    color_scale,
-    described,
-    grouped_bar_chart,
-)
+from kit.charts.builders import bar_chart, color_scale, described, grouped_bar_chart
+from kit.charts.palette import OKABE_ITO, PALETTE
 from kit.errors import ChartError
 
 DATA = pd.DataFrame({"item": ["a", "b", "a", "b"], "value": [1, 2, 3, 4],

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from IPython.core.formatters import format_display_data
 from IPython.display import Javascript
 
+from kit.apps.styles import style_tag
 from kit.charts.builders import profile_chart
 from kit.core.definitions import Definitions
 from kit.core.records import SubmissionRecord
@@ -31,24 +32,6 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud a
 CODE_LENGTH = 6
 SCROLL_TO_FORM = "document.querySelector('.eakit-assessment')?.scrollIntoView({block: 'start'})"
 
-APP_STYLE = """<style>
-.eakit-assessment { max-width: 46rem; font-size: 15px; }
-.eakit-assessment .widget-html-content { line-height: 1.45; }
-.eakit-assessment .widget-radio-box { height: auto; }
-.eakit-assessment .widget-radio-box label { display: flex; flex-direction: row-reverse;
-  justify-content: flex-end; align-items: flex-start; gap: .55rem; height: auto;
-  white-space: normal; line-height: 1.35; padding: .3rem 0; cursor: pointer; }
-.eakit-assessment .widget-radio-box input { float: none; flex: none; margin: .15rem 0 0 1px; }
-.eakit-assessment .widget-text { flex-wrap: wrap; height: auto; }
-.eakit-assessment .widget-text .widget-label { width: 100%; text-align: left; }
-.eakit-assessment .widget-text input { font-size: 16px; }  /* phones do not zoom at 16px */
-.eakit-assessment .jupyter-button { height: auto; min-height: 2.4rem; width: auto;
-  padding: .3rem 1rem; white-space: normal; }
-.eakit-missing { outline: 2px solid #D55E00; outline-offset: 4px; }
-.eakit-chart svg, .eakit-chart img { max-width: 100%; height: auto; }
-.eakit-explanation pre { white-space: pre-wrap; word-break: normal; overflow-wrap: break-word;
-  font-family: inherit; font-size: inherit; }
-</style>"""
 
 
 def _alert(text: str) -> str:
@@ -58,7 +41,7 @@ def _alert(text: str) -> str:
 def app_page(form: AssessmentForm) -> widgets.VBox:
     """The form with the app's CSS (wrapping option texts, phone-sized inputs) and the output
     that carries its scrolling."""
-    return widgets.VBox([widgets.HTML(APP_STYLE), form.scroller, form])
+    return widgets.VBox([widgets.HTML(style_tag("assessment")), form.scroller, form])
 
 
 def prepare_result_chart(definitions: Definitions) -> None:

@@ -17,35 +17,15 @@ from html import escape
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
+from kit.apps.styles import style_tag
+from kit.charts.palette import OKABE_ITO
 from kit.core.cohort_stats import MIN_GROUP, NOT_PLACED, CohortPicture, cohort_picture
 from kit.errors import KitError
 from kit.store.database import Store
 
 REFRESH_SECONDS = 10
-BLUE = (0, 114, 178)  # Okabe-Ito blue, as in kit.charts.builders
+BLUE = tuple(bytes.fromhex(OKABE_ITO["blue"].lstrip("#")))  # the palette's blue, as RGB
 
-STYLE = """<style>
-.eakit-dash { font-size: 15px; line-height: 1.45; max-width: 60rem; }
-.eakit-dash .widget-html-content { line-height: 1.45; }
-.eakit-dash h2 { margin: .2em 0 .4em; }
-.eakit-dash h3 { margin: 1.2em 0 .4em; }
-.eakit-dash .stats { display: flex; gap: .8rem; flex-wrap: wrap; }
-.eakit-dash .stat { border: 1px solid #ccc; border-radius: 8px; padding: .5rem 1rem;
-  min-width: 7rem; }
-.eakit-dash .stat b { display: block; font-size: 2rem; line-height: 1.1; }
-.eakit-dash table { border-collapse: collapse; width: 100%; }
-.eakit-dash th, .eakit-dash td { padding: .3rem .45rem; text-align: left;
-  border-bottom: 1px solid #e3e3e3; vertical-align: middle; }
-.eakit-dash td.num, .eakit-dash th.num { text-align: center; white-space: nowrap; }
-.eakit-dash .bar { height: 1rem; background: rgb(0,114,178); border-radius: 3px; }
-.eakit-dash .hidden { background: repeating-linear-gradient(45deg, #eee, #eee 4px, #fff 4px,
-  #fff 8px); color: #444; }
-.eakit-dash .note { background: #f4f8fb; border-left: 4px solid rgb(0,114,178);
-  padding: .4rem .8rem; }
-.eakit-dash code { background: #f3f3f3; padding: .15rem .35rem; border-radius: 4px;
-  word-break: break-all; }
-.eakit-dash .wide { overflow-x: auto; }
-</style>"""
 
 
 
@@ -181,7 +161,8 @@ class Dashboard(widgets.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self._lock = threading.Lock()
         self._stopped = threading.Event()
-        title = widgets.HTML(f"{STYLE}<h2>Workshop {escape(workshop)}: live picture</h2>")
+        title = widgets.HTML(f"{style_tag('dashboard')}"
+                             f"<h2>Workshop {escape(workshop)}: live picture</h2>")
         controls = widgets.HBox([self.refresh_button, self.status],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([title, controls, self.body])

@@ -16,22 +16,11 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from kit.charts.palette import PALETTE
 from kit.core.explain import dimension_status
 from kit.core.scoring import Placement
 from kit.errors import ChartError
 
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
-# Categorical order: strong colours first; yellow (weak on white) and black last.
-PALETTE: tuple[str, ...] = tuple(OKABE_ITO.values())
 OFFLINE_RENDERER = "svg"
 _CATEGORY_AXIS = alt.Axis(labelLimit=320)  # room for a short sentence, e.g. a task's name
 

@@ -15,7 +15,8 @@ import pandas as pd
 import vl_convert
 from markupsafe import Markup
 
-from kit.charts.builders import PALETTE, described, profile_chart
+from kit.charts.builders import described, profile_chart
+from kit.charts.palette import PALETTE
 from kit.core.cohort_stats import NOT_PLACED, HeatmapRow, LevelCount
 from kit.core.definitions import Definitions, bundled_definitions
 from kit.errors import ReportError

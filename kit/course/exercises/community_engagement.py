@@ -31,7 +31,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 from pydantic import Field, model_validator
 
-from kit.charts.builders import PALETTE, bar_chart, described
+from kit.charts.builders import bar_chart, described
+from kit.charts.palette import PALETTE
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict
 from kit.core.yamlio import load_model
 from kit.course.exercises.score_tables import check_scores, require_columns, require_unique_labels

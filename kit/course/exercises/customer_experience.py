@@ -29,7 +29,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 from pydantic import Field, model_validator
 
-from kit.charts.builders import OKABE_ITO, described
+from kit.charts.builders import described
+from kit.charts.palette import OKABE_ITO
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict
 from kit.core.yamlio import load_model
 from kit.course.exercises.status_tiles import status_tiles

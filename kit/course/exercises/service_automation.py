@@ -28,7 +28,8 @@ import pandas as pd
 from IPython.display import display
 from pydantic import Field, model_validator
 
-from kit.charts.builders import PALETTE, color_scale, described, grouped_bar_chart
+from kit.charts.builders import color_scale, described, grouped_bar_chart
+from kit.charts.palette import PALETTE
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict
 from kit.core.yamlio import load_model
 from kit.course.exercises.score_tables import check_scores, require_columns, require_unique_labels

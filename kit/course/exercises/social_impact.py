@@ -28,7 +28,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 from pydantic import Field, field_validator
 
-from kit.charts.builders import OKABE_ITO, bar_chart, grouped_bar_chart
+from kit.charts.builders import bar_chart, grouped_bar_chart
+from kit.charts.palette import OKABE_ITO
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict
 from kit.core.yamlio import load_model
 from kit.course.exercises.score_tables import check_scores, require_columns, require_unique_labels
