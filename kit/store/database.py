@@ -181,7 +181,7 @@ def _safe_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(unparseable URL)"
+        return "(unparsable URL)"
 
 
 def _create_engine(url: str) -> Engine:
