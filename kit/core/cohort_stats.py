@@ -87,7 +87,7 @@ class CohortPicture:
                 or any(n is None for row in self.heatmap for n in row.cells.values()))
 
 
-def level_distribution(definitions: Definitions, placements: Sequence[Placement],
+def level_counts(definitions: Definitions, placements: Sequence[Placement],
                        minimum: int = MIN_GROUP) -> list[LevelCount]:
     """Businesses per overall level, then those without an overall placement."""
     tally = Counter(p.overall_level for p in placements)
@@ -136,7 +136,7 @@ def cohort_picture(definitions: Definitions, progress: WorkshopProgress,
     return CohortPicture(
         workshop=progress.workshop, started=progress.started, submitted=progress.submitted,
         minimum=minimum,
-        levels=level_distribution(definitions, placements, minimum) if placements else [],
+        levels=level_counts(definitions, placements, minimum) if placements else [],
         heatmap=dimension_heatmap(definitions, placements, minimum) if placements else [],
         gaps=common_gaps(definitions, placements, minimum),
         older_versions=sum(s.questionnaire_version != current for s in submissions))

@@ -61,7 +61,7 @@ def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
             .configure_axisY(labelLimit=AREA_LABEL_LIMIT))
 
 
-def heatmap(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) -> alt.Chart:
+def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) -> alt.Chart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
     columns = {**{n: f"{n} {label}" for n, label in level_labels.items()},
@@ -87,7 +87,7 @@ def heatmap(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) 
                      f"small to show are marked <{minimum}.")
 
 
-def level_distribution(levels: list[LevelCount], minimum: int) -> alt.Chart:
+def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Chart:
     """Businesses per overall level, in level order; hidden small groups read '<minimum'."""
     data = pd.DataFrame([{"level": f"{item.level} {item.label}" if item.level else item.label,
                           "businesses": item.count or 0,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from kit.core.cohort_stats import MIN_GROUP, CohortPicture, cohort_picture
 from kit.core.definitions import Definitions, Recommendation
-from kit.reports.charts import for_print, heatmap, level_distribution, to_svg
+from kit.reports.charts import for_print, heatmap_chart, level_distribution_chart, to_svg
 from kit.reports.html import page, render
 from kit.core.scoring import Placement, score_valid_answers
 from kit.store.database import Store
@@ -76,9 +76,9 @@ def summary_page(summary: CohortSummary, level_labels: dict[int, str]) -> str:
     picture = summary.picture
     charts = {}
     if picture.shown:
-        charts = {"levels": to_svg(for_print(level_distribution(picture.levels,
+        charts = {"levels": to_svg(for_print(level_distribution_chart(picture.levels,
                                                                   picture.minimum))),
-                  "heatmap": to_svg(for_print(heatmap(picture.heatmap, level_labels,
+                  "heatmap": to_svg(for_print(heatmap_chart(picture.heatmap, level_labels,
                                                       picture.minimum), width=360))}
     body = render("cohort_summary.html.j2", s=summary, p=picture, charts=charts)
     return page(f"Workshop {summary.workshop}: cohort summary", body)
