@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: demo test lint env
+.PHONY: demo test lint env course notebooks facilitator
 env: $(STAMP)
 
 # One report per sample business plus a cohort summary, in ./reports (a re-run skips reports
@@ -17,6 +17,19 @@ env: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/eakit batch kit/samples/sample_cohort.csv --workshop demo --out reports
 	@echo "Open reports/summary.html (the cohort) and reports/businesses/<business_id>.html."
+
+# The course in JupyterLab, opened on the course map (the participant edition in notebooks/).
+course: $(STAMP)
+	cd notebooks && ../$(VENV)/bin/jupyter lab 00_start_here.ipynb
+
+# Rewrite notebooks/*.ipynb from their text sources in notebook_sources/ (worked answers left out).
+notebooks: $(STAMP)
+	$(PY) -m kit.course.build_notebooks
+
+# The facilitator edition, worked answers included, in build/facilitator/ (not committed).
+facilitator: $(STAMP)
+	$(PY) -m kit.course.build_notebooks --facilitator
+	@echo "Open it with: cd build/facilitator && ../../$(VENV)/bin/jupyter lab 00_start_here.ipynb"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,11 +1,8 @@
 """Executing is the test: every course notebook runs top to bottom in a fresh python3 kernel.
 
 Committed notebooks carry no outputs, no execution counts and no widget state, so diffs show
-only what an author wrote. To strip a notebook before handing it in:
-
-    .venv/bin/jupyter nbconvert --clear-output --inplace notebooks/lessons/<name>.ipynb
-
-(or write it from a py:percent file with ``jupytext --to ipynb``, which writes no outputs).
+only what an author wrote. They are built from the MyST text sources in ``notebook_sources/``
+(``make notebooks``); ``tests/test_notebook_sources.py`` checks that they are in sync.
 """
 
 from __future__ import annotations
@@ -46,7 +43,7 @@ def test_notebook_is_committed_stripped(path: Path) -> None:
     problems = _leftovers(nbformat.read(path, as_version=4))
     assert not problems, (
         f"{path}: not stripped:\n  " + "\n  ".join(problems)
-        + f"\nStrip it with: .venv/bin/jupyter nbconvert --clear-output --inplace {path}")
+        + "\nEdit its source in notebook_sources/ and rebuild it with: make notebooks")
 
 
 @pytest.mark.slow
