@@ -8,7 +8,7 @@ import pytest
 
 from kit.course import course_map
 from kit.course.content import load_course
-from kit.errors import UnknownContentError
+from kit.errors import DefinitionError, UnknownContentError
 
 COURSE = load_course(Path(__file__).parent / "fixtures" / "content" / "valid")
 
@@ -71,7 +71,7 @@ def test_facilitator_notes_carry_timings_prompts_and_sticking_points() -> None:
     """Do the notes for a lesson show its timings, prompts and where rooms get stuck?"""
     notes = course_map.facilitator_notes(COURSE, topic="social_impact")
     assert "#### First lesson (30 min)" in notes
-    assert "- **Timings:** 10 min reading, 20 min exercise" in notes
+    assert "- **Timings:** Reading 10 min; Exercise 20 min" in notes
     assert "  - What was new?" in notes
     assert "  - The first exercise." in notes
 
@@ -81,3 +81,39 @@ def test_shipped_workshops_fit_their_slots() -> None:
     course = load_course()
     for workshop_id, limit in (("half_day", 240), ("full_day", 480)):
         assert course_map.workshop_schedule(course, workshop_id)["Minutes"].sum() <= limit
+
+
+def test_lesson_intro_shows_prerequisites_objectives_and_minutes_per_section() -> None:
+    """Is a lesson's opening rendered from course.yaml: place, objectives, plan adding to 45?"""
+    intro = course_map.lesson_intro(COURSE, "fx_second")
+    assert intro.splitlines()[0] == (
+        '*Automation for social impact · Intermediate · 45 minutes · do first: "First lesson"*')
+    assert "- Learn the second thing." in intro
+    assert intro.endswith("| Reading | 15 |\n| Exercise | 30 |\n| **Total** | **45** |")
+    assert "do first: nothing" in course_map.lesson_intro(COURSE, "fx_first")
+
+
+def test_discussion_prompts_are_numbered_and_unknown_lessons_named() -> None:
+    assert course_map.discussion(COURSE, "fx_first") == "1. What was new?"
+    with pytest.raises(UnknownContentError, match="unknown lesson id 'fx_third'; known ids: "
+                                                  "fx_first, fx_second"):
+        course_map.discussion(COURSE, "fx_third")
+
+
+def test_sections_must_fill_the_lesson(tmp_path: Path) -> None:
+    """A plan whose sections add up to 25 of a 30-minute lesson is refused, naming both."""
+    text = (Path(__file__).parent / "fixtures/content/valid/course.yaml").read_text()
+    (tmp_path / "course.yaml").write_text(
+        text.replace("{title: Exercise, minutes: 20}", "{title: Exercise, minutes: 15}"))
+    with pytest.raises(DefinitionError, match="the sections' minutes add up to 25, but the "
+                                              "lesson is planned for 30"):
+        load_course(tmp_path)
+
+
+def test_shipped_full_day_includes_advanced_material_and_one_self_assessment() -> None:
+    course = load_course()
+    levels = [course.lessons_by_id[item].level
+              for item in course.workshop("full_day").lesson_ids]
+    assert "advanced" in levels
+    embeds_assessment = {"customer_relationships_intermediate", "customer_experience_advanced"}
+    assert len(embeds_assessment & set(course.workshop("full_day").lesson_ids)) == 1

@@ -7,12 +7,14 @@ never carry a worked answer (a cell tagged ``solution``), which only the facilit
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from kit.course import build_notebooks as bn
+from kit.course.content import Lesson, case_study_by_id, load_course
 from kit.paths import NOTEBOOKS_DIR
 
 SOURCES = bn.sources()
@@ -102,3 +104,68 @@ def test_cell_tags_other_than_solution_survive() -> None:
     participant = nbformat.read(NOTEBOOKS_DIR / "reports/business_report.ipynb", as_version=4)
     assert [cell.metadata.get("tags") for cell in participant.cells][1:3] == [
         ["parameters"], ["report"]]
+
+
+# --- lessons follow the course plan, and every prompt has its worked answer -------------------
+
+LESSONS = load_course().lessons
+
+
+def _lesson_id(lesson: Lesson) -> str:
+    return lesson.id
+
+
+def _lesson_source(lesson: Lesson) -> nbformat.NotebookNode:
+    return bn.read_source(bn.SOURCES_DIR / Path(lesson.notebook).with_suffix(".md"))
+
+
+def _markdown_lines(notebook: nbformat.NotebookNode, prefix: str) -> list[str]:
+    return [line.removeprefix(prefix) for cell in notebook.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if line.startswith(prefix)]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=_lesson_id)
+def test_lesson_follows_its_plan_in_course_yaml(lesson: Lesson) -> None:
+    """Title and headings (with their minutes) as planned; objectives rendered, not typed."""
+    notebook = _lesson_source(lesson)
+    assert _markdown_lines(notebook, "# ") == [lesson.title]
+    assert _markdown_lines(notebook, "## ") == [f"{section.title} ({section.minutes} min)"
+                                               for section in lesson.sections]
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert f'lesson_intro("{lesson.id}")' in code
+    assert f'discussion("{lesson.id}")' in code
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "you will be able to" not in prose, "objectives are typed in; use lesson_intro()"
+
+
+def _prompts_in(cell: nbformat.NotebookNode, lesson: Lesson) -> int | None:
+    """How many numbered prompts a cell puts to participants (0: one open task; None: none)."""
+    if cell.cell_type == "markdown":
+        return 0 if "**Your turn.**" in cell.source and not bn.is_solution(cell) else None
+    cases = re.findall(r'case_study\("(\w+)"\)', cell.source)
+    if cases:
+        return sum(len(case_study_by_id(case).discussion) for case in cases)
+    if f'discussion("{lesson.id}")' in cell.source:
+        return len(lesson.facilitator_notes.discussion_prompts)
+    return None
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=_lesson_id)
+def test_every_prompt_is_followed_by_a_worked_answer(lesson: Lesson) -> None:
+    """After each "Your turn", case study and discussion, the next prose is a worked answer that
+    answers every numbered prompt."""
+    cells = _lesson_source(lesson).cells
+    missing = []
+    for index, cell in enumerate(cells):
+        prompts = _prompts_in(cell, lesson)
+        if prompts is None:
+            continue
+        answer = next((later for later in cells[index + 1:] if later.cell_type == "markdown"),
+                      None)
+        if answer is None or not bn.is_solution(answer):
+            missing.append(f"cell {index}: no worked answer follows")
+        elif not answer.source.startswith("**Worked answer"):
+            missing.append(f"cell {index}: the answer does not start with **Worked answer")
+        elif len(re.findall(r"^\d+\. ", answer.source, flags=re.M)) < prompts:
+            missing.append(f"cell {index}: {prompts} prompts, fewer numbered answers")
+    assert not missing, "\n".join(missing)

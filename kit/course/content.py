@@ -168,7 +168,6 @@ class CaseStudyFile(Strict):
 
 
 class FacilitatorNotes(Strict):
-    timings: Prose = Field(description="How the minutes split, e.g. '10 min reading, ...'.")
     discussion_prompts: list[Prose] = Field(min_length=1)
     sticking_points: list[Prose] = Field(min_length=1,
                                          description="Where a room usually gets stuck.")
@@ -181,16 +180,34 @@ class TopicInfo(Strict):
     summary: Prose
 
 
+class Section(Strict):
+    """One level-2 heading of a lesson notebook and the minutes the plan gives it."""
+
+    title: Prose
+    minutes: Annotated[int, Field(ge=1, le=120)]
+
+
 class Lesson(Strict):
+    """A lesson's ``sections`` are its headings in order; their minutes add up to ``minutes``."""
+
     id: Identifier
     topic: Topic
     level: LessonLevel
     title: Prose
     notebook: Annotated[str, Field(pattern=r"^[a-z0-9_/]+\.ipynb$")]
     minutes: Annotated[int, Field(ge=5, le=240)]
+    sections: list[Section] = Field(min_length=1)
     prerequisites: list[Identifier] = Field(default_factory=list)
     objectives: list[Prose] = Field(min_length=1)
     facilitator_notes: FacilitatorNotes
+
+    @model_validator(mode="after")
+    def _sections_fill_the_lesson(self) -> Lesson:
+        planned = sum(section.minutes for section in self.sections)
+        if planned != self.minutes:
+            raise ValueError(f"the sections' minutes add up to {planned}, but the lesson is "
+                             f"planned for {self.minutes} ('minutes')")
+        return self
 
 
 class AgendaItem(Strict):

@@ -1,8 +1,9 @@
-"""Tables and text for the course map (notebooks/00_start_here.ipynb), built from course.yaml.
+"""Tables and text for the course map and each lesson's opening, built from course.yaml.
 
-Nothing here is typed by hand into the notebook: the path, the timings, the facilitator notes
-and the workshop timetables all come from ``content/course.yaml``, so the map cannot drift from
-the lessons. Pure pandas and strings; the notebook displays them.
+Nothing here is typed by hand into a notebook: the path, the timings, the objectives, the
+discussion prompts, the facilitator notes and the workshop timetables all come from
+``content/course.yaml``, so the map and the lessons cannot drift apart. Pure pandas and strings;
+the notebooks display them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from kit.course.content import LEVELS, Course, Lesson
+from kit.errors import UnknownContentError
 
 
 def _level_title(level: str) -> str:
@@ -72,6 +74,11 @@ def time_summary(course: Course) -> pd.DataFrame:
                          fill_value=0)
 
 
+def timings(lesson: Lesson) -> str:
+    """How a lesson's minutes split over its sections, on one line."""
+    return "; ".join(f"{section.title} {section.minutes} min" for section in lesson.sections)
+
+
 def _lesson_notes(lesson: Lesson, course: Course) -> str:
     notes = lesson.facilitator_notes
     prompts = "\n".join(f"  - {prompt}" for prompt in notes.discussion_prompts)
@@ -81,7 +88,7 @@ def _lesson_notes(lesson: Lesson, course: Course) -> str:
             f"*{course.topic(lesson.topic).title}, {lesson.level}; notebook "
             f"`{lesson.notebook}`*\n\n"
             f"- **Participants will be able to**\n{objectives}\n"
-            f"- **Timings:** {notes.timings}\n"
+            f"- **Timings:** {timings(lesson)}\n"
             f"- **Discussion prompts**\n{prompts}\n"
             f"- **Where rooms get stuck**\n{stuck}\n")
 
@@ -116,3 +123,31 @@ def workshop_overview(course: Course, workshop_id: str) -> str:
     hours, minutes = divmod(total, 60)
     return (f"### {workshop.title}\n\n{workshop.audience}\n\n"
             f"Total: **{hours} h {minutes:02d} min**, starting at {workshop.start}.")
+
+
+def _lesson(course: Course, lesson_id: str) -> Lesson:
+    lessons = course.lessons_by_id
+    if lesson_id not in lessons:
+        raise UnknownContentError(f"unknown lesson id {lesson_id!r}; known ids: "
+                                  + ", ".join(lessons))
+    return lessons[lesson_id]
+
+
+def lesson_intro(course: Course, lesson_id: str) -> str:
+    """A lesson's opening as markdown: where it sits, what to do first, objectives and plan."""
+    lesson = _lesson(course, lesson_id)
+    titles = {other.id: other.title for other in course.lessons}
+    first = "; ".join(f'"{titles[p]}"' for p in lesson.prerequisites) or "nothing"
+    objectives = "\n".join(f"- {objective}" for objective in lesson.objectives)
+    plan = "\n".join(f"| {section.title} | {section.minutes} |" for section in lesson.sections)
+    return (f"*{course.topic(lesson.topic).title} · {_level_title(lesson.level)} · "
+            f"{lesson.minutes} minutes · do first: {first}*\n\n"
+            f"**By the end of this lesson you will be able to**\n\n{objectives}\n\n"
+            f"**Plan** (minutes per section, as in the course plan)\n\n"
+            f"| Section | Minutes |\n| --- | ---: |\n{plan}\n| **Total** | **{lesson.minutes}** |")
+
+
+def discussion(course: Course, lesson_id: str) -> str:
+    """A lesson's discussion prompts as a numbered markdown list."""
+    prompts = _lesson(course, lesson_id).facilitator_notes.discussion_prompts
+    return "\n".join(f"{number}. {prompt}" for number, prompt in enumerate(prompts, start=1))

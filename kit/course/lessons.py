@@ -1,4 +1,4 @@
-"""The notebook-facing layer of a lesson: knowledge checks, glossary and case studies.
+"""The notebook-facing layer of a lesson: its opening, discussion, checks, glossary and cases.
 
 Widgets only collect choices and show text. Judging an answer is
 ``kit.course.content.check_answer``,
@@ -11,8 +11,10 @@ from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
-from IPython.display import Markdown
+import pandas as pd
+from IPython.display import HTML, Markdown
 
+from kit.course import course_map
 from kit.course.content import (
     CaseStudy,
     Feedback,
@@ -21,6 +23,7 @@ from kit.course.content import (
     case_study_by_id,
     check_answer,
     glossary_terms,
+    load_course,
     quiz_questions,
 )
 
@@ -176,3 +179,21 @@ def case_study(case_id: str) -> Markdown:
     case = case_study_by_id(case_id)
     return Markdown(case_study_markdown(case, glossary_terms(case.glossary_terms)
                                         if case.glossary_terms else []))
+
+
+# --- from the course plan (content/course.yaml) ----------------------------------------------
+
+
+def lesson_intro(lesson_id: str) -> Markdown:
+    """The lesson's place in the course, its objectives and its minutes per section."""
+    return Markdown(course_map.lesson_intro(load_course(), lesson_id))
+
+
+def discussion(lesson_id: str) -> Markdown:
+    """The lesson's discussion prompts, the same ones the facilitator notes and handout list."""
+    return Markdown(course_map.discussion(load_course(), lesson_id))
+
+
+def full_table(frame: pd.DataFrame) -> HTML:
+    """A table showing every cell's text in full; pandas' own display cuts it at 50 characters."""
+    return HTML(frame.to_html(border=0))
