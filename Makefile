@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: demo test lint env course notebooks facilitator
+.PHONY: demo test lint env course notebooks facilitator handout
 env: $(STAMP)
 
 # One report per sample business plus a cohort summary, in ./reports (a re-run skips reports
@@ -29,7 +29,12 @@ notebooks: $(STAMP)
 # The facilitator edition, worked answers included, in build/facilitator/ (not committed).
 facilitator: $(STAMP)
 	$(PY) -m kit.course.build_notebooks --facilitator
+	$(PY) -m kit.course.handout --out build/facilitator/discussion_prompts.html
 	@echo "Open it with: cd build/facilitator && ../../$(VENV)/bin/jupyter lab 00_start_here.ipynb"
+
+# Every discussion prompt, lesson by lesson, as one printable page: build/discussion_prompts.html.
+handout: $(STAMP)
+	$(PY) -m kit.course.handout
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
