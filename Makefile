@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: demo test lint env course notebooks facilitator handout
+.PHONY: demo test lint env course notebooks facilitator handout site
 env: $(STAMP)
 
 # One report per sample business plus a cohort summary, in ./reports (a re-run skips reports
@@ -35,6 +35,10 @@ facilitator: $(STAMP)
 # Every discussion prompt, lesson by lesson, as one printable page: build/discussion_prompts.html.
 handout: $(STAMP)
 	$(PY) -m kit.course.handout
+
+# The whole course as a static website in build/site (executed lessons, glossary, cases, model).
+site: $(STAMP)
+	$(PY) -m kit.course.site
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
