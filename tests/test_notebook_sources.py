@@ -169,3 +169,12 @@ def test_every_prompt_is_followed_by_a_worked_answer(lesson: Lesson) -> None:
         elif len(re.findall(r"^\d+\. ", answer.source, flags=re.M)) < prompts:
             missing.append(f"cell {index}: {prompts} prompts, fewer numbered answers")
     assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_id)
+def test_worked_answers_are_prose(source: Path) -> None:
+    """The facilitator edition then runs exactly as the executed participant edition does; a
+    code answer would need an execution test of its own."""
+    code = [index for index, cell in enumerate(bn.read_source(source).cells)
+            if bn.is_solution(cell) and cell.cell_type != "markdown"]
+    assert not code, f"solution-tagged code cells {code}: make them markdown or test them"

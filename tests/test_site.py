@@ -25,7 +25,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_widget_outputs_become_a_note_and_printed_links_point_at_pages() -> None:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w")])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w"),
+                                               nbformat.v4.new_code_cell('lesson_intro("a")')])
     notebook.cells[0].outputs = [
         nbformat.v4.new_output("display_data", data={
             site.WIDGET_MIME: {"model_id": "x"}, "text/plain": "VBox(children=(...))"}),
@@ -37,6 +38,8 @@ def test_widget_outputs_become_a_note_and_printed_links_point_at_pages() -> None
     assert widget.data == {"text/html": site.WIDGET_NOTE}
     assert links.data["text/markdown"] == (
         "1. [First](lessons/a_b.html) and [site](https://x.org/a.ipynb)")
+    assert "tags" not in notebook.cells[0].metadata
+    assert notebook.cells[1].metadata["tags"] == ["remove-input"]
 
 
 def test_unknown_lesson_is_named(tmp_path: Path) -> None:

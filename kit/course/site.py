@@ -44,16 +44,19 @@ WIDGET_NOTE = (
 
 
 _NOTEBOOK_LINK = re.compile(r"\]\(([\w/.-]+)\.ipynb\)")
+_PLAN_CALL = re.compile(r"\b(lesson_intro|discussion)\(")
 
 
 def for_the_web(notebook: nbformat.NotebookNode) -> int:
-    """Widget outputs become the note, and links to notebooks in markdown outputs point at
-    their pages (Sphinx resolves links typed in cells, not links a cell prints); returns how
-    many widgets were replaced."""
+    """Widget outputs become the note, links to notebooks in markdown outputs point at their
+    pages (Sphinx resolves links typed in cells, not links a cell prints), and the code of
+    cells that only render the course plan is hidden; returns how many widgets were replaced."""
     replaced = 0
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
+        if _PLAN_CALL.search(cell.source):
+            cell.metadata.setdefault("tags", []).append("remove-input")
         outputs = []
         for output in cell.get("outputs", []):
             data = output.get("data", {})
