@@ -262,6 +262,11 @@ class Course(Strict):
                 return topic
         raise UnknownContentError(_unknown("topic", topic_id, [t.id for t in self.topics]))
 
+    def lesson(self, lesson_id: str) -> Lesson:
+        if lesson_id in self.lessons_by_id:
+            return self.lessons_by_id[lesson_id]
+        raise UnknownContentError(_unknown("lesson", lesson_id, list(self.lessons_by_id)))
+
     def workshop(self, workshop_id: str) -> Workshop:
         for workshop in self.workshops:
             if workshop.id == workshop_id:

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from kit.course.content import LEVELS, Course, Lesson
-from kit.errors import UnknownContentError
 
 
 def _level_title(level: str) -> str:
@@ -125,17 +124,9 @@ def workshop_overview(course: Course, workshop_id: str) -> str:
             f"Total: **{hours} h {minutes:02d} min**, starting at {workshop.start}.")
 
 
-def _lesson(course: Course, lesson_id: str) -> Lesson:
-    lessons = course.lessons_by_id
-    if lesson_id not in lessons:
-        raise UnknownContentError(f"unknown lesson id {lesson_id!r}; known ids: "
-                                  + ", ".join(lessons))
-    return lessons[lesson_id]
-
-
 def lesson_intro(course: Course, lesson_id: str) -> str:
     """A lesson's opening as markdown: where it sits, what to do first, objectives and plan."""
-    lesson = _lesson(course, lesson_id)
+    lesson = course.lesson(lesson_id)
     titles = {other.id: other.title for other in course.lessons}
     first = "; ".join(f'"{titles[p]}"' for p in lesson.prerequisites) or "nothing"
     objectives = "\n".join(f"- {objective}" for objective in lesson.objectives)
@@ -149,5 +140,5 @@ def lesson_intro(course: Course, lesson_id: str) -> str:
 
 def discussion(course: Course, lesson_id: str) -> str:
     """A lesson's discussion prompts as a numbered markdown list."""
-    prompts = _lesson(course, lesson_id).facilitator_notes.discussion_prompts
+    prompts = course.lesson(lesson_id).facilitator_notes.discussion_prompts
     return "\n".join(f"{number}. {prompt}" for number, prompt in enumerate(prompts, start=1))
