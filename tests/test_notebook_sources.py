@@ -75,9 +75,10 @@ def test_facilitator_edition_keeps_what_participants_lose(tmp_path: Path) -> Non
     facilitator = nbformat.read(tmp_path / "facilitator/lessons/demo.ipynb", as_version=4)
     assert [c.source for c in participant.cells] == [
         "**Your turn.** Which task would you automate first?", "total = 2 + 2"]
-    assert [c.source for c in facilitator.cells][1] == (
+    assert facilitator.cells[0].source.startswith("> **Facilitator edition.**")
+    assert [c.source for c in facilitator.cells][2] == (
         "**Worked answer.** Invoicing: it repeats weekly and follows rules.")
-    assert facilitator.cells[1].metadata["tags"] == ["solution"]
+    assert facilitator.cells[2].metadata["tags"] == ["solution"]
     assert all(not cell.get("outputs") for cell in participant.cells + facilitator.cells)
 
 

@@ -48,14 +48,19 @@ def is_solution(cell: nbformat.NotebookNode) -> bool:
 
 @dataclass(frozen=True)
 class Edition:
-    """Which cells an edition keeps."""
+    """Which cells an edition keeps, and the note it opens with (if any)."""
 
     name: str
     keeps: Callable[[nbformat.NotebookNode], bool]
+    banner: str = ""
 
 
 PARTICIPANT = Edition("participant", lambda cell: not is_solution(cell))
-FACILITATOR = Edition("facilitator", lambda cell: True)
+FACILITATOR = Edition(
+    "facilitator", lambda cell: True,
+    banner="> **Facilitator edition.** A worked answer follows every prompt. Participants' "
+           "notebooks (in `notebooks/`) do not have them; rebuild this copy with "
+           "`make facilitator`.")
 
 
 def sources(folder: Path = SOURCES_DIR) -> list[Path]:
@@ -94,8 +99,11 @@ def _clean_cell(cell: nbformat.NotebookNode, taken: set[str]) -> nbformat.Notebo
 def edition_of(notebook: nbformat.NotebookNode, edition: Edition) -> nbformat.NotebookNode:
     """The notebook as one edition shows it: chosen cells only, no jupytext pairing data."""
     taken: set[str] = set()
+    cells = [cell for cell in notebook.cells if edition.keeps(cell)]
+    if edition.banner:
+        cells.insert(0, nbformat.v4.new_markdown_cell(edition.banner))
     built = nbformat.v4.new_notebook(
-        cells=[_clean_cell(cell, taken) for cell in notebook.cells if edition.keeps(cell)],
+        cells=[_clean_cell(cell, taken) for cell in cells],
         metadata={"kernelspec": copy.deepcopy(KERNELSPEC),
                   "language_info": {"name": "python"}})
     nbformat.validate(built)
