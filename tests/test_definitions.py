@@ -84,7 +84,7 @@ BROKEN = [
      "questionnaire.yaml:18: questions[0 id=alpha_q1].options[3 id=d].level: "
      "Input should be less than or equal to 4"),
     ("questionnaire.yaml", "  - id: alpha_q2\n", "  - id: alpha_q1\n",
-     "questionnaire.yaml:8: questions: duplicate question id 'alpha_q1'"),
+     "questionnaire.yaml:8: questions: duplicate question id(s): alpha_q1"),
     ("questionnaire.yaml", "    why_it_matters: It matters.\n    source: 003_e56a5dd0253a6b2f.txt\n"
      "    not_applicable_allowed: false\n    options:\n      - {id: a, level: 1, text: \"alpha "
      "practice 1", "    source: 003_e56a5dd0253a6b2f.txt\n    not_applicable_allowed: false\n"

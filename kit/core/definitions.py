@@ -8,6 +8,8 @@ never hard-codes a level, a question or an advice text.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -37,15 +39,23 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def require_unique_ids(items: Iterable[Any], what: str) -> None:
+    """Refuse items sharing an ``id``; the message names every repeated id, not just the first.
+
+    The one duplicate-id check of the kit: definitions, course content and exercise samples all
+    call it (directly or through ``unique_ids``), so a repeated id reads the same everywhere.
+    """
+    repeated = sorted(item_id for item_id, count in Counter(item.id for item in items).items()
+                      if count > 1)
+    if repeated:
+        raise ValueError(f"duplicate {what} id(s): {', '.join(repeated)}")
+
+
 def unique_ids(what: str) -> AfterValidator:
-    """A list validator refusing two items with the same ``id`` (named as ``what``)."""
+    """A list validator (for ``Annotated``) refusing two items with the same ``id``."""
 
     def check(items: list[Any]) -> list[Any]:
-        seen: set[str] = set()
-        for item in items:
-            if item.id in seen:
-                raise ValueError(f"duplicate {what} id {item.id!r}")
-            seen.add(item.id)
+        require_unique_ids(items, what)
         return items
 
     return AfterValidator(check)

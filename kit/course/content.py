@@ -17,9 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from kit.core.definitions import Identifier, Prose, SourceFile, Strict
+from kit.core.definitions import (
+    Identifier,
+    Prose,
+    SourceFile,
+    Strict,
+    require_unique_ids,
+    unique_ids,
+)
 from kit.core.yamlio import load_model
 from kit.errors import AnswerError, DefinitionError, UnknownContentError
 from kit.paths import CONTENT_DIR, NOTEBOOKS_DIR
@@ -54,16 +61,6 @@ def _clock_time(value: str) -> str:
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
 
 
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    return sorted(item for item, count in Counter(ids).items() if count > 1)
-
-
-def _require_unique(ids: Iterable[str], what: str) -> None:
-    duplicates = _duplicates(ids)
-    if duplicates:
-        raise ValueError(f"duplicate {what} id(s): {', '.join(duplicates)}")
-
-
 # --- quizzes ------------------------------------------------------------------------------
 
 
@@ -83,7 +80,7 @@ class QuizQuestion(Strict):
 
     @model_validator(mode="after")
     def _answers_declared(self) -> QuizQuestion:
-        _require_unique((option.id for option in self.options), "option")
+        require_unique_ids(self.options, "option")
         correct = [option.id for option in self.options if option.correct]
         if self.kind == "single" and len(correct) != 1:
             raise ValueError(
@@ -107,7 +104,7 @@ class Quiz(Strict):
     @field_validator("questions")
     @classmethod
     def _enough_per_level(cls, questions: list[QuizQuestion]) -> list[QuizQuestion]:
-        _require_unique((question.id for question in questions), "question")
+        require_unique_ids(questions, "question")
         counts = Counter(question.level for question in questions)
         thin = [f"{level} has {counts[level]}" for level in LEVELS
                 if counts[level] < MIN_QUESTIONS_PER_LEVEL]
@@ -132,13 +129,8 @@ class GlossaryTerm(Strict):
 
 class GlossaryFile(Strict):
     schema_version: Literal[1]
-    terms: list[GlossaryTerm] = Field(min_length=1)
+    terms: Annotated[list[GlossaryTerm], unique_ids("term")] = Field(min_length=1)
 
-    @field_validator("terms")
-    @classmethod
-    def _unique_ids(cls, terms: list[GlossaryTerm]) -> list[GlossaryTerm]:
-        _require_unique((term.id for term in terms), "term")
-        return terms
 
 
 class CaseStudy(Strict):
@@ -155,13 +147,7 @@ class CaseStudy(Strict):
 
 class CaseStudyFile(Strict):
     schema_version: Literal[1]
-    cases: list[CaseStudy] = Field(min_length=1)
-
-    @field_validator("cases")
-    @classmethod
-    def _unique_ids(cls, cases: list[CaseStudy]) -> list[CaseStudy]:
-        _require_unique((case.id for case in cases), "case")
-        return cases
+    cases: Annotated[list[CaseStudy], unique_ids("case")] = Field(min_length=1)
 
 
 # --- course map ----------------------------------------------------------------------------
@@ -242,15 +228,9 @@ class Course(Strict):
     """The suggested order is the order of ``lessons``; a lesson's prerequisites come earlier."""
 
     schema_version: Literal[1]
-    topics: list[TopicInfo] = Field(min_length=1)
-    lessons: list[Lesson] = Field(min_length=1)
-    workshops: list[Workshop] = Field(default_factory=list)
-
-    @field_validator("topics", "lessons", "workshops")
-    @classmethod
-    def _unique_ids(cls, items: list, info: ValidationInfo) -> list:
-        _require_unique((item.id for item in items), info.field_name.removesuffix("s"))
-        return items
+    topics: Annotated[list[TopicInfo], unique_ids("topic")] = Field(min_length=1)
+    lessons: Annotated[list[Lesson], unique_ids("lesson")] = Field(min_length=1)
+    workshops: Annotated[list[Workshop], unique_ids("workshop")] = Field(default_factory=list)
 
     @property
     def lessons_by_id(self) -> dict[str, Lesson]:
