@@ -10,25 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from kit.course.exercises.customer_experience import (
-    CustomerYear,
+from kit.course.exercises.customer_experience.calc import (
+    CHECKS,
     check_transcript,
     churn_rate,
     compare_years,
     customer_lifetime_value,
     ethical_automation_roi,
-    load_transparency_rules,
     nps,
     nps_breakdown,
-    nps_chart,
     parse_transcript,
     retention_rate,
-    roi_calculator,
+)
+from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
+from kit.course.exercises.customer_experience.data import (
+    CHECK_NAMES,
+    CustomerYear,
+    load_transparency_rules,
     roi_scenario,
     sample_transcript,
-    transparency_chart,
-    transparency_checker,
 )
+from kit.course.exercises.customer_experience.widgets import roi_calculator, transparency_checker
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 # --- NPS ----------------------------------------------------------------------------------
@@ -250,10 +252,39 @@ def test_rules_file_with_unknown_check_is_refused(tmp_path: Path) -> None:
         load_transparency_rules(path)
 
 
-def test_widgets_build_from_the_samples() -> None:
-    """Do both notebook widgets build from the shipped samples without error?"""
-    assert roi_calculator().children
-    assert transparency_checker("local_eats_after").children
+def test_every_check_a_rule_may_name_has_a_function() -> None:
+    """Can a rule name exactly the checks that exist (the file's model and the registry agree)?"""
+    assert tuple(CHECKS) == CHECK_NAMES
+
+
+def test_roi_calculator_sliders_feed_the_calculation() -> None:
+    """Moving the later year's sliders: do the comparison and the ROI follow them?"""
+    calculator = roi_calculator("local_eats_chatbot")
+    # Shipped: 24 x 10 a year, churn 13 % -> CLTV 1846.15; before 1600 (see the scenario test).
+    assert calculator.result.comparison.loc["Customer lifetime value", "after"] == \
+        pytest.approx(1846.15, abs=0.01)
+    calculator.controls["average_order_value"].value = 20.0
+    # 20 x 10 x 100 / 13 = 1538.46: now below the year before, so the change lost value.
+    after = calculator.result.comparison.loc["Customer lifetime value"]
+    assert after["after"] == pytest.approx(1538.46, abs=0.01)
+    assert not after["improved"]
+    assert calculator.result.roi < 0
+
+
+def test_transparency_checker_checks_what_was_typed_on_press() -> None:
+    """Is the typed transcript checked only when Check is pressed, and a bad one explained?"""
+    checker = transparency_checker("local_eats_after")
+    assert (checker.result["status"] == "pass").all()
+    checker.controls["transcript"].value = "bot: Hurry, last chance to order!"
+    assert (checker.result["status"] == "pass").all()           # not pressed yet
+    checker.button.click()
+    statuses = checker.result.set_index("rule")["status"]
+    assert statuses["no_pressure"] == "fail"
+    checker.controls["transcript"].value = "hello there"
+    checker.button.click()
+    assert checker.result is None
+    assert checker.error == ("transcript line 1: 'hello there' should start with 'bot:', "
+                             "'customer:' or 'staff:' followed by what was said.")
 
 
 def test_charts_carry_title_and_a_description_of_the_data() -> None:

@@ -1,0 +1,27 @@
+"""Customer-experience exercises: is fair automation paying off, and is the chatbot honest?
+
+Two exercises for the customer_experience lessons:
+
+- an ROI calculator over the figures the lessons use to show trust paying off (Net Promoter
+  Score, retention, churn, customer lifetime value), comparing a year before a change with the
+  year after it;
+- a transparency checker that reads a chatbot transcript against the rules declared in
+  ``content/checklists/chatbot_transparency.yaml`` and says, rule by rule, pass or fail and why.
+
+Parts: ``data`` (samples in ``content/exercises/customer_experience.yaml``), ``calc``,
+``charts``, ``widgets``; lessons use this package as one name space (see ``..parts``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit.course.exercises.parts import lesson_name, lesson_names
+
+
+def __getattr__(name: str) -> Any:
+    return lesson_name(__name__, name)
+
+
+def __dir__() -> list[str]:
+    return lesson_names(__name__)

@@ -1,0 +1,315 @@
+"""Customer-experience arithmetic: is fair automation paying off, and is the chatbot honest?
+
+Pure functions, tested against hand-computed values: Net Promoter Score, retention, churn and
+customer lifetime value for a year before a change and the year after it, the return on the
+money spent, and a rule-by-rule transparency check of a chatbot transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import pandas as pd
+
+from kit.course.exercises.customer_experience.data import (
+    SPEAKERS,
+    CustomerYear,
+    RoiScenario,
+    Status,
+    Transcript,
+    TransparencyRule,
+    TransparencyRules,
+    Turn,
+    load_transparency_rules,
+)
+from kit.errors import ExerciseInputError
+
+# --- Net Promoter Score -----------------------------------------------------------------------
+
+NPS_BANDS: dict[str, range] = {
+    "promoter": range(9, 11),
+    "passive": range(7, 9),
+    "detractor": range(0, 7),
+}
+
+
+def _checked_ratings(ratings: Iterable[int]) -> list[int]:
+    values = list(ratings)
+    if not values:
+        raise ExerciseInputError("NPS: the list of ratings is empty; it needs at least one "
+                                 "rating from 0 to 10.")
+    for position, value in enumerate(values, start=1):
+        if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= 10:
+            raise ExerciseInputError(f"NPS: rating number {position} is {value!r}; every rating "
+                                     "must be a whole number from 0 to 10.")
+    return [int(value) for value in values]
+
+
+def nps_breakdown(ratings: Iterable[int]) -> pd.DataFrame:
+    """How many ratings fall in each band and their share in per cent: the bars behind NPS."""
+    values = _checked_ratings(ratings)
+    table = pd.DataFrame({
+        "band": list(NPS_BANDS),
+        "count": [sum(value in span for value in values) for span in NPS_BANDS.values()],
+    })
+    table["share"] = 100 * table["count"] / len(values)
+    return table
+
+
+def nps(ratings: Iterable[int]) -> float:
+    """Net Promoter Score: per cent promoters (9-10) minus per cent detractors (0-6)."""
+    shares = nps_breakdown(ratings).set_index("band")["share"]
+    return float(shares["promoter"] - shares["detractor"])
+
+
+# --- retention, churn, lifetime value ---------------------------------------------------------
+
+
+def _check_counts(customers_at_start: int, customers_at_end: int, new_customers: int) -> None:
+    counts = {"customers_at_start": customers_at_start, "customers_at_end": customers_at_end,
+              "new_customers": new_customers}
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+            raise ExerciseInputError(f"retention: {name} is {value!r}; it must be a whole "
+                                     "number of customers, 0 or more.")
+    if customers_at_start == 0:
+        raise ExerciseInputError("retention: customers_at_start is 0; with nobody to keep, "
+                                 "there is no rate to work out.")
+    if new_customers > customers_at_end:
+        raise ExerciseInputError(f"retention: new_customers ({new_customers}) is more than "
+                                 f"customers_at_end ({customers_at_end}); the year-end count "
+                                 "includes the newcomers, so it cannot be smaller.")
+    if customers_at_end - new_customers > customers_at_start:
+        raise ExerciseInputError(f"retention: {customers_at_end - new_customers} customers "
+                                 f"kept out of {customers_at_start} at the start; nobody can "
+                                 "keep more customers than they began with.")
+
+
+def retention_rate(customers_at_start: int, customers_at_end: int, new_customers: int) -> float:
+    """Per cent of the customers you began the year with who are still customers at its end."""
+    _check_counts(customers_at_start, customers_at_end, new_customers)
+    return 100 * (customers_at_end - new_customers) / customers_at_start
+
+
+def churn_rate(customers_at_start: int, customers_at_end: int, new_customers: int) -> float:
+    """Per cent of the starting customers who left during the year (100 minus retention)."""
+    return 100 - retention_rate(customers_at_start, customers_at_end, new_customers)
+
+
+def customer_lifetime_value(average_order_value: float, orders_per_year: float,
+                            churn_percent: float) -> float:
+    """Revenue one customer brings over the whole relationship, in a deliberately simple model.
+
+    Order value x orders a year x expected years as a customer, where the expected years are
+    100 / annual churn %: if a fifth of customers leave each year, a customer stays five years.
+    """
+    for name, value in {"average_order_value": average_order_value,
+                        "orders_per_year": orders_per_year}.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
+            raise ExerciseInputError(f"CLTV: {name} is {value!r}; it must be a number, 0 or more.")
+    if not 0 < churn_percent <= 100:
+        raise ExerciseInputError(f"CLTV: annual churn is {churn_percent!r} %; it must be above 0 "
+                                 "and at most 100 (with no churn at all a customer would stay "
+                                 "forever and the value would have no end).")
+    return average_order_value * orders_per_year * 100 / churn_percent
+
+
+
+def retention(year: CustomerYear) -> float:
+    """``retention_rate`` of one year's figures."""
+    return retention_rate(year.customers_at_start, year.customers_at_end, year.new_customers)
+
+
+def churn(year: CustomerYear) -> float:
+    """``churn_rate`` of one year's figures."""
+    return churn_rate(year.customers_at_start, year.customers_at_end, year.new_customers)
+
+
+def lifetime_value(year: CustomerYear) -> float:
+    """``customer_lifetime_value`` of one year's figures, at that year's churn."""
+    return customer_lifetime_value(year.average_order_value, year.orders_per_year, churn(year))
+
+
+# --- comparing a year before and a year after ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure the calculator reports, and which direction counts as an improvement."""
+
+    label: str
+    unit: str
+    higher_is_better: bool
+    compute: Callable[[CustomerYear], float]
+
+
+METRICS: dict[str, Metric] = {
+    "nps": Metric("Net Promoter Score", "points", True, lambda year: nps(year.ratings)),
+    "retention": Metric("Retention rate", "%", True, retention),
+    "churn": Metric("Churn rate", "%", False, churn),
+    "cltv": Metric("Customer lifetime value", "money", True, lifetime_value),
+}
+
+
+def compare_years(before: CustomerYear, after: CustomerYear) -> pd.DataFrame:
+    """Each metric before and after, the change, and whether it moved the right way."""
+    rows = []
+    for metric in METRICS.values():
+        old, new = metric.compute(before), metric.compute(after)
+        rows.append({"metric": metric.label, "unit": metric.unit, "before": old, "after": new,
+                     "change": new - old,
+                     "improved": new > old if metric.higher_is_better else new < old})
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def ethical_automation_roi(before: CustomerYear, after: CustomerYear, investment: float) -> float:
+    """Return on the money spent making automation fairer, in per cent.
+
+    The gain is the rise in lifetime value per customer times the customers at the end of the
+    later year; ROI = (gain - investment) / investment x 100. It ignores timing and costs of
+    serving customers on purpose: the lesson is about direction, not accounting.
+    """
+    if isinstance(investment, bool) or not isinstance(investment, Real) or investment <= 0:
+        raise ExerciseInputError(f"ROI: investment is {investment!r}; it must be a positive "
+                                 "amount of money.")
+    gain = (lifetime_value(after) - lifetime_value(before)) * after.customers_at_end
+    return 100 * (gain - investment) / investment
+
+
+
+@dataclass(frozen=True)
+class RoiWhatIf:
+    """The ROI calculator's answer to "what if the later year had gone like this?"."""
+
+    before: CustomerYear
+    after: CustomerYear
+    comparison: pd.DataFrame
+    roi: float
+
+
+def roi_what_if(scenario: RoiScenario, *, customers_at_end: int, average_order_value: float,
+                investment: float) -> RoiWhatIf:
+    """The scenario with the later year's customers, order value and the money spent replaced."""
+    after = scenario.after.model_copy(update={"customers_at_end": customers_at_end,
+                                              "average_order_value": average_order_value})
+    return RoiWhatIf(scenario.before, after, compare_years(scenario.before, after),
+                     ethical_automation_roi(scenario.before, after, investment))
+
+
+# --- chatbot transparency ---------------------------------------------------------------------
+
+def parse_transcript(text: str) -> list[Turn]:
+    """Read lines such as ``bot: Hello!`` into turns, so participants can type a conversation."""
+    turns = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        speaker, colon, said = line.partition(":")
+        speaker = speaker.strip().lower()
+        if not colon or speaker not in SPEAKERS or not said.strip():
+            raise ExerciseInputError(f"transcript line {number}: {line.strip()!r} should start "
+                                     "with 'bot:', 'customer:' or 'staff:' followed by what "
+                                     "was said.")
+        turns.append(Turn(speaker=speaker, text=said.strip()))
+    if not turns:
+        raise ExerciseInputError("transcript: it is empty; write at least one 'bot: ...' line.")
+    return turns
+
+
+def _found(text: str, phrases: Sequence[str]) -> str | None:
+    """The first phrase that occurs in the text as whole words, ignoring case."""
+    text = text.replace("\u2019", "'")
+    for phrase in phrases:
+        if re.search(rf"\b{re.escape(phrase)}\b", text, flags=re.IGNORECASE):
+            return phrase
+    return None
+
+
+def _numbered(turns: Sequence[Turn], speaker: str) -> list[tuple[int, Turn]]:
+    return [(number, turn) for number, turn in enumerate(turns, start=1)
+            if turn.speaker == speaker]
+
+
+def _listing(phrases: Sequence[str]) -> str:
+    return ", ".join(repr(phrase) for phrase in phrases)
+
+
+def _first_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
+    bot_turns = _numbered(turns, "bot")
+    if not bot_turns:
+        return "fail", "The transcript has no bot messages, so nothing tells the customer."
+    number, turn = bot_turns[0]
+    phrase = _found(turn.text, rule.phrases)
+    if phrase:
+        return "pass", f"The bot's first message (turn {number}) says {phrase!r}."
+    return "fail", (f"The bot's first message (turn {number}) uses none of "
+                    f"{_listing(rule.phrases)}.")
+
+
+def _some_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
+    for number, turn in _numbered(turns, "bot"):
+        phrase = _found(turn.text, rule.phrases)
+        if phrase:
+            return "pass", f"Turn {number} (bot) says {phrase!r}."
+    return "fail", f"No bot message uses any of {_listing(rule.phrases)}."
+
+
+def _no_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
+    for number, turn in _numbered(turns, "bot"):
+        phrase = _found(turn.text, rule.phrases)
+        if phrase:
+            return "fail", f"Turn {number} (bot) says {phrase!r}."
+    return "pass", f"No bot message uses any of {_listing(rule.phrases)}."
+
+
+def _handover_when_asked(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
+    asked = [number for number, turn in _numbered(turns, "customer")
+             if _found(turn.text, rule.triggers)]
+    if not asked:
+        return "not applicable", "No customer asked for a person, so there was no handover to test."
+    for number in asked:
+        reply = turns[number] if number < len(turns) else None  # turn numbers start at 1
+        if reply is None:
+            return "fail", (f"The customer asks for a person in turn {number} and the "
+                            "conversation ends without a reply.")
+        handed_over = reply.speaker == "staff" or (
+            reply.speaker == "bot" and _found(reply.text, rule.phrases) is not None)
+        if not handed_over:
+            return "fail", (f"The customer asks for a person in turn {number}, but turn "
+                            f"{number + 1} ({reply.speaker}) neither hands over nor says who "
+                            "will take over.")
+    return "pass", ("Every request for a person (turn " + ", ".join(map(str, asked))
+                    + ") was followed straight away by a handover.")
+
+
+CHECKS: dict[str, Callable[[TransparencyRule, Sequence[Turn]], tuple[Status, str]]] = {
+    "first_bot_turn_says": _first_bot_turn_says,
+    "some_bot_turn_says": _some_bot_turn_says,
+    "no_bot_turn_says": _no_bot_turn_says,
+    "handover_when_asked": _handover_when_asked,
+}
+
+
+def rules_table(rules: TransparencyRules | None = None) -> pd.DataFrame:
+    """The rules as a participant reads them: what each asks for and why it matters."""
+    rules = rules or load_transparency_rules()
+    return pd.DataFrame([{"rule": rule.title, "why it matters": rule.why}
+                         for rule in rules.rules]).set_index("rule")
+
+
+def check_transcript(turns: Transcript | Sequence[Turn],
+                     rules: TransparencyRules | None = None) -> pd.DataFrame:
+    """Every rule's verdict on one conversation: rule, title, status, reason."""
+    rules = rules or load_transparency_rules()
+    sequence = turns.turns if isinstance(turns, Transcript) else list(turns)
+    if not sequence:
+        raise ExerciseInputError("transcript: it has no turns; there is nothing to check.")
+    rows = []
+    for rule in rules.rules:
+        status, reason = CHECKS[rule.check](rule, sequence)
+        rows.append({"rule": rule.id, "title": rule.title, "status": status, "reason": reason})
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,74 @@
+"""Customer-experience explorers: an ROI calculator and a chatbot transparency checker."""
+
+from __future__ import annotations
+
+from functools import partial
+from html import escape
+
+import ipywidgets as ipw
+import pandas as pd
+from IPython.display import Markdown
+
+from kit.course.exercises.customer_experience.calc import (
+    RoiWhatIf,
+    check_transcript,
+    parse_transcript,
+    roi_what_if,
+)
+from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
+from kit.course.exercises.customer_experience.data import (
+    load_samples,
+    roi_scenario,
+    sample_transcript,
+)
+from kit.course.explorer import Explorer
+
+_STYLE = {"description_width": "14em"}
+_LAYOUT = ipw.Layout(width="34em")
+
+
+def roi_calculator(scenario_id: str = "local_eats_chatbot") -> Explorer[RoiWhatIf]:
+    """Sliders for the later year's figures; the table, ROI and chart follow them."""
+    scenario = roi_scenario(scenario_id)
+    before, after, currency = scenario.before, scenario.after, scenario.currency
+    controls = {
+        "customers_at_end": ipw.IntSlider(
+            value=after.customers_at_end, min=after.new_customers,
+            max=after.new_customers + after.customers_at_start - 1,
+            description="Customers at year end", style=_STYLE, layout=_LAYOUT),
+        "average_order_value": ipw.FloatSlider(
+            value=after.average_order_value, min=1.0, max=round(3 * before.average_order_value),
+            step=0.5, description=f"Average order ({currency})", style=_STYLE, layout=_LAYOUT),
+        "investment": ipw.IntSlider(
+            value=round(scenario.investment), min=500, max=round(5 * scenario.investment),
+            step=500, description=f"Spent on the change ({currency})", style=_STYLE,
+            layout=_LAYOUT),
+    }
+
+    def show(what_if: RoiWhatIf) -> list[object]:
+        spent = controls["investment"].value
+        return [what_if.comparison.round(1),
+                Markdown(f"**Return on the {currency}{spent:,} spent: {what_if.roi:,.0f} %**"),
+                nps_chart([what_if.before, what_if.after])]
+
+    return Explorer(partial(roi_what_if, scenario), controls, show,
+                    header=ipw.HTML(f"<b>{escape(scenario.title)}</b>"))
+
+
+def _verdicts(results: pd.DataFrame) -> list[object]:
+    passed = (results["status"] == "pass").sum()
+    return [Markdown(f"**{passed} of {len(results)} rules pass.**"),
+            results.set_index("title")[["status", "reason"]], transparency_chart(results)]
+
+
+def transparency_checker(transcript_id: str = "local_eats_before") -> Explorer[pd.DataFrame]:
+    """Pick or type a conversation, press Check, read each rule's verdict and reason."""
+    picker = ipw.Dropdown(options=[(t.title, t.id) for t in load_samples().transcripts],
+                          value=transcript_id, description="Sample")
+    editor = ipw.Textarea(value=sample_transcript(transcript_id).as_text(),
+                          layout=ipw.Layout(width="100%", height="12em"))
+    picker.observe(lambda change: setattr(editor, "value",
+                                          sample_transcript(change["new"]).as_text()),
+                   names="value")
+    return Explorer(lambda transcript: check_transcript(parse_transcript(transcript)),
+                    {"transcript": editor}, _verdicts, body=[picker, editor], button="Check")
