@@ -12,24 +12,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.course.exercises.customer_relationships import (
-    LoanScoring,
-    approval_chart,
+from kit.course.exercises.customer_relationships.calc import (
     approval_rates,
-    bias_audit,
-    checklist_chart,
     checklist_review,
-    checklist_widget,
-    data_inventory,
-    data_minimisation_review,
     disparate_impact,
     gap_summary,
+    review_data_collection,
+    score_applications,
+)
+from kit.course.exercises.customer_relationships.charts import (
+    approval_chart,
+    checklist_chart,
+    minimisation_chart,
+)
+from kit.course.exercises.customer_relationships.data import (
+    LoanScoring,
+    data_inventory,
     load_applications,
     load_checklist,
     load_samples,
-    minimisation_chart,
-    review_data_collection,
-    score_applications,
+)
+from kit.course.exercises.customer_relationships.widgets import (
+    bias_audit,
+    checklist_widget,
+    data_minimisation_review,
 )
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
@@ -251,11 +257,43 @@ def test_checklist_file_with_repeated_id_is_refused(tmp_path: Path) -> None:
         load_checklist(path)
 
 
-def test_widgets_build_from_the_samples() -> None:
-    """Do the three notebook widgets build from the shipped data without error?"""
-    assert bias_audit().children
-    assert data_minimisation_review("artisan_goods_personalisation").children
-    assert checklist_widget(["transparency"]).children
+def test_bias_audit_follows_the_postcode_switch() -> None:
+    """Switching the postcode off: does the audit turn from failing to meeting the rule?"""
+    audit = bias_audit()
+    # The lesson's story, as in test_shipped_applications_tell_the_lesson_story: 16/27 fails.
+    assert audit.result.rates.set_index("group")["approved"].to_dict() == {"A": 27, "B": 16,
+                                                                          "C": 26}
+    assert audit.result.impact.ratio == Fraction(16, 27)
+    audit.controls["use_postcode"].value = False
+    # Without the postcode: B 20/30 and A 24/30 -> 20/24 = 5/6, meets the four-fifths rule.
+    assert audit.result.impact.ratio == Fraction(5, 6)
+    assert audit.result.impact.passes
+    audit.controls["threshold"].value = 2.5          # stricter: B 14, A 20 -> 0.7, fails
+    assert audit.result.impact.ratio == Fraction(14, 20)
+
+
+def test_minimisation_review_reads_the_pickers_on_press() -> None:
+    """Giving the phone number a purpose and pressing Review: is it judged against that purpose?"""
+    review = data_minimisation_review("bookshop_events")
+    verdicts = review.result.set_index("field")["verdict"]
+    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("no purpose",
+                                                                    "beyond purpose")
+    review.controls["phone_number"].value = "loyalty_card"
+    review.controls["date_of_birth"].value = ""
+    review.button.click()
+    # loyalty_card needs name, email, purchase_history: a phone number is beyond it.
+    verdicts = review.result.set_index("field")["verdict"]
+    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("beyond purpose",
+                                                                    "no purpose")
+
+
+def test_checklist_widget_counts_the_ticked_boxes() -> None:
+    """Ticking a second area: does the summary go from 1 to 2 of 9 in place?"""
+    checklist = checklist_widget(["transparency"])
+    assert gap_summary(checklist.result).startswith("1 of 9 in place; gaps: ")
+    checklist.controls["ethical_audit"].value = True
+    assert gap_summary(checklist.result).startswith("2 of 9 in place; gaps: ")
+    assert "ethical_audit" not in checklist.result.loc[~checklist.result["in_place"], "id"].values
 
 
 def test_charts_carry_title_and_a_description_of_the_data() -> None:

@@ -1,0 +1,24 @@
+"""Customer-relationship exercises: fair decisions, lean data, and a checklist of habits.
+
+Three exercises for the customer_relationships lessons (and one reused in customer_experience):
+a bias audit with the four-fifths rule, a data-minimisation review, and the nine-point ethical
+automation checklist from ``content/checklists/ethical_automation.yaml``.
+
+Parts: ``data`` (samples in ``content/exercises/customer_relationships.yaml`` and the loans
+CSV), ``calc``, ``charts``, ``widgets``; lessons use this package as one name space (see
+``..parts``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit.course.exercises.parts import lesson_name, lesson_names
+
+
+def __getattr__(name: str) -> Any:
+    return lesson_name(__name__, name)
+
+
+def __dir__() -> list[str]:
+    return lesson_names(__name__)
