@@ -9,26 +9,33 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.course.exercises.service_automation import (
-    SAMPLES_FILE,
-    criteria_weights,
-    ethics_reweighting,
-    load_samples,
+from kit.course.exercises.service_automation.calc import (
     phase_load,
     plan_rollout,
     prioritise,
-    prioritiser,
-    quadrant_chart,
     ranking_shift,
+    score_tools,
+)
+from kit.course.exercises.service_automation.charts import (
+    quadrant_chart,
     rollout_chart,
-    rollout_planner,
+    scorecard_chart,
+)
+from kit.course.exercises.service_automation.data import (
+    SAMPLES_FILE,
+    criteria_weights,
+    load_samples,
     sample_opportunities,
     sample_projects,
     sample_tools,
-    score_tools,
-    scorecard_chart,
+)
+from kit.course.exercises.service_automation.widgets import (
+    ethics_reweighting,
+    prioritiser,
+    rollout_planner,
     tool_scorecard,
 )
+from kit.course.explorer import ERROR_PREFIX
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 
@@ -261,25 +268,59 @@ def test_samples_reject_a_tool_missing_a_rating(tmp_path) -> None:
         load_samples(broken)
 
 
-def test_widgets_build_from_the_samples() -> None:
-    """Do the four notebook widgets build from the shipped samples without error?"""
-    for build in (prioritiser, rollout_planner, tool_scorecard, ethics_reweighting):
-        assert build().children
-
-
-def test_prioritiser_follows_the_sliders(capsys) -> None:
-    """Does moving a parked idea's alignment to 3 bring it into the ranking at its place?
-
-    Outside Jupyter the widget's output area prints, so the printed table is what is checked.
-    """
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        widget = prioritiser()
-        editor = widget.children[0]
-        editor.children[0].value = "Loyalty points in a CRM"
-        capsys.readouterr()
-        editor.children[3].value = 3                  # alignment 2 -> 3: no longer parked
-        printed = capsys.readouterr().out
-    line = [row for row in printed.splitlines() if "Loyalty points in a CRM" in row][-1]
+def test_prioritiser_follows_the_sliders() -> None:
+    """Does moving a parked idea's alignment to 3 bring it into the ranking at its place?"""
+    explorer = prioritiser()
+    editor = explorer.controls["opportunities"]
+    editor.picker.value = "Loyalty points in a CRM"
+    editor.sliders["alignment"].value = 3            # alignment 2 -> 3: no longer parked
+    row = explorer.result.set_index("opportunity").loc["Loyalty points in a CRM"]
     # aligned now, priority 4 x 4 = 16: behind booking (25) and reminders (20) -> rank 3
-    assert line.split()[0] == "3"
-    assert line.split()[-1] == "True"
+    assert (row["rank"], row["priority"], row["aligned"]) == (3, 16, True)
+    explorer.controls["alignment_floor"].value = 4   # fit 3 is below 4 again: parked
+    assert not explorer.result.set_index("opportunity").loc["Loyalty points in a CRM", "aligned"]
+
+
+def test_rollout_planner_explains_a_phase_too_small(capsys: pytest.CaptureFixture[str]) -> None:
+    """With 7 days a phase the 8-day rollout cannot fit: is that said in words, then recovered?"""
+    planner = rollout_planner()
+    plan, load = planner.result
+    assert list(plan["pilot_phase"]) == [1, 1, 3, 5, 3]   # as in test_sample_law_firm_plan
+    # phase 1: pilots 3 + 2; 2: rollouts 5 + 3; 3: pilots 3 + 1; 4: rollouts 4 + 2; 5: 6; 6: 8
+    assert load["used_days"].tolist() == [5.0, 8.0, 4.0, 6.0, 6.0, 8.0]
+    capsys.readouterr()
+    planner.controls["capacity_days"].value = 7
+    message = ("rollout planner: 'Document assembly' needs 8 days for its rollout, more than the "
+               "7 days a phase has; split it into smaller steps or raise the capacity.")
+    assert (planner.result, planner.error) == (None, message)
+    assert capsys.readouterr().out == ERROR_PREFIX + message + "\n"
+    planner.controls["capacity_days"].value = 20      # everything fits in two phases
+    assert planner.error is None
+    assert set(planner.result[0]["rollout_phase"]) == {2}
+
+
+def test_tool_scorecard_weights_and_all_zero() -> None:
+    """Do the weight sliders feed the scores, and does an all-zero weighting say why it stops?"""
+    scorecard = tool_scorecard()
+    # equal practical weights: 4.0, 3.4, 3.2 as in test_equal_practical_weights_average_the_ratings
+    assert list(scorecard.result["score"]) == pytest.approx([4.0, 3.4, 3.2])
+    for criterion in ("scalability", "ease_of_use", "vendor_support"):
+        scorecard.controls[criterion].value = 0
+    scorecard.controls["integration"].value = 2       # 2 : 1 as in test_relative_weights_and_ties
+    assert list(scorecard.result["score"]) == pytest.approx([13 / 3, 13 / 3, 7 / 3])
+    scorecard.controls["integration"].value = 0
+    scorecard.controls["cost_effectiveness"].value = 0
+    assert scorecard.error == ("tool scorecard: every weight is 0; give at least one criterion "
+                               "a weight above 0.")
+
+
+def test_ethics_reweighting_starts_at_equal_weights() -> None:
+    """At weight 1 each, is the shift the one worked out by hand; at 0, does nothing move?"""
+    explorer = ethics_reweighting()
+    # as in test_ethical_criteria_shift_the_ranking: spreadsheet climbs, all-in-one drops
+    assert explorer.result.set_index("tool")["moved"].to_dict() == {
+        "Spreadsheet plus integration platform": 1, "All-in-one shop platform": -1,
+        "Specialist tools, connected by hand": 0}
+    for criterion in ("data_privacy", "fairness", "explainability", "human_override"):
+        explorer.controls[criterion].value = 0
+    assert explorer.result["moved"].tolist() == [0, 0, 0]

@@ -1,0 +1,23 @@
+"""Service-automation exercises: what to automate first, in what order, and with which tool.
+
+Three exercises for the service_automation lessons: an opportunity prioritiser (impact x
+feasibility, gated by alignment with a business goal), a phased-rollout planner, and a
+tool-selection scorecard over weighted criteria, with ethical criteria in the advanced lesson.
+
+Parts: ``data`` (samples in ``content/exercises/service_automation.yaml``), ``calc``, ``charts``,
+``widgets``; lessons use this package as one name space (see ``..parts``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit.course.exercises.parts import lesson_name, lesson_names
+
+
+def __getattr__(name: str) -> Any:
+    return lesson_name(__name__, name)
+
+
+def __dir__() -> list[str]:
+    return lesson_names(__name__)
