@@ -9,23 +9,27 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.course.exercises.community_engagement import (
+from kit.course.exercises.community_engagement.calc import (
     NOT_ANSWERED,
     check_matches,
-    load_samples,
     metric_mix,
-    metric_mix_picker,
     mix_advice,
-    risk_matching,
-    safeguard_audit,
-    safeguard_chart,
     safeguard_gaps,
-    sample_decisions,
-    sample_touchpoints,
-    touchpoint_chart,
-    touchpoint_explorer,
     touchpoint_matrix,
     verdict,
+)
+from kit.course.exercises.community_engagement.charts import safeguard_chart, touchpoint_chart
+from kit.course.exercises.community_engagement.data import (
+    SAMPLES_FILE,
+    load_samples,
+    sample_decisions,
+    sample_touchpoints,
+)
+from kit.course.exercises.community_engagement.widgets import (
+    metric_mix_picker,
+    risk_matching,
+    safeguard_audit,
+    touchpoint_explorer,
 )
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
@@ -229,8 +233,6 @@ def test_safeguard_chart_is_described() -> None:
 
 def test_samples_reject_a_risk_with_unknown_mitigation(tmp_path) -> None:
     """Does a risk pointing at a mitigation that does not exist fail validation with its id?"""
-    from kit.course.exercises.community_engagement import SAMPLES_FILE
-
     broken = tmp_path / "community_engagement.yaml"
     broken.write_text(SAMPLES_FILE.read_text(encoding="utf-8").replace(
         "mitigation: plain_data_policy", "mitigation: no_such_thing"), encoding="utf-8")
@@ -238,29 +240,56 @@ def test_samples_reject_a_risk_with_unknown_mitigation(tmp_path) -> None:
         load_samples(broken)
 
 
-def _last_line_with(text: str, printed: str) -> str:
-    return [line for line in printed.splitlines() if text in line][-1]
+def _verdict_of(matrix: pd.DataFrame, touchpoint: str) -> str:
+    return matrix.set_index("touchpoint").loc[touchpoint, "verdict"]
 
 
-def test_touchpoint_explorer_follows_the_sliders(capsys) -> None:
-    """Do the explorer's sliders load the chosen row and change its verdict when moved?
-
-    Outside Jupyter the widget's output area prints, so the printed table is what is checked.
-    """
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        explorer = touchpoint_explorer()
-        editor, weight = explorer.children[0], explorer.children[1]
-        editor.children[0].value = "Handling complaints"
-        assert [slider.value for slider in editor.children[1:]] == [2, 2, 5]
-        assert "keep it human" in _last_line_with("Handling complaints", capsys.readouterr().out)
-        weight.value = 0                              # 2 + 2 - 0 x 5 = 4 -> automate
-        line = _last_line_with("Handling complaints", capsys.readouterr().out)
-    assert line.split()[-1] == "automate"
+def test_touchpoint_explorer_follows_the_sliders() -> None:
+    """Do the explorer's sliders load the chosen row and change its verdict when moved?"""
+    explorer = touchpoint_explorer()
+    editor = explorer.controls["touchpoints"]
+    editor.picker.value = "Handling complaints"
+    assert [slider.value for slider in editor.sliders.values()] == [2, 2, 5]
+    assert _verdict_of(explorer.result, "Handling complaints") == "keep it human"
+    explorer.controls["contact_weight"].value = 0    # 2 + 2 - 0 x 5 = 4 -> automate
+    assert _verdict_of(explorer.result, "Handling complaints") == "automate"
+    editor.sliders["contact_loss"].value = 0         # the table follows a slider, too
+    assert editor.value.set_index("touchpoint").loc["Handling complaints", "contact_loss"] == 0
 
 
-def test_other_widgets_build_from_the_samples() -> None:
-    """Do the matching, metric-mix and safeguard widgets build and react without error?"""
+def test_risk_matching_shows_nothing_until_checked() -> None:
+    """Are the answers kept back until Check, then each choice marked?"""
     matching = risk_matching()
-    matching.children[-2].click()                 # Check with nothing chosen
-    assert metric_mix_picker().children
-    assert safeguard_audit().children
+    assert matching.result is None and matching.error is None
+    matching.controls["crm_privacy_worry"].value = "plain_data_policy"
+    assert matching.result is None                    # choosing does not reveal anything
+    matching.button.click()
+    # one right answer, the other seven left unanswered (as in test_check_matches_marks_...)
+    assert int(matching.result["correct"].sum()) == 1
+    assert (matching.result["your_answer"] == NOT_ANSWERED).sum() == len(matching.result) - 1
+
+
+def test_metric_mix_picker_follows_the_ticks() -> None:
+    """Ticking a voice beside two numbers: does the advice go; unticking all: is it explained?"""
+    picker = metric_mix_picker()                      # transactions and acquisition cost
+    mix, advice = picker.result
+    assert mix.set_index("kind")["count"].to_dict() == {"quantitative": 2, "qualitative": 0}
+    assert len(advice) == 1
+    picker.controls["reviews"].value = True           # 2 numbers, 1 voice: 1/3 each is enough
+    assert picker.result[1] == []
+    for metric in ("transactions", "acquisition_cost", "reviews"):
+        picker.controls[metric].value = False
+    assert picker.error == ("metric mix: no metrics chosen; pick at least one to see the mix.")
+
+
+def test_safeguard_audit_follows_the_boxes() -> None:
+    """Ticking 'explainability' for the audit flags: does its trust risk drop to low?"""
+    audit = safeguard_audit()
+    grid = audit.controls["decisions"]
+    flags = "AI audit flags unusual transactions"
+    gaps = audit.result[1].set_index("system")
+    assert (gaps.loc[flags, "in_place"], gaps.loc[flags, "trust_risk"]) == (2, "medium")
+    grid.boxes[flags, "explainability"].value = True  # now 3 of 3
+    gaps = audit.result[1].set_index("system")
+    assert (gaps.loc[flags, "in_place"], gaps.loc[flags, "missing"],
+            gaps.loc[flags, "trust_risk"]) == (3, "none", "low")
