@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.course.exercises import social_impact as ex
+from kit.course.exercises.social_impact import calc as ex
+from kit.course.exercises.social_impact import charts, data, widgets
 from kit.errors import ExerciseInputError
 
 # --- fundamentals: freed resources -------------------------------------------------------------
@@ -35,7 +36,7 @@ def test_freed_resources_for_two_tasks() -> None:
 
 def test_bakery_sample_totals_and_summary() -> None:
     """Does the bakery sample (46 weeks) give the totals the lesson quotes?"""
-    freed = ex.freed_resources(ex.example_tasks(), reinvest_share=0.25)
+    freed = ex.freed_resources(data.example_tasks(), reinvest_share=0.25)
     # Hours/week: 3.0 + 1.5 + 2.0 + 1.5 + 1.2 = 9.2; a year: 9.2 x 46 = 423.2.
     # Value: 138x18 + 69x18 + 92x22 + 69x18 + 55.2x18 = 7985.6; tools 12 x (15+0+20+10+0) = 540.
     totals = ex.freed_totals(freed)
@@ -66,7 +67,7 @@ def test_freed_resources_refuses_unusable_input(tasks, share, message) -> None:
 def test_freed_resources_chart_splits_each_tasks_hours() -> None:
     """Do the chart's two bars per task add up to the hours freed, with title and description?"""
     freed = ex.freed_resources(_tasks(("Stock count", 5, 0.6, 20, 10)), 0.25, 40)
-    spec = ex.freed_resources_chart(freed).to_dict()
+    spec = charts.freed_resources_chart(freed).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert {(row["Use"], row["Hours a year"]) for row in rows} == {
         ("For the impact goal", 30.0), ("Kept for the business", 90.0)}
@@ -117,7 +118,7 @@ def test_kpi_pairing_names_what_each_process_lacks() -> None:
 
 def test_cleaning_service_sample_flags_the_chatbot() -> None:
     """In the sample plan, is the chatbot the process that helps the business but hurts people?"""
-    balance = ex.kpi_balance(ex.kpi_progress(ex.example_kpis()))
+    balance = ex.kpi_balance(ex.kpi_progress(data.example_kpis()))
     # Routes: business 0.75, social (0.8 + 0.75) / 2 = 0.775. Communication: 0.75 vs
     # (0.7 + 0.4) / 2 = 0.55. Payroll: 16/18 vs 0.75. Chatbot: 1.1 vs -4.
     assert balance["process"].tolist() == ["Scheduling and routes", "Customer communication",
@@ -180,7 +181,7 @@ def test_prioritise_weights_change_the_benefit() -> None:
 
 def test_lender_sample_ranks_and_the_averaging_contrast() -> None:
     """Does loan pre-screening top an average-risk ranking but sink under the worst-risk rule?"""
-    comparison = ex.risk_rule_comparison(ex.example_candidates())
+    comparison = ex.risk_rule_comparison(data.example_candidates())
     # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | loan 2.5,
     # chatbot 1.5 (redesign band last). Averaged: loan 4.5 - 0.5 x 2 = 3.5 comes first.
     assert comparison.to_dict("list") == {
@@ -217,37 +218,60 @@ def test_prioritise_refuses_a_rating_off_the_scale() -> None:
 
 def test_explorer_sliders_feed_the_calculation() -> None:
     """Moving a task's share to 0% and the impact share to 50%: are the new totals computed?"""
-    box = ex.freed_resources_explorer(_tasks(("Stock count", 5, 0.6, 20, 10),
-                                             ("Invoices", 4, 0.5, 25, 0)))
-    box.shares["Stock count"].value = 0.0
-    box.reinvest.value = 0.5
-    totals = ex.freed_totals(box.latest["freed"])
+    explorer = widgets.freed_resources_explorer(_tasks(("Stock count", 5, 0.6, 20, 10),
+                                                       ("Invoices", 4, 0.5, 25, 0)))
+    explorer.controls["tasks"].sliders["Stock count"].value = 0.0
+    explorer.controls["reinvest_share"].value = 0.5
+    totals = ex.freed_totals(explorer.result.freed)
     # Only invoices remain: 4 x 0.5 = 2 h/week; x 46 = 92 h/year; half of it = 46 impact hours.
     assert (totals["hours_freed_per_week"], totals["impact_hours_per_year"]) == (2.0, 46.0)
+    explorer.controls["impact_goal"].value = "the food bank"
+    assert explorer.result.summary.endswith("*the food bank* means **46 hours a year** for it.")
 
 
 def test_prioritiser_rating_slider_reorders_the_ranking() -> None:
     """Lowering the loan pre-screening's bias risk to 2: does it move up to first place?"""
-    box = ex.prioritiser()
-    box.editor.picker.value = "Automated loan pre-screening"
-    box.editor.sliders["bias_risk"].value = 2
+    explorer = widgets.prioritiser()
+    editor = explorer.controls["candidates"]
+    editor.picker.value = "Automated loan pre-screening"
+    editor.sliders["bias_risk"].value = 2
     # Worst risk is now privacy at 3: 4.5 - 0.5 x 2 = 3.5, with safeguards; still behind the
     # two "go ahead" candidates, but first of its band.
-    ranked = box.latest["ranked"]
-    row = ranked.set_index("candidate").loc["Automated loan pre-screening"]
+    row = explorer.result.set_index("candidate").loc["Automated loan pre-screening"]
     assert (row["rank"], row["priority"], row["verdict"]) == (3, 3.5, "Go ahead with safeguards")
 
 
 def test_kpi_planner_form_adds_a_row_and_refuses_a_nameless_one() -> None:
     """Does the Add button append the typed KPI, and ask for names when they are missing?"""
-    box = ex.kpi_planner(_plan(("Routes", "business", "Fuel cost", 10, 5, 8)))
-    box.add_button.click()
-    assert box.message.value == "Give the process and the KPI a name first."
-    box.process.value, box.kind.value, box.kpi.value = "Routes", "social", "Travel hours"
-    box.numbers["baseline"].value, box.numbers["target"].value = 40, 30
-    box.numbers["current"].value = 35
-    box.add_button.click()
-    assert box.message.value == "Added social KPI <i>Travel hours</i> to Routes."
-    added = box.state["plan"].iloc[-1]
+    planner = widgets.kpi_planner(_plan(("Routes", "business", "Fuel cost", 10, 5, 8)))
+    form = planner.controls["plan"]
+    assert planner.result.pairing["check"].tolist() == ["add a social KPI"]
+    form.add_button.click()
+    assert form.message.value == "Give the process and the KPI a name first."
+    form.fields["process"].value, form.fields["kind"].value = "Routes", "social"
+    form.fields["kpi"].value = "Travel hours"
+    form.fields["baseline"].value, form.fields["target"].value = 40, 30
+    form.fields["current"].value = 35
+    form.add_button.click()
+    assert form.message.value == "Added social KPI <i>Travel hours</i> to Routes."
+    added = form.value.iloc[-1]
     assert (added["kind"], added["kpi"], added["current"]) == ("social", "Travel hours", 35)
-    assert ex.kpi_pairing(box.state["plan"])["check"].tolist() == ["paired"]
+    assert planner.result.pairing["check"].tolist() == ["paired"]
+    # business (8 - 10) / (5 - 10) = 0.4, social (35 - 40) / (30 - 40) = 0.5: moving together
+    assert planner.result.balance["verdict"].tolist() == ["moving together"]
+
+
+def test_kpi_planner_empty_plan_is_explained_in_words() -> None:
+    """Starting an empty plan: is the output a sentence, not a traceback, until a KPI is added?"""
+    planner = widgets.kpi_planner()
+    planner.controls["plan"].clear_button.click()
+    assert planner.result is None
+    assert planner.error == "KPI planner: the table has no rows; add at least one."
+
+
+def test_kpi_form_escapes_what_was_typed() -> None:
+    """Could a typed KPI name inject HTML into the form's message? It is escaped."""
+    form = widgets.KpiForm(_plan(("Routes", "business", "Fuel cost", 10, 5, 8)))
+    form.fields["process"].value, form.fields["kpi"].value = "Routes", "<b>x</b>"
+    form.add()
+    assert "<b>x</b>" not in form.message.value and "&lt;b&gt;x&lt;/b&gt;" in form.message.value

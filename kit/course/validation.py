@@ -27,16 +27,19 @@ FILE_MODELS: dict[str, str] = {
     "*course.yaml": "kit.course.content:Course",
     "*privacy.yaml": "kit.core.privacy:PrivacyNotice",
     "*checklists/chatbot_transparency.yaml":
-        "kit.course.exercises.customer_experience:TransparencyRules",
-    "*checklists/ethical_automation.yaml": "kit.course.exercises.customer_relationships:Checklist",
-    "*exercises/social_impact.yaml": "kit.course.exercises.social_impact:SocialImpactSamples",
+        "kit.course.exercises.customer_experience.data:TransparencyRules",
+    "*checklists/ethical_automation.yaml":
+        "kit.course.exercises.customer_relationships.data:Checklist",
+    "*exercises/social_impact.yaml":
+        "kit.course.exercises.social_impact.data:SocialImpactSamples",
     "*exercises/community_engagement.yaml":
-        "kit.course.exercises.community_engagement:CommunitySamples",
-    "*exercises/service_automation.yaml": "kit.course.exercises.service_automation:ServiceSamples",
+        "kit.course.exercises.community_engagement.data:CommunitySamples",
+    "*exercises/service_automation.yaml":
+        "kit.course.exercises.service_automation.data:ServiceSamples",
     "*exercises/customer_experience.yaml":
-        "kit.course.exercises.customer_experience:CustomerExperienceSamples",
+        "kit.course.exercises.customer_experience.data:CustomerExperienceSamples",
     "*exercises/customer_relationships.yaml":
-        "kit.course.exercises.customer_relationships:CustomerRelationshipSamples",
+        "kit.course.exercises.customer_relationships.data:CustomerRelationshipSamples",
 }
 
 
