@@ -12,6 +12,7 @@ JupyterLab, Voila and exported reports alike).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -20,6 +21,8 @@ from kit.charts.palette import PALETTE
 from kit.core.explain import dimension_status
 from kit.core.scoring import Placement
 from kit.errors import ChartError
+
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)  # described() keeps the kind of chart
 
 OFFLINE_RENDERER = "svg"
 _CATEGORY_AXIS = alt.Axis(labelLimit=320)  # room for a short sentence, e.g. a task's name
@@ -52,7 +55,7 @@ def color_scale(domain: Sequence[str], colors: Mapping[str, str] | None = None) 
     return alt.Scale(domain=domain, range=[fixed.get(item) or next(spare) for item in domain])
 
 
-def described(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+def described(chart: ChartT, title: str, description: str) -> ChartT:
     """Give a chart its title and text description; both are required."""
     if not title.strip() or not description.strip():
         raise ChartError("described: a chart needs a non-empty title and description")

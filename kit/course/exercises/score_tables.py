@@ -41,7 +41,7 @@ def check_scores(table: pd.DataFrame, label: str, columns: Sequence[str], low: i
     for name, row in zip(table[label], table[list(columns)].itertuples(index=False), strict=True):
         for column, value in zip(columns, row, strict=True):
             if isinstance(value, bool) or not isinstance(value, Integral) \
-                    or not low <= value <= high:
+                    or not low <= int(value) <= high:
                 raise ExerciseInputError(
                     f"{where}: {name!r} has {column} = {value!r}; ratings must be whole "
                     f"numbers from {low} to {high}.")

@@ -8,7 +8,8 @@ so ``Explorer`` observes it like any slider and passes the current table to a pu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -25,18 +26,14 @@ class TableControl(ipw.VBox):
 
     value = traitlets.Instance(pd.DataFrame)
 
-    def _set_cell(self, key: str, row: object, column: str, new: object) -> None:
-        """Write one cell (the row found by its label in ``key``), notifying only on a change."""
+    def _set_cell(self, key: str, row: object, column: str, change: dict[str, Any]) -> None:
+        """Write one cell (the row whose ``key`` is ``row``), notifying only on a change."""
         rows = self.value[key] == row
-        if (self.value.loc[rows, column] == new).all():
+        if (self.value.loc[rows, column] == change["new"]).all():
             return
         table = self.value.copy()
-        table.loc[rows, column] = new
+        table.loc[rows, column] = change["new"]
         self.value = table
-
-    def _writer(self, key: str, row: Callable[[], object], column: str
-                ) -> Callable[[dict[str, Any]], None]:
-        return lambda change: self._set_cell(key, row(), column, change["new"])
 
 
 class ScoreTableEditor(TableControl):
@@ -52,8 +49,11 @@ class ScoreTableEditor(TableControl):
         super().__init__([self.picker, *self.sliders.values()], value=table.copy())
         self._load(label)
         for column, slider in self.sliders.items():
-            slider.observe(self._writer(label, lambda: self.picker.value, column), names="value")
+            slider.observe(partial(self._set_picked, label, column), names="value")
         self.picker.observe(lambda _: self._load(label), names="value")
+
+    def _set_picked(self, label: str, column: str, change: dict[str, Any]) -> None:
+        self._set_cell(label, self.picker.value, column, change)
 
     def _load(self, label: str) -> None:
         # Loading writes each slider's own column back unchanged, so no edit is reported.
@@ -71,7 +71,7 @@ class ColumnSliders(TableControl):
                         for name, value in zip(table[label], table[column], strict=True)}
         super().__init__(list(self.sliders.values()), value=table.copy())
         for name, control in self.sliders.items():
-            control.observe(self._writer(label, lambda name=name: name, column), names="value")
+            control.observe(partial(self._set_cell, label, name, column), names="value")
 
 
 class CheckboxGrid(TableControl):
@@ -86,4 +86,4 @@ class CheckboxGrid(TableControl):
                 for name in table[label]]
         super().__init__(rows, value=table.copy())
         for (name, column), box in self.boxes.items():
-            box.observe(self._writer(label, lambda name=name: name, column), names="value")
+            box.observe(partial(self._set_cell, label, name, column), names="value")

@@ -95,7 +95,7 @@ def check_matches(answers: Mapping[str, str | None],
     for risk in samples.risks:
         chosen = answers.get(risk.id)
         rows.append({"tool": tools[risk.tool], "risk": risk.text,
-                     "your_answer": mitigations.get(chosen, NOT_ANSWERED),
+                     "your_answer": NOT_ANSWERED if chosen is None else mitigations[chosen],
                      "best_answer": mitigations[risk.mitigation],
                      "correct": chosen == risk.mitigation})
     return pd.DataFrame(rows)

@@ -27,8 +27,8 @@ def _tile_grid(data: pd.DataFrame, *, x: str, y: str, color: alt.Color, text: st
         y=alt.Y(f"{y}:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=260)),
         tooltip=list(data.columns),
     )
-    return alt.layer(base.mark_rect(stroke="#FFFFFF").encode(color=color),
-                     base.mark_text(fontSize=13).encode(text=f"{text}:N"))
+    return (base.mark_rect(stroke="#FFFFFF").encode(color=color)
+            + base.mark_text(fontSize=13).encode(text=f"{text}:N"))
 
 
 def touchpoint_chart(matrix: pd.DataFrame) -> alt.LayerChart:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import cast
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from kit.course.exercises.customer_experience.data import (
     SPEAKERS,
     CustomerYear,
     RoiScenario,
+    Speaker,
     Status,
     Transcript,
     TransparencyRule,
@@ -213,7 +215,7 @@ def parse_transcript(text: str) -> list[Turn]:
             raise ExerciseInputError(f"transcript line {number}: {line.strip()!r} should start "
                                      "with 'bot:', 'customer:' or 'staff:' followed by what "
                                      "was said.")
-        turns.append(Turn(speaker=speaker, text=said.strip()))
+        turns.append(Turn(speaker=cast(Speaker, speaker), text=said.strip()))
     if not turns:
         raise ExerciseInputError("transcript: it is empty; write at least one 'bot: ...' line.")
     return turns

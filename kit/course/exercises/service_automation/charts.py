@@ -46,7 +46,7 @@ def quadrant_chart(ranked: pd.DataFrame) -> alt.LayerChart:
         + cut.mark_rule(strokeDash=[4, 4], color=PALETTE[7]).encode(y="at:Q")
     ranking = "; ".join(f"{row.rank}. {row.opportunity} ({row.quadrant}"
                         f"{'' if row.aligned else ', parked'})" for row in ranked.itertuples())
-    chart = alt.layer(lines, points, labels).properties(width=380, height=320)
+    chart = (lines + points + labels).properties(width=380, height=320)
     return described(chart, "Automation ideas by impact and feasibility",
                      "Scatter of ideas, numbered by rank, with feasibility across and impact up; "
                      "dashed lines split quick wins (top right), major projects (top left), "

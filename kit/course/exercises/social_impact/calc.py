@@ -28,7 +28,8 @@ from kit.errors import ExerciseInputError
 
 
 def _check_number(value: object, where: str, name: str, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, Real) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, Real) \
+            or not low <= float(value) <= high:
         raise ExerciseInputError(f"{where}: {name} is {value!r}; it must be a number from "
                                  f"{low:g} to {high:g}.")
 
