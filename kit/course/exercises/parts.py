@@ -11,6 +11,8 @@ nor ipywidgets, and only a widget name brings in Jupyter.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -23,7 +25,7 @@ def _part(package: str, part: str) -> ModuleType:
 
 def lesson_name(package: str, name: str) -> Any:
     """What ``<package>.<name>`` means to a lesson: a part, or a public name from the first part
-    that defines it (the module ``__getattr__`` of each topic package calls this)."""
+    that defines it."""
     if name in PARTS:
         return _part(package, name)
     if not name.startswith("_"):
@@ -38,3 +40,9 @@ def lesson_names(package: str) -> list[str]:
     """Every public name a lesson can use from the topic (for ``dir()`` and tab completion)."""
     return sorted({*PARTS, *(name for part in PARTS for name in vars(_part(package, part))
                              if not name.startswith("_"))})
+
+
+def lesson_space(package: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A topic package's module ``__getattr__`` and ``__dir__``:
+    ``__getattr__, __dir__ = lesson_space(__name__)``."""
+    return partial(lesson_name, package), partial(lesson_names, package)

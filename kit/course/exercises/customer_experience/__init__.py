@@ -12,16 +12,6 @@ Parts: ``data`` (samples in ``content/exercises/customer_experience.yaml``), ``c
 ``charts``, ``widgets``; lessons use this package as one name space (see ``..parts``).
 """
 
-from __future__ import annotations
+from kit.course.exercises.parts import lesson_space
 
-from typing import Any
-
-from kit.course.exercises.parts import lesson_name, lesson_names
-
-
-def __getattr__(name: str) -> Any:
-    return lesson_name(__name__, name)
-
-
-def __dir__() -> list[str]:
-    return lesson_names(__name__)
+__getattr__, __dir__ = lesson_space(__name__)
