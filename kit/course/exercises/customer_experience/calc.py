@@ -189,6 +189,7 @@ class RoiWhatIf:
     before: CustomerYear
     after: CustomerYear
     comparison: pd.DataFrame
+    investment: float
     roi: float
 
 
@@ -197,7 +198,7 @@ def roi_what_if(scenario: RoiScenario, *, customers_at_end: int, average_order_v
     """The scenario with the later year's customers, order value and the money spent replaced."""
     after = scenario.after.model_copy(update={"customers_at_end": customers_at_end,
                                               "average_order_value": average_order_value})
-    return RoiWhatIf(scenario.before, after, compare_years(scenario.before, after),
+    return RoiWhatIf(scenario.before, after, compare_years(scenario.before, after), investment,
                      ethical_automation_roi(scenario.before, after, investment))
 
 

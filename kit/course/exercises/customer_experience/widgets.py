@@ -46,9 +46,9 @@ def roi_calculator(scenario_id: str = "local_eats_chatbot") -> Explorer[RoiWhatI
     }
 
     def show(what_if: RoiWhatIf) -> list[object]:
-        spent = controls["investment"].value
         return [what_if.comparison.round(1),
-                Markdown(f"**Return on the {currency}{spent:,} spent: {what_if.roi:,.0f} %**"),
+                Markdown(f"**Return on the {currency}{what_if.investment:,} spent: "
+                         f"{what_if.roi:,.0f} %**"),
                 nps_chart([what_if.before, what_if.after])]
 
     return Explorer(partial(roi_what_if, scenario), controls, show,
