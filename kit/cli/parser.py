@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from kit import __version__
 from kit.cli import batch, definitions, scoring, serve, store
+from kit.cli.terminal import warn
 from kit.cli.verbs import Verb
 from kit.errors import KitError
 
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KitError as exc:
-        print(f"eakit {args.verb}: {exc}", file=sys.stderr)
+        warn(f"eakit {args.verb}: {exc}")
         return 2
     except BrokenPipeError:
         return 1

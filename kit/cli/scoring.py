@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.cli.terminal import say, warn
 from kit.cli.verbs import Verb
 
 if TYPE_CHECKING:
@@ -65,15 +65,17 @@ def score(args: argparse.Namespace) -> int:
         items = [{"business_id": row.business_id, "business_name": row.business_name,
                   **placement_dict(placement)} for row, placement in scored]
         out = items[0] if single else {"businesses": items, "problems": problems}
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        say(json.dumps(out, indent=2, ensure_ascii=False))
     elif single or args.explain:
-        print("\n\n".join(explain_text(p, _heading(r)) for r, p in scored))
+        say("\n\n".join(explain_text(p, _heading(r)) for r, p in scored))
     else:
-        print(cohort_table(definitions, scored))
+        say(cohort_table(definitions, scored))
     for problem in problems:
-        print(problem, file=sys.stderr)
+        warn(problem)
+    for note in cohort.notes:
+        warn(f"note: {note}")
     if problems:
-        print(f"{len(problems)} problem(s); {len(scored)} business(es) scored.", file=sys.stderr)
+        warn(f"{len(problems)} problem(s); {len(scored)} business(es) scored.")
     return 1 if problems else 0
 
 

@@ -14,12 +14,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kit.cli.terminal import say, warn
 from kit.cli.verbs import Verb
 from kit.core.ids import check_business_id, check_workshop_code
 from kit.errors import KitError, StoreError
 from kit.settings import URL_VARIABLE
 
 DEFAULT_REPORTS = Path("reports")
+MAX_DAYS = 36_500  # a hundred years; further back than any date the store holds
 OTHER_COPIES = ("the spreadsheet the answers were imported from, if any",
                 "earlier `eakit export` files",
                 "database backups (they age out with your backup schedule)")
@@ -59,10 +61,10 @@ def import_file(args: argparse.Namespace) -> int:
     with Store.open(args.database) as store:
         summary = import_cohort(store, args.file, args.workshop)
     for problem in summary.problems:
-        print(problem, file=sys.stderr)
+        warn(problem)
     for note in summary.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(summary.text())
+        warn(f"note: {note}")
+    say(summary.text())
     return 0 if summary.ok else 1
 
 
@@ -78,9 +80,10 @@ def export(args: argparse.Namespace) -> int:
         data = store.export_business(_checked_business(args.business))
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
-        print(f"Wrote {args.out}: {len(data['submissions'])} submission(s), "
+        out = args.out / f"{data['business_id']}.json" if args.out.is_dir() else args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"Wrote {out}: {len(data['submissions'])} submission(s), "
               f"{len(data['drafts'])} draft(s), {len(data['consents'])} consent(s).")
     else:
         sys.stdout.write(text)
@@ -167,10 +170,24 @@ def delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(text: str) -> int:
+    """A number of days a date can be that far back by (0 would erase every business)."""
+    problem = argparse.ArgumentTypeError(
+        f"must be a whole number of days from 1 to {MAX_DAYS} (got {text!r})")
+    try:
+        days = int(text)
+    except ValueError:
+        raise problem from None
+    if not 1 <= days <= MAX_DAYS:
+        raise problem
+    return days
+
+
 def _configure_purge(parser: argparse.ArgumentParser) -> None:
     _database_option(parser)
-    parser.add_argument("--older-than-days", type=int, metavar="DAYS",
-                        help="default: retention_days from content/privacy.yaml")
+    parser.add_argument("--older-than-days", type=_days, metavar="DAYS",
+                        help=f"1 to {MAX_DAYS} (default: retention_days from "
+                             "content/privacy.yaml)")
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _reports_option(parser)
 
@@ -179,9 +196,8 @@ def purge(args: argparse.Namespace) -> int:
     from kit.core.privacy import load_privacy_notice
     from kit.store.database import Store
 
-    days = args.older_than_days or load_privacy_notice().retention_days
-    if days < 1:
-        raise KitError("--older-than-days must be at least 1")
+    days = args.older_than_days if args.older_than_days is not None else (
+        load_privacy_notice().retention_days)
     cutoff = datetime.now(UTC) - timedelta(days=days)
     with Store.open(args.database) as store:
         stale = store.inactive_businesses(cutoff)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions
-from kit.core.ids import check_business_id, check_business_name
+from kit.core.ids import check_business_id, check_business_name, clean_name
 from kit.core.scoring import check_answers, unknown_question_reason
 from kit.errors import InputFileError
 
@@ -71,8 +72,9 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        for record in reader:
-            yield reader.line_num, record
+        # Numbered by record, as a spreadsheet numbers its rows: a cell holding a line break
+        # spans two lines of the file but is one row.
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise InputFileError(f"{path}: line {reader.line_num}: unreadable CSV ({exc})") from None
 
@@ -163,9 +165,18 @@ def read_cohort(path: Path, definitions: Definitions) -> CohortFile:
             result.notes.append(
                 f"{path}: row {line}: business_id {business_id!r} was a number in the "
                 "spreadsheet, so any leading zeros are gone; format that column as Text")
-        result.rows.append(CohortRow(line, business_id, cells.get(NAME_COLUMN, "").strip(),
-                                     answers))
+        name = _kept_name(cells.get(NAME_COLUMN, ""), f"{path}: row {line}", result.notes)
+        result.rows.append(CohortRow(line, business_id, name, answers))
     return result
+
+
+def _kept_name(raw: str, where: str, notes: list[str]) -> str:
+    """The display name as it will be kept, with a note when cleaning changed it: a name is
+    never a reason to lose an assessment."""
+    name, change = clean_name(raw)
+    if change:
+        notes.append(f"{where}: business_name: {change}")
+    return name
 
 
 def _row_problems(path: Path, line: int, columns: list[str], record: list[str],
@@ -177,7 +188,7 @@ def _row_problems(path: Path, line: int, columns: list[str], record: list[str],
     business_id = cells.get(ID_COLUMN, "").strip()
     problems = []
     for reason in (check_business_id(business_id),
-                   check_business_name(cells.get(NAME_COLUMN, "").strip())):
+                   check_business_name(clean_name(cells.get(NAME_COLUMN, ""))[0])):
         if reason:
             problems.append(f"{where}: {reason}")
     if business_id in seen:
@@ -190,12 +201,18 @@ def _row_problems(path: Path, line: int, columns: list[str], record: list[str],
     return problems
 
 
-def _json_business(path: Path, where: str, item: object,
-                   definitions: Definitions, seen: dict[str, int], index: int) -> CohortRow | str:
+def _json_business(where: str, item: object, seen: dict[str, int], index: int,
+                   notes: list[str]) -> CohortRow | str:
     if not isinstance(item, dict) or not isinstance(item.get("answers"), dict):
         return f"{where}: expected an object with 'business_id' and an 'answers' object"
-    business_id = str(item.get(ID_COLUMN, "")).strip()
-    reason = check_business_id(business_id) or check_business_name(str(item.get(NAME_COLUMN, "")))
+    for column in (ID_COLUMN, NAME_COLUMN):
+        value = item.get(column, "")
+        if not isinstance(value, str) and not (column == NAME_COLUMN and value is None):
+            return (f"{where}: {column} must be text in quotes "
+                    f"(got {json.dumps(value, ensure_ascii=False)[:40]})")
+    business_id = item.get(ID_COLUMN, "").strip()
+    name = _kept_name(item.get(NAME_COLUMN) or "", where, notes)
+    reason = check_business_id(business_id) or check_business_name(name)
     if reason:
         return f"{where}: {reason}"
     if business_id in seen:
@@ -203,13 +220,11 @@ def _json_business(path: Path, where: str, item: object,
     seen[business_id] = index
     answers = {str(k): _normalise_answer(v) if isinstance(v, str) else v
                for k, v in item["answers"].items()}
-    return CohortRow(index, business_id, str(item.get(NAME_COLUMN, "")).strip(), answers)
+    return CohortRow(index, business_id, name, answers)
 
 
 def read_answers_json(path: Path, definitions: Definitions) -> CohortFile:
     """Read ``{"business_id", "answers"}`` (or a list of them); answers are checked by scoring."""
-    import json
-
     try:
         data = json.loads(_decode(path, path.read_bytes()))
     except FileNotFoundError:
@@ -222,7 +237,7 @@ def read_answers_json(path: Path, definitions: Definitions) -> CohortFile:
     seen: dict[str, int] = {}
     for index, item in enumerate(items, start=1):
         where = f"{path}: business {index}" if isinstance(data, list) else str(path)
-        row = _json_business(path, where, item, definitions, seen, index)
+        row = _json_business(where, item, seen, index, result.notes)
         if isinstance(row, str):
             result.problems.append(row)
             result.rejected_rows += 1
