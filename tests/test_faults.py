@@ -10,12 +10,19 @@ files untouched.
 from __future__ import annotations
 
 import json
+import os
+import re
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from kit.cli import main
 from kit.store.database import Store
+from tests.postgres import postgres_server  # noqa: F401
 
 Q1, Q2, Q3 = ("transparency_chatbot_disclosure", "transparency_automation_notice",
               "fairness_bias_equal_treatment")
@@ -44,6 +51,214 @@ def stored(database: str, workshop: str = "w1") -> dict[str, tuple[str, dict]]:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# --- items 1 and 2: delete removes exactly one business, and says where copies remain --------
+
+def import_rows(capsys, database: str, tmp_path: Path, *ids: str) -> None:
+    rows = "".join(f"{bid},Name {bid},a,b,c\n" for bid in ids)
+    cohort = write(tmp_path / f"rows{len(ids)}.csv", f"{HEADER}\n{rows}")
+    status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", database)
+    assert status == 0, err
+
+
+def batch_output(out: Path, *ids: str) -> dict[str, list[Path]]:
+    """The files a batch writes per business (OUT/businesses, OUT/notebooks)."""
+    files = {}
+    for bid in ids:
+        files[bid] = [out / "businesses" / f"{bid}.html", out / "businesses" / f"{bid}.pdf",
+                      out / "notebooks" / f"{bid}.ipynb"]
+        for path in files[bid]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"report of {bid}")
+    return files
+
+
+def test_delete_removes_only_that_business_files(capsys, tmp_path, db):
+    """Item 1: ids that start like another (smb-1.5, smb-1_old) keep their files and rows."""
+    ids = ("smb-1", "smb-1.5", "smb-1_old", "smb-10")
+    import_rows(capsys, db, tmp_path, *ids)
+    out = tmp_path / "reports"
+    files = batch_output(out, *ids)
+    status, stdout, err = eakit(capsys, "delete", "smb-1", "--yes", "--remove-files",
+                                "--database", db, "--reports", out)
+    assert status == 0, err
+    assert f"Removed 3 report file(s) under {out}:" in stdout
+    assert not any(path.exists() for path in files["smb-1"])
+    assert all(path.read_text() == f"report of {bid}"
+               for bid in ids[1:] for path in files[bid])
+    assert sorted(stored(db)) == ["smb-1.5", "smb-10", "smb-1_old"]
+
+
+def test_delete_names_manifests_and_batch_stores(capsys, tmp_path, db):
+    """Item 2: the batch manifest and OUT/cohort.sqlite holding the business are named; with
+    --remove-files its manifest line goes, the other businesses' lines stay."""
+    from kit.batch.manifest import OK, Entry, write_manifest
+    from kit.batch.output import OutputFolder
+
+    import_rows(capsys, db, tmp_path, "smb-1", "smb-2")
+    out = tmp_path / "reports"
+    batch_output(out, "smb-1", "smb-2")
+    import_rows(capsys, str(out / "cohort.sqlite"), tmp_path, "smb-1", "smb-2", "smb-3")
+    write_manifest(OutputFolder(out), [
+        Entry("smb-1", "Name smb-1", OK, {"html": "businesses/smb-1.html"}),
+        Entry("smb-2", "Name smb-2", OK, {"html": "businesses/smb-2.html"})], {"workshop": "w1"})
+    status, stdout, _ = eakit(capsys, "delete", "smb-1", "--yes", "--database", db,
+                              "--reports", out)
+    assert status == 0
+    assert (f"Still named in {out / 'manifest.csv'} and .json (--remove-files takes it out)."
+            in stdout)
+    copy_line = (f"A copy of business 'smb-1' remains in {out / 'cohort.sqlite'}: erase it "
+                 f"with `eakit delete smb-1 --database {out / 'cohort.sqlite'}`.")
+    assert copy_line in stdout
+    status, stdout, _ = eakit(capsys, "delete", "smb-1", "--yes", "--remove-files",
+                              "--database", db, "--reports", out)
+    assert status == 0
+    assert f"Took business 'smb-1' out of {out / 'manifest.csv'} and .json." in stdout
+    assert copy_line in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [e["business_id"] for e in manifest["businesses"]] == ["smb-2"]
+    assert manifest["workshop"] == "w1"
+    assert "smb-1," not in (out / "manifest.csv").read_text()
+    assert "smb-2,Name smb-2,ok" in (out / "manifest.csv").read_text()
+    assert sorted(stored(str(out / "cohort.sqlite"))) == ["smb-1", "smb-2", "smb-3"]
+
+
+# --- item 3: CSV as a European Excel saves it --------------------------------------------------
+
+EUROPEAN = (f"business_id;business_name;{Q1};{Q2};{Q3}\r\n"
+            "smb-1;Café Müller;a;b;c\r\nsmb-2;Crème Brûlée Hélène;b;b;b\r\n"
+            "smb-3;Bäckerei Groß – „Süß“;c;c;dont_know\r\n")
+
+
+def test_windows_1252_semicolon_crlf_is_imported(capsys, tmp_path, db):
+    """Item 3: 'CSV (semicolon separated)' in Windows-1252 is read, and the note says so."""
+    cohort = write(tmp_path / "europe.csv", EUROPEAN, encoding="cp1252")
+    status, out, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
+    assert status == 0, err
+    assert (f"note: {cohort}: not saved as UTF-8; read as Windows-1252 (Western European)"
+            in err)
+    assert "3 new submission(s)" in out
+    names = {bid: name for bid, (name, _) in stored(db).items()}
+    assert names == {"smb-1": "Café Müller", "smb-2": "Crème Brûlée Hélène",
+                     "smb-3": "Bäckerei Groß – „Süß“"}
+
+
+def test_ambiguous_bytes_are_refused_naming_the_line(capsys, tmp_path, db):
+    """Item 3: a short name that Cyrillic, Greek and Central European code pages all read
+    as plausible text is refused, naming the line and two readings; nothing is stored."""
+    text = f"{HEADER}\r\nsmb-1,Plain,a,b,c\r\nsmb-2,Рома,a,b,c\r\n"
+    cohort = write(tmp_path / "cyrillic.csv", text, encoding="cp1251")
+    status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
+    assert status == 2
+    assert (f"eakit import: {cohort}: line 3: not UTF-8 text, and its encoding is ambiguous: "
+            "it reads 'smb-2,Đîěŕ,a,b,c' as Windows-1250 (Central European) but "
+            "'smb-2,–ÓÏ‡,a,b,c' as Mac Roman") in err
+    assert "save it from your spreadsheet as 'CSV UTF-8'" in err
+    assert stored(db) == {}
+
+
+# --- item 8: one bad answer in a cohort file ---------------------------------------------------
+
+def test_score_keeps_the_valid_answers_of_a_row_with_a_bad_one(capsys, tmp_path):
+    """Item 8: a CSV row with one unknown answer is scored on its other answers, as the same
+    mistake in a JSON file is; the bad cell is named and the exit status is 1."""
+    cohort = write(tmp_path / "c.csv", f"{HEADER}\nsmb-1,One,a,z,c\nsmb-2,Two,a,b,c\n")
+    as_json = write(tmp_path / "c.json", json.dumps([
+        {"business_id": "smb-1", "business_name": "One", "answers": {Q1: "a", Q2: "z", Q3: "c"}},
+        {"business_id": "smb-2", "business_name": "Two", "answers": {Q1: "a", Q2: "b", Q3: "c"}}]))
+    results = {}
+    for path in (cohort, as_json):
+        status, out, err = eakit(capsys, "score", path, "--format", "json")
+        assert status == 1
+        assert "unknown answer 'z'" in err
+        results[path.suffix] = {b["business_id"]: b for b in json.loads(out)["businesses"]}
+    assert (f"{cohort}: business 'smb-1' (row 2): question '{Q2}': unknown answer 'z'"
+            in eakit(capsys, "score", cohort)[2])
+    assert sorted(results[".csv"]) == ["smb-1", "smb-2"]
+    assert results[".csv"] == results[".json"]
+
+
+# --- items 6 and 7: workbooks as people lay them out ------------------------------------------
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]],
+             merged: dict[str, str] | None = None) -> Path:
+    """An .xlsx written by openpyxl, which saves formulas without their results (as scripts and
+    some programs do)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if merged and title in merged:
+            sheet.merge_cells(merged[title])
+    book.save(path)
+    return path
+
+
+XLSX_HEADER = ["business_id", "business_name", Q1, Q2, Q3]
+
+
+def test_formula_cells_without_results_are_named(capsys, tmp_path, db):
+    """Item 6: each answer cell holding an unsaved formula is named by its cell; the rows
+    they are in are not stored half-answered; the good row is stored."""
+    path = workbook(tmp_path / "formulas.xlsx", {"cohort": [
+        XLSX_HEADER, ["smb-1", "One", '="a"', "b", "c"],
+        ["smb-2", "Two", '="a"', '="b"', '=LOWER("C")'], ["smb-3", "Three", "a", "b", "c"]]})
+    status, out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
+    assert status == 1
+    where = f"{path}: sheet 'cohort'"
+    assert (f"{where}: row 2, column '{Q1}' (cell C2): a formula with no saved result "
+            '(="a"), so its answer was not read') in err
+    for cell, column in (("C3", Q1), ("D3", Q2), ("E3", Q3)):
+        assert f"{where}: row 3, column '{column}' (cell {cell}): a formula" in err
+    assert "has no answers" not in err
+    assert "2 row(s) rejected" in out
+    assert list(stored(db)) == ["smb-3"]
+
+
+def test_header_below_a_title_and_data_on_the_second_sheet(capsys, tmp_path, db):
+    """Item 7: a title above the header and an instructions sheet before the data are passed
+    over, and the notes say so."""
+    path = workbook(tmp_path / "laid_out.xlsx", {
+        "Instructions": [["Fill in one row per business"], ["Answers: a-d"]],
+        "Lyon 2024": [["Cohort Lyon, spring 2024"], [], XLSX_HEADER,
+                      ["smb-1", "One", "a", "b", "c"]]})
+    status, _out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
+    assert status == 0, err
+    assert (f"note: {path}: sheet 'Lyon 2024': read this sheet; 'Instructions' has no "
+            "'business_id' header") in err
+    assert (f"note: {path}: sheet 'Lyon 2024': the header is on row 3; row(s) 1 above it "
+            "were not read") in err
+    assert list(stored(db)) == ["smb-1"]
+
+
+def test_no_header_anywhere_names_the_sheets(capsys, tmp_path, db):
+    """Item 7: the message names every sheet that was searched."""
+    path = workbook(tmp_path / "none.xlsx", {"Notes": [["hello"]], "Data": [["id", "name"]]})
+    status, _, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
+    assert status == 2
+    assert (f"eakit import: {path}: no 'business_id' column in the first 10 rows of any sheet "
+            "(sheets: 'Notes', 'Data')") in err
+
+
+def test_merged_header_cell_and_missing_questions_are_named(capsys, tmp_path, db):
+    """Item 7: a column whose header was merged away is named instead of dropped silently,
+    and the questions the file has no column for are listed."""
+    path = workbook(tmp_path / "merged.xlsx", {"cohort": [
+        ["business_id", "business_name", None, Q2, Q3],
+        ["smb-1", "One", "a", "b", "c"], ["smb-2", "Two", "b", "b", "c"]]},
+        merged={"cohort": "B1:C1"})
+    status, _out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
+    assert status == 1
+    where = f"{path}: sheet 'cohort'"
+    assert (f"{where}: column C has no header (a merged or blank header cell?) but 2 filled "
+            "cell(s) from row 2; they were not read") in err
+    assert f"note: {where}: no column for 34 question(s), which count as unanswered: {Q1}, " in err
+    assert sorted(stored(db)) == ["smb-1", "smb-2"]
 
 
 # --- item 16: names that would drive a terminal or hide what they are -------------------------
@@ -208,3 +423,194 @@ def test_export_into_a_folder(capsys, tmp_path, db):
     assert status == 0, err
     assert f"Wrote {folder / 'smb-2.json'}: 1 submission(s)" in out
     assert json.loads((folder / "smb-2.json").read_text())["business_id"] == "smb-2"
+
+
+# --- item 9: a database that cannot be used ends in one line, exit 2, its rows kept ------------
+
+def submissions_in(path: Path, on_read_only_disk: bool = False) -> int:
+    uri = f"file:{path}?mode=ro" + ("&immutable=1" if on_read_only_disk else "")
+    with sqlite3.connect(uri, uri=True) as conn:
+        return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
+
+
+@pytest.fixture
+def two_rows(capsys, tmp_path) -> Path:
+    """A store holding two submissions, checkpointed into its main file."""
+    path = tmp_path / "two.sqlite"
+    import_rows(capsys, str(path), tmp_path, "smb-1", "smb-2")
+    return path
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(os.urandom(8192))
+
+
+def _text_file(path: Path) -> None:
+    path.write_text("business_id,business_name\nsmb-1,Shop\n")
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:20_000])
+
+
+def _newer_schema(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+
+
+DAMAGE = {
+    "random bytes": (_random_bytes, "is not a database (another kind of file, or damaged "
+                                    "beyond reading); check that --database names the right file"),
+    "a text file": (_text_file, "is not a database"),
+    "truncated": (_truncated, "is damaged; restore it from a backup"),
+    "newer schema": (_newer_schema, "was written by a newer version of the kit (its schema is "
+                                    "unknown to this one); upgrade the kit"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_unusable_sqlite_file(capsys, tmp_path, two_rows, damage):
+    """Item 9: each kind of unusable file is named with what to do; nothing is changed."""
+    spoil, message = DAMAGE[damage]
+    spoil(two_rows)
+    before = two_rows.read_bytes()
+    cohort = write(tmp_path / "more.csv", f"{HEADER}\nsmb-3,Three,a,b,c\n")
+    status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", two_rows)
+    assert status == 2
+    assert err == f"eakit import: database file {two_rows} {message}" + err.split(message)[1]
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    if damage == "newer schema":  # a readable store: its rows are all still there
+        assert submissions_in(two_rows) == 2
+    else:
+        assert two_rows.read_bytes() == before
+
+
+def test_newer_schema_on_postgresql(capsys, tmp_path, postgres_server):  # noqa: F811
+    """Item 9: an unknown Alembic revision on a PostgreSQL server, too."""
+    import psycopg
+
+    url = postgres_server.create_database()
+    import_rows(capsys, url, tmp_path, "smb-1", "smb-2")
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    cohort = write(tmp_path / "more.csv", f"{HEADER}\nsmb-3,Three,a,b,c\n")
+    status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", url)
+    assert status == 2
+    assert err.startswith(f"eakit import: database {url} was written by a newer version")
+    with psycopg.connect(conninfo) as conn:
+        assert conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == 2
+
+
+@contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on ``folder``: a disk that fills up or is read-only for
+    real (permissions alone do not stop root)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                              str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        reason = f"cannot mount a small tmpfs ({mounted.stderr.strip()}); needs root"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_read_only_database(capsys, tmp_path, two_rows):
+    """Item 9: a database on a read-only disk is refused in one line; its rows stay."""
+    cohort = write(tmp_path / "more.csv", f"{HEADER}\nsmb-3,Three,a,b,c\n")
+    with small_disk(tmp_path / "ro", "1m") as disk:
+        copy = disk / "two.sqlite"
+        copy.write_bytes(two_rows.read_bytes())
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", copy)
+        assert status == 2
+        assert err.startswith(f"eakit import: database file {copy} cannot be opened for writing "
+                              "(is the file or its folder read-only, or missing?)")
+        assert submissions_in(copy, on_read_only_disk=True) == 2
+
+
+def test_full_disk_keeps_what_was_stored_and_resumes(capsys, tmp_path):
+    """Item 9: the disk filling up mid-import stops it with a summary; the rows stored are
+    kept, and the same import after freeing space stores only the rest."""
+    rows = "".join(full_row(f"smb-{i:03d}", "N" * 100) + "\n" for i in range(400))
+    cohort = write(tmp_path / "big.csv", full_header() + "\n" + rows)
+    with small_disk(tmp_path / "disk", "400k") as disk:
+        database = disk / "store.sqlite"
+        status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1",
+                               "--database", database)
+        assert status == 2
+        assert "Traceback" not in err
+        assert err.startswith(f"eakit import: database file {database} could not be written "
+                              "because the disk is full; free some space and run the same "
+                              "command again\n")
+        kept = int(re.search(r"stopped at row \d+; (\d+) new submission\(s\) stored before "
+                             r"it are kept, and importing the file again stores only the rest",
+                             err).group(1))
+        assert 0 < kept < 400
+        assert submissions_in(database) == kept
+        subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)
+        status, out, err = eakit(capsys, "import", cohort, "--workshop", "w1",
+                                 "--database", database)
+        assert status == 0, err
+        assert f"{400 - kept} new submission(s) stored in workshop 'w1', {kept} already" in out
+        assert submissions_in(database) == 400
+
+
+def test_batch_checks_the_database_before_starting(capsys, tmp_path):
+    """Item 9: damaged pages inside an otherwise readable file stop a batch before any
+    notebook runs."""
+    database = tmp_path / "cohort.sqlite"
+    rows = "".join(full_row(f"smb-{i:03d}", "Shop") + "\n" for i in range(200))
+    import_rows_from = write(tmp_path / "c.csv", full_header() + "\n" + rows)
+    assert eakit(capsys, "import", import_rows_from, "--workshop", "w1",
+                 "--database", database)[0] == 0
+    data = bytearray(database.read_bytes())
+    page = 4096
+    middle = len(data) // page // 2
+    data[middle * page:(middle + 4) * page] = os.urandom(4 * page)
+    database.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    status, _, err = eakit(capsys, "batch", "--workshop", "w1", "--database", database,
+                           "--out", out, "--workers", "1")
+    assert status == 2
+    assert err.startswith(f"eakit batch: database file {database} is damaged")
+    assert "restore it from a backup" in err
+    assert not list((out / "notebooks").glob("*")) if (out / "notebooks").exists() else True
+
+
+# --- item 13: two imports of one file at the same time ----------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "shared.sqlite")
+    return request.getfixturevalue("postgres_server").create_database()
+
+
+def test_simultaneous_imports_count_each_row_once(tmp_path, any_store):
+    """Item 13: each row is reported as new by exactly one of the two imports."""
+    import sys
+
+    from tests.conftest import run_eakit  # noqa: F401 (the same console script, two processes)
+
+    rows = 300
+    cohort = write(tmp_path / "cohort.csv", full_header() + "\n" + "".join(
+        full_row(f"smb-{i:03d}", f"Shop {i}") + "\n" for i in range(rows)))
+    Store.open(any_store).close()  # the schema first, so both start writing at once
+    eakit_script = str(Path(sys.executable).parent / "eakit")
+    command = [eakit_script, "import", str(cohort), "--workshop", "w1", "--database", any_store]
+    both = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=600) for process in both]
+    assert [process.returncode for process in both] == [0, 0], outputs
+    new = [int(re.search(r"(\d+) new submission\(s\)", out).group(1)) for out, _ in outputs]
+    again = [int(re.search(r"(\d+) already stored", out).group(1)) for out, _ in outputs]
+    assert sum(new) == rows
+    assert [n + a for n, a in zip(new, again, strict=True)] == [rows, rows]
+    with Store.open(any_store) as store:
+        assert store.submission_count() == rows

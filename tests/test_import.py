@@ -57,6 +57,8 @@ CASES = [
       "note: ", "row 5: business_name: its lines were joined",
       "row 6: business_id '../../etc' must be"]),
     ("text_ids.csv", 1, ["00123", "NA", "None"], 1, ["row 5: business 'smb-120' has no answers"]),
+    ("latin1.csv", 0, ["smb-104"], 0,
+     ["note: ", "not saved as UTF-8; read as Windows-1252 (Western European)"]),
     ("numeric_id.xlsx", 0, ["00124", "12.5", "123"], 0,
      ["note: ", "row 2: business_id '123' was a number in the spreadsheet, so any leading "
       "zeros are gone; format that column as Text",
@@ -81,8 +83,6 @@ def test_import_corpus(database, name, status, ids, rejected, messages):
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("latin1.csv", "latin1.csv: line 2: not UTF-8 text (byte 0xe9 at position 130); save it "
-                   "from your spreadsheet as 'CSV UTF-8' and try again"),
     ("utf16.csv", "utf16.csv: UTF-16 text (a spreadsheet's 'Unicode text' export); save it as "
                   "'CSV UTF-8' and try again"),
     ("missing_business_id.csv", "missing_business_id.csv: line 1: no 'business_id' column in "
@@ -190,9 +190,11 @@ def test_delete_erases_and_lists_report_files(database, tmp_path):
     """After a yes the business is gone; its report files are listed, not touched."""
     import_file("duplicate_ids.csv", database)
     reports = tmp_path / "reports"
-    (reports / "corpus").mkdir(parents=True)
-    mine = [reports / "corpus" / "smb-109.html", reports / "corpus" / "smb-109_profile.png"]
-    other = reports / "corpus" / "smb-1090.html"
+    (reports / "corpus" / "businesses").mkdir(parents=True)
+    (reports / "corpus" / "notebooks").mkdir(parents=True)
+    mine = [reports / "corpus" / "businesses" / "smb-109.html",
+            reports / "corpus" / "notebooks" / "smb-109.ipynb"]
+    other = reports / "corpus" / "businesses" / "smb-1090.html"
     for path in [*mine, other]:
         path.write_text("report")
     result = run_eakit("delete", "smb-109", "--database", database, "--reports", str(reports),
@@ -208,16 +210,16 @@ def test_delete_erases_and_lists_report_files(database, tmp_path):
 
 
 def test_delete_yes_remove_files(database, tmp_path):
-    """With --yes --remove-files a script erases the rows and the business's report folder."""
+    """With --yes --remove-files a script erases the rows and the business's report."""
     import_file("plain_utf8.csv", database)
-    folder = tmp_path / "reports" / "smb-103"
+    folder = tmp_path / "reports" / "businesses"
     folder.mkdir(parents=True)
-    (folder / "report.html").write_text("report")
+    (folder / "smb-103.html").write_text("report")
     result = run_eakit("delete", "smb-103", "--yes", "--remove-files", "--database", database,
                        "--reports", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
     assert f"Removed 1 report file(s) under {tmp_path / 'reports'}:" in result.stdout
-    assert not folder.exists()
+    assert not (folder / "smb-103.html").exists()
     assert stored(database) == {}
     again = run_eakit("delete", "smb-103", "--yes", "--database", database)
     assert "Nothing is held on business 'smb-103'; nothing to delete." in again.stdout

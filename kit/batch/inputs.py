@@ -118,6 +118,7 @@ def load_input(out_database: Path, cohort_file: Path | None, workshop: str | Non
         database = str(out_database)
     url = report_url(database_url(database))
     with Store.open(url) as store:
+        store.check_integrity()
         imported, rows = None, None
         if cohort_file is not None:
             rows = {row.business_id for row in read_cohort(cohort_file, store.definitions).rows}

@@ -104,3 +104,21 @@ def write_manifest(folder: OutputFolder, entries: list[Entry], about: dict[str, 
     folder.write(folder.manifest_json, text.encode("utf-8"))
     folder.write_with(folder.manifest_csv,
                       lambda path: write_table(path, CSV_COLUMNS, [e.row() for e in entries]))
+
+
+def forget_business(folder: OutputFolder, business_id: str) -> bool:
+    """Take one business's line out of the manifest (its right to erasure), keeping every
+    other line as it was; False when the manifest does not name it."""
+    try:
+        data = json.loads(folder.manifest_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return False
+    items = [item for item in data.get("businesses", []) if isinstance(item, dict)]
+    kept = [item for item in items if item.get("business_id") != business_id]
+    if len(kept) == len(items):
+        return False
+    about = {key: value for key, value in data.items() if key not in ("format", "businesses")}
+    write_manifest(folder, [Entry(**item) for item in kept], about)
+    return True

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kit.cli.terminal import say, warn
 from kit.cli.verbs import Verb
 from kit.core.ids import check_business_id, check_workshop_code
 from kit.errors import KitError, StoreError
 from kit.settings import URL_VARIABLE
+
+if TYPE_CHECKING:
+    from kit.batch.copies import Copies
 
 DEFAULT_REPORTS = Path("reports")
 MAX_DAYS = 36_500  # a hundred years; further back than any date the store holds
@@ -90,27 +93,6 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
-def related_files(business_id: str, folder: Path) -> list[Path]:
-    """Files and folders under ``folder`` named for the business: ``<id>``, ``<id>.*``,
-    ``<id>_*`` (how reports name their output)."""
-    if not folder.is_dir():
-        return []
-
-    def named_for(path: Path) -> bool:
-        return path.name == business_id or path.name.startswith(
-            (f"{business_id}.", f"{business_id}_"))
-
-    found = [p for p in sorted(folder.rglob("*")) if named_for(p)]
-    return [p for p in found if not any(parent in found for parent in p.parents)]
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink()
-
-
 def _confirm(question: str) -> bool:
     """Ask before erasing; anything but yes (or no terminal at all) keeps the data."""
     try:
@@ -136,18 +118,35 @@ def _configure_delete(parser: argparse.ArgumentParser) -> None:
                         help="also delete the report files found there")
 
 
+def _say_copies(copies: Copies, business_id: str, reports: Path, removed: bool) -> None:
+    if copies.files and removed:
+        say(f"Removed {len(copies.files)} report file(s) under {reports}:")
+    elif copies.files:
+        say("Also remove these report files (or rerun with --remove-files):")
+    for path in copies.files:
+        say(f"  {path}")
+    for folder in copies.manifests:
+        say(f"Took business {business_id!r} out of {folder.manifest_csv} and .json."
+            if removed else
+            f"Still named in {folder.manifest_csv} and .json (--remove-files takes it out).")
+    for database in copies.stores:
+        say(f"A copy of business {business_id!r} remains in {database}: erase it with "
+            f"`eakit delete {business_id} --database {database}`.")
+
+
 def delete(args: argparse.Namespace) -> int:
+    from kit.batch.copies import find_copies, remove_copies
     from kit.store.database import Store
 
     business_id = _checked_business(args.business)
-    files = related_files(business_id, args.reports)
     with Store.open(args.database) as store:
+        copies = find_copies(business_id, args.reports, store.url)
         try:
             held = store.export_business(business_id)
         except StoreError:
             held = None
-        if held is None and not files:
-            print(f"Nothing is held on business {business_id!r}; nothing to delete.")
+        if held is None and not (copies.files or copies.manifests or copies.stores):
+            say(f"Nothing is held on business {business_id!r}; nothing to delete.")
             return 0
         if held is not None and not args.yes:
             counts = (f"{len(held['submissions'])} submission(s), {len(held['drafts'])} "
@@ -157,16 +156,11 @@ def delete(args: argparse.Namespace) -> int:
         if held is not None:
             report = store.delete_business(business_id)
             detail = ", ".join(f"{kind}: {n}" for kind, n in report.removed.items() if n)
-            print(f"Erased business {business_id!r} from the store ({detail}).")
-    if files and args.remove_files:
-        for path in files:
-            _remove(path)
-        print(f"Removed {len(files)} report file(s) under {args.reports}:")
-    elif files:
-        print("Also remove these report files (or rerun with --remove-files):")
-    for path in files:
-        print(f"  {path}")
-    print("Check for other copies too: " + "; ".join(OTHER_COPIES) + ".")
+            say(f"Erased business {business_id!r} from the store ({detail}).")
+    if args.remove_files:
+        remove_copies(copies, business_id)
+    _say_copies(copies, business_id, args.reports, args.remove_files)
+    say("Check for other copies too: " + "; ".join(OTHER_COPIES) + ".")
     return 0
 
 
@@ -193,6 +187,7 @@ def _configure_purge(parser: argparse.ArgumentParser) -> None:
 
 
 def purge(args: argparse.Namespace) -> int:
+    from kit.batch.copies import find_copies
     from kit.core.privacy import load_privacy_notice
     from kit.store.database import Store
 
@@ -210,7 +205,8 @@ def purge(args: argparse.Namespace) -> int:
         for business_id in stale:
             store.delete_business(business_id)
     print(f"Erased {len(stale)} business(es) from the store.")
-    files = [p for business_id in stale for p in related_files(business_id, args.reports)]
+    files = [p for business_id in stale
+             for p in find_copies(business_id, args.reports, store.url).files]
     if files:
         print("Their report files remain; remove them with `eakit delete ID --remove-files`:")
         for path in files:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from kit.core.definitions import Definitions, bundled_definitions
 from kit.core.ids import check_business_id, check_business_name, check_workshop_code
@@ -184,6 +184,64 @@ def _safe_url(url: str) -> str:
         return "(unparsable URL)"
 
 
+# --- faults: what is wrong with which database, and what to do, instead of a traceback ----------
+
+STORE_FAULTS: tuple[tuple[str, str], ...] = (
+    ("file is not a database",
+     "is not a database (another kind of file, or damaged beyond reading); check that "
+     "--database names the right file"),
+    ("database disk image is malformed",
+     "is damaged; restore it from a backup (or rescue what it holds with "
+     "`sqlite3 FILE .recover`) before using it again"),
+    ("database or disk is full",
+     "could not be written because the disk is full; free some space and run the same "
+     "command again"),
+    ("readonly database",
+     "is read-only; ask for write access or copy it to a folder you can write to"),
+    ("unable to open database file",
+     "cannot be opened for writing (is the file or its folder read-only, or missing?); copy "
+     "it to a folder you can write to, or name another with --database"),
+    ("disk I/O error",
+     "could not be read or written (disk I/O error); check the disk and run again"),
+    ("Can't locate revision",
+     "was written by a newer version of the kit (its schema is unknown to this one); upgrade "
+     "the kit (pip install --upgrade ethical-automation-kit) to use it"),
+)
+
+
+def _where(url: str) -> str:
+    """A SQLite file's path, or the URL without its password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(unparseable URL)"
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"database file {parsed.database}"
+    return f"database {_safe_url(url)}"
+
+
+def store_fault(exc: Exception, url: str) -> StoreError:
+    """The one place a database or migration failure becomes a plain message."""
+    detail = str(getattr(exc, "orig", None) or exc).strip()
+    reason = next((advice for marker, advice in STORE_FAULTS if marker in detail), None)
+    return StoreError(f"{_where(url)} {reason}" if reason
+                      else f"cannot use {_where(url)}: {detail.splitlines()[0]}")
+
+
+@contextmanager
+def _faults_as_store_errors(url: str) -> Iterator[None]:
+    """Turn driver and migration errors into StoreError; duplicate keys pass through, since
+    callers resolve those themselves."""
+    from alembic.util import CommandError
+
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except (DBAPIError, CommandError, OSError) as exc:
+        raise store_fault(exc, url) from None
+
+
 def _create_engine(url: str) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
@@ -230,11 +288,11 @@ class Store:
         url = database_url(url)
         engine = _create_engine(url)
         try:
-            migrate(engine)
-        except OperationalError as exc:
+            with _faults_as_store_errors(url):
+                migrate(engine)
+        except StoreError:
             engine.dispose()
-            raise StoreError(f"cannot open database {_safe_url(url)}: "
-                             f"{str(exc.orig).strip()}") from None
+            raise
         return cls(engine, definitions or bundled_definitions())
 
     def close(self) -> None:
@@ -252,13 +310,30 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with _faults_as_store_errors(self._url), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(eakit_read=True) as conn, conn.begin():
+        with (_faults_as_store_errors(self._url),
+              self.engine.connect().execution_options(eakit_read=True) as conn, conn.begin()):
             yield conn
+
+    @property
+    def _url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
+    def check_integrity(self) -> None:
+        """Read every page of a SQLite file (``PRAGMA quick_check``), so damage is found
+        before a long run rather than half-way through it; PostgreSQL checks its own."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._read() as conn:
+            found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").all()]
+        if found != ["ok"]:
+            raise StoreError(f"{_where(self._url)} is damaged ({found[0]}); restore it from a "
+                             "backup (or rescue what it holds with `sqlite3 FILE .recover`) "
+                             "before using it again")
 
     # lookups and get-or-create, shared by the writers below
 
@@ -385,6 +460,19 @@ class Store:
                submission_key: str, source: str = "form") -> SubmissionRecord:
         """Store an assessment once per key (a resent form returns the first row) and clear
         the draft; earlier submissions of the business stay for its history."""
+        return self._submit(workshop, business_id, "", answers, submission_key, source)[0]
+
+    def submit_named(self, workshop: str, business_id: str, display_name: str,
+                     answers: Mapping[str, object], submission_key: str,
+                     source: str = "form") -> bool:
+        """Like ``submit``, also naming the business, all in one transaction; True when this
+        call stored the row (so two imports of one file at once count each row once)."""
+        return self._submit(workshop, business_id, display_name.strip(), answers,
+                            submission_key, source)[1]
+
+    def _submit(self, workshop: str, business_id: str, display_name: str,
+                answers: Mapping[str, object], submission_key: str,
+                source: str) -> tuple[SubmissionRecord, bool]:
         valid = self._checked(answers)
         if not valid:
             raise AnswerError([f"business {business_id!r}: no answers to submit"])
@@ -395,14 +483,15 @@ class Store:
                 existing = self._by_key(conn, submission_key)
                 if existing is None:
                     workshop_pk = self._workshop_pk(conn, workshop)
-                    business_pk = self._business_pk(conn, workshop_pk, business_id)
+                    business_pk = self._business_pk(conn, workshop_pk, business_id,
+                                                    display_name)
                     conn.execute(submissions.insert().values(
                         submission_key=submission_key, workshop_pk=workshop_pk,
                         business_pk=business_pk, answers=valid, source=source,
                         submitted_at=_now(), **self.definitions.versions))
                     conn.execute(delete(drafts).where(drafts.c.workshop_pk == workshop_pk,
                                                       drafts.c.business_pk == business_pk))
-                    return self._by_key(conn, submission_key)
+                    return self._by_key(conn, submission_key), True
         except IntegrityError:
             # Another writer stored the same key between our check and insert (PostgreSQL
             # runs writers side by side); its row is the one to return.
@@ -412,7 +501,7 @@ class Store:
         if (existing.workshop, existing.business_id) != (workshop, business_id):
             raise StoreError(f"submission_key {submission_key!r} already belongs to business "
                              f"{existing.business_id!r} in workshop {existing.workshop!r}")
-        return existing
+        return existing, False
 
     def find_submission(self, submission_key: str) -> SubmissionRecord | None:
         with self._read() as conn:

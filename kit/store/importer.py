@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.errors import StoreError
 from kit.store.database import Store, answers_key
 from kit.tables.cohort_file import read_cohort
 
@@ -40,7 +41,8 @@ class ImportSummary:
 
 def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
     """Store each good row of a cohort file as a submission; raises InputFileError only when
-    the file as a whole cannot be read (encoding, type, no business_id column)."""
+    the file as a whole cannot be read (encoding, type, no business_id column), and StoreError
+    when the store fails part-way, saying how far the import got."""
     cohort = read_cohort(path, store.definitions)
     summary = ImportSummary(path, workshop, rejected_rows=cohort.rejected_rows,
                             problems=list(cohort.problems), notes=list(cohort.notes))
@@ -52,10 +54,16 @@ def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
             summary.rejected_rows += 1
             continue
         key = answers_key(workshop, row.business_id, row.answers)
-        if store.find_submission(key) is not None:
-            summary.already_stored += 1
-            continue
-        store.ensure_business(workshop, row.business_id, row.business_name)
-        store.submit(workshop, row.business_id, row.answers, key, source=IMPORT_SOURCE)
-        summary.stored += 1
+        try:
+            # Counted by the transaction that stored the row, so two imports of one file at
+            # once report each row as new only once.
+            new = store.submit_named(workshop, row.business_id, row.business_name, row.answers,
+                                     key, source=IMPORT_SOURCE)
+        except StoreError as exc:
+            raise StoreError(
+                f"{exc}\n{path}: stopped at row {row.row_number}; {summary.stored} new "
+                f"submission(s) stored before it are kept, and importing the file again "
+                "stores only the rest") from None
+        summary.stored += new
+        summary.already_stored += not new
     return summary

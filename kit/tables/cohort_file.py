@@ -1,32 +1,37 @@
 """Read cohort spreadsheets (CSV or XLSX) row by row, keeping every good row and naming bad ones.
 
 Trainers fill these in a spreadsheet, so the reader is forgiving where it is safe (header case
-and spaces, a UTF-8 BOM, "Don't know" typed out) and exact where it matters: ids stay text
-("00123", "NA" and "None" are kept as written) and every rejected row is reported with its
-spreadsheet row number, column and reason.
+and spaces, a UTF-8 BOM or another encoding a spreadsheet saves in, a title above the header,
+the data on another sheet, "Don't know" typed out) and exact where it matters: ids stay text
+("00123", "NA" and "None" are kept as written) and every problem is reported with the
+spreadsheet's row number (and cell), column and reason.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions
 from kit.core.ids import check_business_id, check_business_name, clean_name
+from kit.core.limits import MAX_INPUT_BYTES, json_problem, size_problem
 from kit.core.scoring import check_answers, unknown_question_reason
 from kit.errors import InputFileError
+from kit.tables.encodings import decode_text
 
 ID_COLUMN = "business_id"
 NAME_COLUMN = "business_name"
+HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 ANSWER_ALIASES = {
     "don't know": DONT_KNOW, "dont know": DONT_KNOW, "don’t know": DONT_KNOW,
     "n/a": NOT_APPLICABLE, "not applicable": NOT_APPLICABLE,
 }
+
+Record = tuple[int, list[str]]
 
 
 @dataclass(frozen=True)
@@ -51,70 +56,101 @@ class CohortFile:
     notes: list[str] = field(default_factory=list)
 
 
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputFileError(f"{path}: UTF-16 text (a spreadsheet's 'Unicode text' export); "
-                             "save it as 'CSV UTF-8' and try again")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputFileError(
-            f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position "
-            f"{exc.start}); save it from your spreadsheet as 'CSV UTF-8' and try again") from None
+@dataclass
+class Sheet:
+    """The rows of one table in a file: a CSV, or one sheet of a workbook (``name``)."""
 
+    name: str | None
+    records: list[Record]
+    notes: list[str] = field(default_factory=list)
 
-def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(path, path.read_bytes())
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        # Numbered by record, as a spreadsheet numbers its rows: a cell holding a line break
-        # spans two lines of the file but is one row.
-        yield from enumerate(reader, start=1)
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: line {reader.line_num}: unreadable CSV ({exc})") from None
+    def where(self, path: Path) -> str:
+        return f"{path}: sheet {self.name!r}" if self.name else str(path)
 
 
 class NumberText(str):
     """The text of a spreadsheet cell that held a number, whose leading zeros may be lost."""
 
 
-def _cell_text(value: object) -> str:
+class UnsavedFormula(str):
+    """A blank read from a cell holding a formula whose result was never saved (a file written
+    by a script, or saved by a program that does not calculate)."""
+
+    formula: str
+
+
+def _unsaved(formula: str) -> UnsavedFormula:
+    cell = UnsavedFormula("")
+    cell.formula = formula
+    return cell
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA': how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _csv_sheets(path: Path) -> list[Sheet]:
+    decoded = decode_text(path, path.read_bytes())
+    try:
+        dialect = csv.Sniffer().sniff(decoded.text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), dialect)
+    try:
+        # Numbered by record, as a spreadsheet numbers its rows: a cell holding a line break
+        # spans two lines of the file but is one row.
+        records = list(enumerate(reader, start=1))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}: line {reader.line_num}: unreadable CSV ({exc})") from None
+    notes = [f"{path}: {decoded.note}"] if decoded.note else []
+    return [Sheet(None, records, notes)]
+
+
+def _cell_text(value: object, formula: object) -> str:
     if value is None:
-        return ""
+        is_formula = isinstance(formula, str) and formula.startswith("=")
+        return _unsaved(formula) if is_formula else ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return NumberText(value) if isinstance(value, int | float) else str(value)
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_sheets(path: Path) -> list[Sheet]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+    try:  # once for the saved values, once for the formulas behind blank ones
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many unrelated types for a broken file
         raise InputFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
     try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
+        return [Sheet(sheet.title, [
+            (number, [_cell_text(v, f) for v, f in zip(row, formula_row, strict=False)])
+            for number, (row, formula_row) in enumerate(
+                zip(sheet.iter_rows(values_only=True),
+                    formulas[sheet.title].iter_rows(values_only=True), strict=False), start=1)])
+            for sheet in values.worksheets]
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
 
 
-RECORD_READERS: dict[str, Callable[[Path], Iterator[tuple[int, list[str]]]]] = {
-    ".csv": _csv_records,
-    ".txt": _csv_records,
-    ".xlsx": _xlsx_records,
+SHEET_READERS: dict[str, Callable[[Path], list[Sheet]]] = {
+    ".csv": _csv_sheets,
+    ".txt": _csv_sheets,
+    ".xlsx": _xlsx_sheets,
 }
 
 
 def _normalise_header(cell: str) -> str:
-    return cell.strip().lower()
+    # Line breaks inside a header cell (wrapped text) are not part of the name.
+    return " ".join(cell.split()).lower()
 
 
 def _normalise_answer(cell: str) -> str:
@@ -122,50 +158,119 @@ def _normalise_answer(cell: str) -> str:
     return ANSWER_ALIASES.get(text.lower(), text.lower())
 
 
-def read_cohort(path: Path, definitions: Definitions) -> CohortFile:
-    """Read a cohort file; raises InputFileError only when nothing in it can be read."""
-    reader = RECORD_READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(RECORD_READERS))
-        raise InputFileError(f"{path}: unsupported file type {path.suffix!r} (use {known})")
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found")
-    result = CohortFile(path)
-    records = iter(reader(path))
-    header_line, header = next(((n, r) for n, r in records if any(c.strip() for c in r)),
-                               (0, []))
-    columns = [_normalise_header(c) for c in header]
-    if ID_COLUMN not in columns:
-        raise InputFileError(f"{path}: line {header_line or 1}: no '{ID_COLUMN}' column in the "
-                             "header (write a blank one with 'eakit template')")
-    duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
-    if duplicates:
-        raise InputFileError(f"{path}: line {header_line}: duplicate columns {duplicates}")
+def _header_index(sheet: Sheet) -> int | None:
+    """Where the header row is among the sheet's records: the first of the top rows that
+    names a business_id column."""
+    for index, (_, record) in enumerate(sheet.records[:HEADER_SEARCH_ROWS]):
+        if ID_COLUMN in (_normalise_header(c) for c in record):
+            return index
+    return None
+
+
+def _choose_sheet(path: Path, sheets: list[Sheet]) -> tuple[Sheet, int, list[str]]:
+    """The first sheet with a header, its header's index, and notes on what was passed by."""
+    for sheet in sheets:
+        index = _header_index(sheet)
+        if index is None:
+            continue
+        notes = list(sheet.notes)
+        if sheet is not sheets[0]:
+            skipped = ", ".join(repr(s.name) for s in sheets[:sheets.index(sheet)])
+            notes.append(f"{sheet.where(path)}: read this sheet; {skipped} has no "
+                         f"'{ID_COLUMN}' header")
+        above = [n for n, r in sheet.records[:index] if any(c.strip() for c in r)]
+        if above:
+            notes.append(f"{sheet.where(path)}: the header is on row "
+                         f"{sheet.records[index][0]}; row(s) {', '.join(map(str, above))} "
+                         "above it were not read")
+        return sheet, index, notes
+    if len(sheets) == 1 and sheets[0].name is None:
+        first = next((n for n, r in sheets[0].records if any(c.strip() for c in r)), 1)
+        raise InputFileError(f"{path}: line {first}: no '{ID_COLUMN}' column in the header "
+                             "(write a blank one with 'eakit template')")
+    names = ", ".join(repr(s.name) for s in sheets)
+    raise InputFileError(f"{path}: no '{ID_COLUMN}' column in the first {HEADER_SEARCH_ROWS} "
+                         f"rows of any sheet (sheets: {names}); write a blank one with "
+                         "'eakit template'")
+
+
+def _column_problems(path: Path, where: str, columns: list[str], records: list[Record],
+                     definitions: Definitions) -> tuple[list[str], list[str]]:
+    """Problems and notes about the columns: unknown ones, ones with data but no header (a
+    merged header cell), and questions the file has no column for."""
+    problems, notes = [], []
     known = {ID_COLUMN, NAME_COLUMN, *definitions.questions}
     for column in columns:
         if column and column not in known:
             reason = unknown_question_reason(definitions, column)
-            result.problems.append(
-                f"{path}: column {column!r}: {reason}; its answers were not read")
+            problems.append(f"{where}: column {column!r}: {reason}; its answers were not read")
+    for index, column in enumerate(columns):
+        filled = [n for n, r in records if index < len(r) and r[index].strip()]
+        if not column and filled:
+            problems.append(
+                f"{where}: column {column_letter(index)} has no header (a merged or blank "
+                f"header cell?) but {len(filled)} filled cell(s) from row {filled[0]}; "
+                "they were not read")
+    missing = [q for q in definitions.questions if q not in columns]
+    if missing:
+        notes.append(f"{where}: no column for {len(missing)} question(s), which count as "
+                     f"unanswered: {', '.join(missing)}")
+    return problems, notes
+
+
+def _open_sheets(path: Path) -> list[Sheet]:
+    reader = SHEET_READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(SHEET_READERS))
+        raise InputFileError(f"{path}: unsupported file type {path.suffix!r} (use {known})")
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found")
+    too_big = size_problem(path, MAX_INPUT_BYTES)
+    if too_big:
+        raise InputFileError(too_big)
+    return reader(path)
+
+
+def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -> CohortFile:
+    """Read a cohort file; raises InputFileError only when nothing in it can be read.
+
+    With ``whole_rows`` a bad answer rejects its row (an import stores whole assessments
+    only); without, the row keeps all its answers for scoring to check one by one, as
+    ``eakit score`` does with a JSON file.
+    """
+    sheet, header_index, notes = _choose_sheet(path, _open_sheets(path))
+    where = sheet.where(path)
+    header_row, header = sheet.records[header_index]
+    records = sheet.records[header_index + 1:]
+    columns = [_normalise_header(c) for c in header]
+    duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+    if duplicates:
+        raise InputFileError(f"{where}: row {header_row}: duplicate columns {duplicates}")
+    result = CohortFile(path, notes=notes)
+    problems, column_notes = _column_problems(path, where, columns, records, definitions)
+    result.problems += problems
+    result.notes += column_notes
     seen: dict[str, int] = {}
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
-        row_problems = _row_problems(path, line, columns, record, definitions, seen)
-        if row_problems:
-            result.problems.extend(row_problems)
+        row_where = f"{where}: row {line}"
+        row_problems = _row_problems(row_where, columns, record, seen)
+        answers, answer_problems = _row_answers(row_where, line, columns, record, definitions,
+                                                whole_rows)
+        if row_problems or (answer_problems and whole_rows):
+            result.problems += row_problems + answer_problems
             result.rejected_rows += 1
             continue
+        result.problems += answer_problems
         cells = dict(zip(columns, record, strict=False))
-        answers = {c: _normalise_answer(v) for c, v in cells.items()
-                   if c in definitions.questions and v.strip()}
         business_id = cells[ID_COLUMN].strip()
         seen[business_id] = line
         if isinstance(cells[ID_COLUMN], NumberText):
             result.notes.append(
-                f"{path}: row {line}: business_id {business_id!r} was a number in the "
+                f"{row_where}: business_id {business_id!r} was a number in the "
                 "spreadsheet, so any leading zeros are gone; format that column as Text")
-        name = _kept_name(cells.get(NAME_COLUMN, ""), f"{path}: row {line}", result.notes)
+        name = _kept_name(cells.get(NAME_COLUMN, ""), row_where, result.notes)
         result.rows.append(CohortRow(line, business_id, name, answers))
     return result
 
@@ -179,26 +284,39 @@ def _kept_name(raw: str, where: str, notes: list[str]) -> str:
     return name
 
 
-def _row_problems(path: Path, line: int, columns: list[str], record: list[str],
-                  definitions: Definitions, seen: dict[str, int]) -> list[str]:
-    where = f"{path}: row {line}"
+def _row_problems(where: str, columns: list[str], record: list[str],
+                  seen: dict[str, int]) -> list[str]:
+    """What makes a row unusable as a whole: its shape, its id or its name."""
     if len(record) > len(columns) and any(c.strip() for c in record[len(columns):]):
         return [f"{where}: {len(record)} cells but the header has {len(columns)} columns"]
     cells = dict(zip(columns, record, strict=False))
     business_id = cells.get(ID_COLUMN, "").strip()
-    problems = []
-    for reason in (check_business_id(business_id),
-                   check_business_name(clean_name(cells.get(NAME_COLUMN, ""))[0])):
-        if reason:
-            problems.append(f"{where}: {reason}")
+    problems = [f"{where}: {reason}" for reason in (
+        check_business_id(business_id),
+        check_business_name(clean_name(cells.get(NAME_COLUMN, ""))[0])) if reason]
     if business_id in seen:
         problems.append(f"{where}: business_id {business_id!r} already used on row "
                         f"{seen[business_id]}")
-    answers = {c: _normalise_answer(v) for c, v in cells.items()
-               if c in definitions.questions and v.strip()}
-    _, answer_problems = check_answers(definitions, answers)
-    problems += [f"{where}, column {p.removeprefix('question ')}" for p in answer_problems]
     return problems
+
+
+def _row_answers(where: str, line: int, columns: list[str], record: list[str],
+                 definitions: Definitions, whole_rows: bool) -> tuple[dict[str, str], list[str]]:
+    """The row's answers and one problem per cell that could not be used; with
+    ``whole_rows`` only valid answers are kept, else checking is left to scoring."""
+    problems = [
+        f"{where}, column {column!r} (cell {column_letter(index)}{line}): a formula with no "
+        f"saved result ({cell.formula}), so its answer was not read; open and save the file "
+        "in your spreadsheet program, or type the answer"
+        for index, (column, cell) in enumerate(zip(columns, record, strict=False))
+        if column in definitions.questions and isinstance(cell, UnsavedFormula)]
+    answers = {c: _normalise_answer(v) for c, v in zip(columns, record, strict=False)
+               if c in definitions.questions and v.strip()}
+    if not whole_rows:
+        return answers, problems
+    valid, answer_problems = check_answers(definitions, answers)
+    problems += [f"{where}, column {p.removeprefix('question ')}" for p in answer_problems]
+    return valid, problems
 
 
 def _json_business(where: str, item: object, seen: dict[str, int], index: int,
@@ -226,14 +344,21 @@ def _json_business(where: str, item: object, seen: dict[str, int], index: int,
 def read_answers_json(path: Path, definitions: Definitions) -> CohortFile:
     """Read ``{"business_id", "answers"}`` (or a list of them); answers are checked by scoring."""
     try:
-        data = json.loads(_decode(path, path.read_bytes()))
+        too_big = size_problem(path, MAX_INPUT_BYTES)
+        decoded = decode_text(path, path.read_bytes())
     except FileNotFoundError:
         raise InputFileError(f"{path}: file not found") from None
+    text = decoded.text
+    problem = too_big or json_problem(path, text)
+    if problem:
+        raise InputFileError(problem)
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON "
                              f"({exc.msg})") from None
     items = data if isinstance(data, list) else [data]
-    result = CohortFile(path)
+    result = CohortFile(path, notes=[f"{path}: {decoded.note}"] if decoded.note else [])
     seen: dict[str, int] = {}
     for index, item in enumerate(items, start=1):
         where = f"{path}: business {index}" if isinstance(data, list) else str(path)
@@ -247,7 +372,8 @@ def read_answers_json(path: Path, definitions: Definitions) -> CohortFile:
 
 
 def read_answers_file(path: Path, definitions: Definitions) -> CohortFile:
-    """A JSON answers file or a cohort spreadsheet, by suffix."""
+    """A JSON answers file or a cohort spreadsheet, by suffix; every valid answer is kept
+    (scoring names the others)."""
     if path.suffix.lower() == ".json":
         return read_answers_json(path, definitions)
-    return read_cohort(path, definitions)
+    return read_cohort(path, definitions, whole_rows=False)

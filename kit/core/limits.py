@@ -1,0 +1,53 @@
+"""How big, how deep and how long the input files the kit reads may be (see README, "Limits").
+
+A definition file or an answers file from elsewhere could be built to exhaust memory or
+Python's recursion limit; each limit here is far above anything a real file needs, and each is
+answered with a message naming the file and the limit instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MAX_DEFINITION_BYTES = 1_000_000  # the bundled questionnaire is about 40 KB
+MAX_INPUT_BYTES = 20_000_000  # a cohort of 2,000 businesses is about 200 KB as CSV
+MAX_NESTING_DEPTH = 50  # lists and mappings inside each other; the kit's files use 6
+MAX_INTEGER_DIGITS = 30  # no answer or setting is a number this long
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1},}}")
+
+
+def size_problem(path: Path, limit: int) -> str | None:
+    """Why a file is too big to read, or None."""
+    size = path.stat().st_size
+    if size > limit:
+        return (f"{path}: {size / 1e6:.1f} MB is larger than the {limit / 1e6:g} MB this kind "
+                "of file may be; is it the right file?")
+    return None
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def json_problem(path: Path, text: str) -> str | None:
+    """Why a JSON text is nested too deep or holds an over-long number, or None; checked
+    before parsing, since the parser itself fails with a RecursionError or ValueError."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                return (f"{path}: line {_line(text, token.start())}: nested more than "
+                        f"{MAX_NESTING_DEPTH} levels deep")
+        elif bracket in "]}":
+            depth -= 1
+    outside_strings = _JSON_TOKENS.sub(lambda m: " " * len(m.group()), text)
+    long_number = _LONG_NUMBER.search(outside_strings)
+    if long_number:
+        return (f"{path}: line {_line(text, long_number.start())}: a number with more than "
+                f"{MAX_INTEGER_DIGITS} digits; answers are option ids such as \"b\"")
+    return None
