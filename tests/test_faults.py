@@ -614,3 +614,54 @@ def test_simultaneous_imports_count_each_row_once(tmp_path, any_store):
     assert [n + a for n, a in zip(new, again, strict=True)] == [rows, rows]
     with Store.open(any_store) as store:
         assert store.submission_count() == rows
+
+
+# --- item 14: files built to exhaust the reader -------------------------------------------------
+
+def test_deeply_nested_yaml_is_refused(capsys, tmp_path):
+    """Item 14: 20,000 levels of nesting are refused with the line, not a RecursionError."""
+    path = write(tmp_path / "questionnaire.yaml",
+                 "version: 1.0.0\nquestions: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    status, out, err = eakit(capsys, "validate", path)
+    assert status == 1
+    assert f"{path}:2: nested more than 50 levels deep" in err
+    assert "Checked 1 file(s): 1 problem(s)." in out
+
+
+def test_huge_definition_file_is_refused_at_once(capsys, tmp_path):
+    """Item 14: a 22 MB questionnaire is refused by its size before it is parsed."""
+    path = write(tmp_path / "questionnaire.yaml", "# padding\n" * 2_200_000)
+    status, _, err = eakit(capsys, "validate", path)
+    assert status == 1
+    assert (f"{path}: 22.0 MB is larger than the 1 MB this kind of file may be; is it the "
+            "right file?") in err
+
+
+def test_long_integer_in_yaml_is_refused(capsys, tmp_path):
+    """Item 14: a 5,000-digit number in YAML is named, not a ValueError."""
+    path = write(tmp_path / "questionnaire.yaml", "version: 1.0.0\nlimit: " + "9" * 5000 + "\n")
+    status, _, err = eakit(capsys, "validate", path)
+    assert status == 1
+    assert f"{path}:2: a number with more than 30 digits" in err
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "line 1: nested more than 50 levels deep"),
+    (json.dumps({"business_id": "smb-1", "answers": {Q1: "b"}})[:-2] + "}, \"x\":\n"
+     + "1" * 5000 + "}", "line 2: a number with more than 30 digits; answers are option ids"),
+])
+def test_answers_json_limits(capsys, tmp_path, text, message):
+    """Item 14: deep arrays and long integers in an answers file: one line, exit 2."""
+    path = write(tmp_path / "answers.json", text)
+    status, _, err = eakit(capsys, "score", path)
+    assert status == 2
+    assert err == f"eakit score: {path}: {message}" + err.split(message)[1]
+    assert len(err.splitlines()) == 1
+
+
+def test_huge_answers_file_is_refused(capsys, tmp_path):
+    """Item 14: a cohort file over 20 MB is refused by its size."""
+    path = write(tmp_path / "cohort.csv", HEADER + "\n" + "x" * 21_000_000)
+    status, _, err = eakit(capsys, "score", path)
+    assert status == 2
+    assert f"{path}: 21.0 MB is larger than the 20 MB this kind of file may be" in err

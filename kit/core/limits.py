@@ -51,3 +51,27 @@ def json_problem(path: Path, text: str) -> str | None:
         return (f"{path}: line {_line(text, long_number.start())}: a number with more than "
                 f"{MAX_INTEGER_DIGITS} digits; answers are option ids such as \"b\"")
     return None
+
+
+def yaml_problem(path: Path, text: str) -> str | None:
+    """Why a YAML text is nested too deep or holds an over-long number, or None; read as a
+    stream of events (no recursion), before the recursive loader sees it."""
+    import yaml
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING_DEPTH:
+                    return (f"{path}:{event.start_mark.line + 1}: nested more than "
+                            f"{MAX_NESTING_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif (isinstance(event, yaml.ScalarEvent) and event.style is None
+                  and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))):
+                return (f"{path}:{event.start_mark.line + 1}: a number with more than "
+                        f"{MAX_INTEGER_DIGITS} digits")
+    except yaml.YAMLError:
+        return None  # the loader reports syntax errors with their line
+    return None

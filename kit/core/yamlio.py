@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import pydantic
 import yaml
 
+from kit.core.limits import MAX_DEFINITION_BYTES, size_problem, yaml_problem
 from kit.errors import DefinitionError
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -40,12 +41,16 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a file, returning the data and its node tree (for line numbers)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        too_big = size_problem(path, MAX_DEFINITION_BYTES)
+        text = path.read_text(encoding="utf-8") if not too_big else ""
     except FileNotFoundError:
         raise DefinitionError([f"{path}: file not found"]) from None
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
         raise DefinitionError([f"{path}: {reason}"]) from None
+    problem = too_big or yaml_problem(path, text)
+    if problem:
+        raise DefinitionError([problem])
     try:
         data = yaml.load(text, Loader=_StrictLoader)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
