@@ -665,3 +665,70 @@ def test_huge_answers_file_is_refused(capsys, tmp_path):
     status, _, err = eakit(capsys, "score", path)
     assert status == 2
     assert f"{path}: 21.0 MB is larger than the 20 MB this kind of file may be" in err
+
+
+# --- item 10: a business whose files cannot be written fails alone ------------------------------
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """``folder`` read-only for real (a read-only bind mount stops root too)."""
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        reason = f"cannot bind-mount ({mounted.stderr.strip()}); needs root"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def manifest_entries(out: Path) -> dict[str, dict]:
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {entry["business_id"]: entry for entry in data["businesses"]}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_unwritable_files_fail_their_business_alone(capsys, tmp_path):
+    """Item 10: a notebook that cannot be saved fails its business, whose earlier report is
+    removed, while the others are written; a read-only businesses/ folder fails each business
+    in the manifest (all listed), marking the old reports out of date, instead of stopping."""
+    from kit.paths import SAMPLE_COHORT
+
+    lines = SAMPLE_COHORT.read_text(encoding="utf-8").splitlines()
+    cohort = write(tmp_path / "cohort.csv", "\n".join(lines[:4]) + "\n")
+    ids = [line.split(",")[0] for line in lines[1:4]]
+    out = tmp_path / "out"
+    args = ["batch", cohort, "--workshop", "w1", "--out", out, "--workers", "2"]
+    status, _, err = eakit(capsys, *args)
+    assert status == 0, err
+    first, second, third = ids
+    (out / "notebooks" / f"{second}.ipynb").unlink()
+    (out / "notebooks" / f"{second}.ipynb").mkdir()  # a name that cannot be written over
+    status, stdout, err = eakit(capsys, *args, "--force")
+    assert status == 1
+    entries = manifest_entries(out)
+    assert sorted(entries) == sorted(ids)
+    assert entries[second]["status"] == "failed"
+    assert entries[second]["error"] == (f"could not write notebooks/{second}.ipynb "
+                                        "(Is a directory)")
+    assert not (out / "businesses" / f"{second}.html").exists()
+    assert [entries[b]["status"] for b in (first, third)] == ["ok", "ok"]
+    assert all((out / "businesses" / f"{b}.html").is_file() for b in (first, third))
+    assert "2 report(s) written, 0 up to date, 1 failed" in stdout
+    with read_only_folder(out / "businesses"):
+        status, stdout, err = eakit(capsys, *args, "--force")
+    assert status == 1
+    assert "Traceback" not in err
+    entries = manifest_entries(out)
+    assert sorted(entries) == sorted(ids)
+    for business in (first, third):
+        assert entries[business]["status"] == "failed"
+        assert entries[business]["error"] == (
+            f"could not write businesses/{business}.html (Read-only file system); its earlier "
+            f"report businesses/{business}.html could not be removed and is out of date")
+        assert entries[business]["reports"] == {}

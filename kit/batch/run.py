@@ -39,7 +39,13 @@ from kit.batch.output import OutputFolder
 from kit.core.definitions import bundled_definitions
 from kit.errors import BatchError
 from kit.paths import NOTEBOOKS_DIR
-from kit.reports.renderers import PAPER_SIZES, check_formats, close_renderers, render_page
+from kit.reports.renderers import (
+    PAPER_SIZES,
+    RENDERERS,
+    check_formats,
+    close_renderers,
+    render_page,
+)
 from kit.reports.summary import build_summary, summary_page
 from kit.store.database import Store
 
@@ -139,20 +145,47 @@ def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], no
     return plan
 
 
+def _write_files(folder: OutputFolder, files: list[tuple[Path, bytes]]) -> str:
+    """Write each file in one step; the first that cannot be written, as an error (or "")."""
+    for path, data in files:
+        try:
+            folder.write(path, data)
+        except OSError as exc:
+            return f"could not write {folder.relative(path)} ({exc.strerror})"
+    return ""
+
+
+def _withdraw(folder: OutputFolder, business_id: str) -> str:
+    """Remove a failed business's earlier reports, so none is left looking current; what
+    could not be removed, as a warning (or "")."""
+    stale = []
+    for path in (folder.report(business_id, fmt) for fmt in RENDERERS):
+        try:
+            if path.exists():
+                path.unlink()
+        except OSError:
+            stale.append(folder.relative(path))
+    return (f"; its earlier report {', '.join(stale)} could not be removed and is out of date"
+            if stale else "")
+
+
 def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry:
-    """Write what a job produced (each file replaced in one step) and describe it."""
-    notebook = ""
-    if result.notebook is not None:
-        path = folder.notebook(result.business_id)
-        folder.write(path, result.notebook.encode("utf-8"))
-        notebook = folder.relative(path)
-    reports = {}
-    for fmt, data in result.files.items():
-        path = folder.report(result.business_id, fmt)
-        folder.write(path, data)
-        reports[fmt] = folder.relative(path)
-    return Entry(result.business_id, name, OK if result.ok else FAILED, reports, notebook,
-                 result.seconds, result.attempts, result.error, key if result.ok else "")
+    """Write what a job produced (each file replaced in one step) and describe it. A file that
+    cannot be written fails this business alone, like a failing notebook."""
+    notebook = folder.notebook(result.business_id)
+    written = [(notebook, result.notebook.encode("utf-8"))] if result.notebook is not None else []
+    error = _write_files(folder, written)
+    reports = {fmt: folder.report(result.business_id, fmt) for fmt in result.files}
+    if result.ok and not error:
+        error = _write_files(folder, [(reports[fmt], data) for fmt, data in result.files.items()])
+    ok = result.ok and not error
+    error = result.error or error
+    if not ok:
+        error += _withdraw(folder, result.business_id)
+    return Entry(result.business_id, name, OK if ok else FAILED,
+                 {fmt: folder.relative(path) for fmt, path in reports.items()} if ok else {},
+                 folder.relative(notebook) if written and notebook.is_file() else "",
+                 result.seconds, result.attempts, error, key if ok else "")
 
 
 def _write_summary(batch: BatchInput, folder: OutputFolder, formats: tuple[str, ...],
