@@ -6,6 +6,7 @@ read them are trainers and facilitators fixing a spreadsheet, not developers rea
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -79,3 +80,25 @@ class ServeError(KitError):
 class ChartError(KitError):
     """Raised when a chart would be drawn without a title or description, or with too many
     categories for the palette."""
+
+
+class Interrupted(KitError):
+    """Raised when Ctrl-C stopped a verb part-way; the message says what was finished and how
+    to carry on."""
+
+
+def file_fault(exc: OSError) -> str:
+    """What is wrong with a file, in a trainer's words (the one place an OSError is worded)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    advice = FILE_ADVICE.get(exc.errno or 0, "")
+    return f"{where}{exc.strerror or exc}{'; ' + advice if advice else ''}"
+
+
+FILE_ADVICE = {
+    errno.ENOENT: "check the path",
+    errno.EACCES: "you may not read or write it; ask for access or choose another place",
+    errno.EROFS: "that disk is read-only; choose another place",
+    errno.ENOSPC: "the disk is full; free some space and run again",
+    errno.EISDIR: "that is a folder; name a file",
+    errno.ENOTDIR: "part of that path is a file, not a folder",
+}

@@ -732,3 +732,43 @@ def test_unwritable_files_fail_their_business_alone(capsys, tmp_path):
             f"could not write businesses/{business}.html (Read-only file system); its earlier "
             f"report businesses/{business}.html could not be removed and is out of date")
         assert entries[business]["reports"] == {}
+
+
+# --- item 12: Ctrl-C says what was finished and how to carry on --------------------------------
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_ctrl_c_in_a_batch_says_what_was_finished(tmp_path):
+    """Item 12: Ctrl-C (SIGINT to the whole process group, as a terminal sends it) ends with
+    one line, no traceback, status 130, the manifest of what was done, and a rerun that
+    carries on."""
+    import signal
+    import sys
+    import time
+
+    from kit.paths import SAMPLE_COHORT
+
+    out = tmp_path / "out"
+    command = [str(Path(sys.executable).parent / "eakit"), "batch", str(SAMPLE_COHORT),
+               "--workshop", "w1", "--out", str(out), "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while not list((out / "businesses").glob("*.html")) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    finished = re.search(r"eakit batch: interrupted: (\d+) of (\d+) report\(s\) are finished and "
+                         r"kept \(listed in (.+manifest\.csv)\); run the same command again to "
+                         r"carry on, finished reports are skipped", stderr)
+    assert finished, stderr
+    done = int(finished.group(1))
+    assert done >= 1
+    entries = manifest_entries(out)
+    assert sum(entry["status"] == "ok" for entry in entries.values()) == done
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{done} up to date" in rerun.stdout

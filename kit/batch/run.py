@@ -12,6 +12,7 @@ start at all raises ``BatchError`` (or another ``KitError``).
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +38,7 @@ from kit.batch.manifest import (
 )
 from kit.batch.output import OutputFolder
 from kit.core.definitions import bundled_definitions
-from kit.errors import BatchError
+from kit.errors import BatchError, Interrupted
 from kit.paths import NOTEBOOKS_DIR
 from kit.reports.renderers import (
     PAPER_SIZES,
@@ -209,6 +210,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     entries = plan.entries
     settings = ExecutorSettings(options.workers, options.dask_scheduler, options.dask_local)
     results = EXECUTORS[options.executor](plan.jobs, settings) if plan.jobs else iter(())
+    interrupted = False
     try:
         for result in tqdm(results, total=len(plan.jobs), desc="Reports", unit="business",
                            disable=None if options.progress else True):
@@ -216,11 +218,21 @@ def run_batch(options: BatchOptions) -> BatchResult:
                                  plan.keys[result.business_id], folder))
         if batch.cohort:
             _write_summary(batch, folder, formats, options.paper)
+    except KeyboardInterrupt:
+        interrupted = True
+        print("Stopping: waiting for the reports already running...", file=sys.stderr)
+        results.close()  # stops the workers; a second Ctrl-C ends the wait
     finally:  # also when interrupted: the next run then skips what is already done
         close_renderers()
         entries.sort(key=lambda e: (e.business_id == "", e.business_id))
         write_manifest(folder, entries, {
             "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
             "input": str(options.cohort_file or ""), "formats": list(formats)})
+    if interrupted:
+        done = sum(entry.status in (OK, UP_TO_DATE) for entry in entries)
+        raise Interrupted(
+            f"interrupted: {done} of {len(batch.records)} report(s) are finished and kept "
+            f"(listed in {folder.manifest_csv}); run the same command again to carry on, "
+            "finished reports are skipped")
     return BatchResult(folder, entries, time.perf_counter() - started,
                        batch.imported.text() if batch.imported else "")

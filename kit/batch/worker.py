@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing.util
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -131,7 +132,9 @@ def release_worker_resources() -> None:
 
 
 def init_worker() -> None:
-    """Set up a pool worker process: release its spare kernel when the process ends."""
+    """Set up a pool worker process: release its spare kernel when the process ends, and
+    leave Ctrl-C to the parent, which stops the batch and says what was finished."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
 
 

@@ -9,8 +9,9 @@ from kit import __version__
 from kit.cli import batch, definitions, scoring, serve, store
 from kit.cli.terminal import warn
 from kit.cli.verbs import Verb
-from kit.errors import KitError
+from kit.errors import Interrupted, KitError, file_fault
 
+INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C
 VERBS: tuple[Verb, ...] = (*definitions.VERBS, *scoring.VERBS, *store.VERBS, *serve.VERBS,
                            *batch.VERBS)
 
@@ -28,12 +29,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb; a ``KitError`` becomes its message on stderr and exit status 2."""
+    """Run one verb; a ``KitError`` or a file that cannot be used becomes one line on stderr
+    and exit status 2, Ctrl-C a line saying what was finished and status 130."""
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except Interrupted as exc:
+        warn(f"eakit {args.verb}: {exc}")
+        return INTERRUPTED
     except KitError as exc:
         warn(f"eakit {args.verb}: {exc}")
         return 2
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        warn(f"eakit {args.verb}: {file_fault(exc)}")
+        return 2
+    except KeyboardInterrupt:
+        warn(f"eakit {args.verb}: interrupted before anything was finished; run it again")
+        return INTERRUPTED

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.errors import StoreError
+from kit.errors import Interrupted, StoreError
 from kit.store.database import Store, answers_key
 from kit.tables.cohort_file import read_cohort
 
@@ -59,9 +59,10 @@ def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
             # once report each row as new only once.
             new = store.submit_named(workshop, row.business_id, row.business_name, row.answers,
                                      key, source=IMPORT_SOURCE)
-        except StoreError as exc:
-            raise StoreError(
-                f"{exc}\n{path}: stopped at row {row.row_number}; {summary.stored} new "
+        except (StoreError, KeyboardInterrupt) as exc:
+            fault = Interrupted("interrupted") if isinstance(exc, KeyboardInterrupt) else exc
+            raise type(fault)(
+                f"{fault}\n{path}: stopped at row {row.row_number}; {summary.stored} new "
                 f"submission(s) stored before it are kept, and importing the file again "
                 "stores only the rest") from None
         summary.stored += new
