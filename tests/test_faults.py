@@ -772,3 +772,45 @@ def test_ctrl_c_in_a_batch_says_what_was_finished(tmp_path):
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{done} up to date" in rerun.stdout
+
+
+# --- item 15: one definition file checked against the rest of its folder, with lines ----------
+
+def test_validating_one_questionnaire_checks_its_dimensions(capsys, tmp_path):
+    """Item 15: a questionnaire alone is checked against the maturity model beside it, and
+    the cross-file message carries file:line."""
+    from kit.paths import ASSESSMENTS_DIR
+
+    folder = tmp_path / "assessments"
+    folder.mkdir()
+    for name in ("questionnaire.yaml", "maturity_model.yaml"):
+        (folder / name).write_text((ASSESSMENTS_DIR / name).read_text(encoding="utf-8"))
+    path = folder / "questionnaire.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("dimension: transparency")].count("\n") + 1
+    path.write_text(text.replace("dimension: transparency", "dimension: transparancy", 1))
+    status, out, err = eakit(capsys, "validate", path)
+    assert status == 1
+    assert (f"{path}:{line}: questions[0 id=transparency_chatbot_disclosure].dimension: unknown "
+            f"dimension 'transparancy' (the maturity model {folder / 'maturity_model.yaml'} "
+            "has ") in err
+    assert "Checked 1 file(s): 1 problem(s)." in out
+
+
+def test_version_mismatch_names_the_line(capsys, tmp_path):
+    """Item 15: a model_version that does not match is placed at its line."""
+    from kit.paths import ASSESSMENTS_DIR
+
+    folder = tmp_path / "assessments"
+    folder.mkdir()
+    for name in ("questionnaire.yaml", "maturity_model.yaml"):
+        (folder / name).write_text((ASSESSMENTS_DIR / name).read_text(encoding="utf-8"))
+    path = folder / "questionnaire.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, text in enumerate(lines, start=1) if text.startswith("model_version"))
+    lines[number - 1] = 'model_version: "0.0.1"'
+    path.write_text("\n".join(lines) + "\n")
+    status, _, err = eakit(capsys, "validate", folder)
+    assert status == 1
+    assert (f"{path}:{number}: model_version: '0.0.1' does not match the maturity model's "
+            "version") in err

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from kit.core.yamlio import load_model
+from kit.core.yamlio import describe_location, load_model, read_yaml
 from kit.errors import DefinitionError
 from kit.paths import ASSESSMENTS_DIR, CONTENT_DIR
 
@@ -237,6 +237,17 @@ class Definitions:
                 "questionnaire_version": self.questionnaire.version}
 
 
+def located(path: Path, loc: list[str | int]) -> str:
+    """``file:line: key`` for a place in a definition file, for checks that pydantic cannot
+    place because they read two files together."""
+    try:
+        data, node = read_yaml(path)
+    except DefinitionError:
+        return str(path)
+    key, line = describe_location(data, node, loc)
+    return f"{path}:{line}: {key}" if line else f"{path}: {key}"
+
+
 def cross_check(definitions: Definitions) -> list[str]:
     """Problems that only show when the files are read together (ids and versions)."""
     model, questionnaire, library = (definitions.model, definitions.questionnaire,
@@ -244,25 +255,26 @@ def cross_check(definitions: Definitions) -> list[str]:
     files = definitions.files
     dimension_ids = {d.id for d in model.dimensions}
     problems = []
-    if questionnaire.model_version != model.version:
-        problems.append(f"{files.questionnaire}: model_version: {questionnaire.model_version!r} "
-                        f"does not match the maturity model's version {model.version!r}")
-    if library.model_version != model.version:
-        problems.append(f"{files.recommendations}: model_version: {library.model_version!r} "
-                        f"does not match the maturity model's version {model.version!r}")
+    for path, other in ((files.questionnaire, questionnaire), (files.recommendations, library)):
+        if other.model_version != model.version:
+            problems.append(f"{located(path, ['model_version'])}: {other.model_version!r} does "
+                            f"not match the maturity model's version {model.version!r} "
+                            f"({files.model})")
     for index, question in enumerate(questionnaire.questions):
         if question.dimension not in dimension_ids:
-            problems.append(f"{files.questionnaire}: questions[{index} id={question.id}]."
-                            f"dimension: unknown dimension {question.dimension!r}")
+            problems.append(f"{located(files.questionnaire, ['questions', index, 'dimension'])}"
+                            f": unknown dimension {question.dimension!r} (the maturity model "
+                            f"{files.model} has {', '.join(sorted(dimension_ids))})")
     asked = {q.dimension for q in questionnaire.questions}
-    for dimension in model.dimensions:
+    for index, dimension in enumerate(model.dimensions):
         if dimension.id not in asked:
-            problems.append(f"{files.questionnaire}: questions: no question for dimension "
-                            f"{dimension.id!r}, so it could never be placed")
+            problems.append(f"{located(files.model, ['dimensions', index])}: no question in "
+                            f"{files.questionnaire} asks about dimension {dimension.id!r}, so "
+                            "it could never be placed")
     for index, rec in enumerate(library.recommendations):
         if rec.dimension not in dimension_ids:
-            problems.append(f"{files.recommendations}: recommendations[{index} id={rec.id}]."
-                            f"dimension: unknown dimension {rec.dimension!r}")
+            where = located(files.recommendations, ["recommendations", index, "dimension"])
+            problems.append(f"{where}: unknown dimension {rec.dimension!r}")
     return problems
 
 

@@ -72,19 +72,47 @@ def validate_path(path: Path) -> tuple[list[Path], list[str]]:
             problems.extend(exc.problems)
     if path.is_dir() and not problems:
         problems.extend(_cross_check(path))
+    elif not problems and _trio_kind(path):
+        problems.extend(_check_with_siblings(path))
     return checked, problems
+
+
+TRIO = ("maturity_model", "questionnaire", "recommendations")
+
+
+def _trio_kind(path: Path) -> str | None:
+    return next((kind for kind in TRIO if fnmatch.fnmatch(path.name, f"*{kind}*.yaml")), None)
+
+
+def _trio(found: dict[str, Path | None]) -> DefinitionFiles:
+    """The assessment trio from the files found, the bundled ones standing in for the rest."""
+    bundled = DefinitionFiles()
+    return DefinitionFiles(model=found["maturity_model"] or bundled.model,
+                           questionnaire=found["questionnaire"] or bundled.questionnaire,
+                           recommendations=found["recommendations"] or bundled.recommendations)
+
+
+def _check_with_siblings(path: Path) -> list[str]:
+    """One file of the assessment trio, checked against the other two: those in its folder,
+    else the bundled ones (a questionnaire alone could name an area the model lacks)."""
+    found = {kind: next(iter(sorted(path.parent.glob(f"*{kind}*.yaml"))), None)
+             for kind in TRIO}
+    found[_trio_kind(path)] = path
+    try:
+        load_definitions(_trio(found))
+    except DefinitionError as exc:
+        return exc.problems
+    return []
 
 
 def _cross_check(directory: Path) -> list[str]:
     """Checks across files: the assessment trio's ids and versions, the course's references."""
     found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None)
-             for kind in ("maturity_model", "questionnaire", "recommendations")}
+             for kind in TRIO}
     problems: list[str] = []
     try:
-        if all(found.values()):
-            load_definitions(DefinitionFiles(model=found["maturity_model"],
-                                             questionnaire=found["questionnaire"],
-                                             recommendations=found["recommendations"]))
+        if any(found.values()):
+            load_definitions(_trio(found))
         if (directory / "course.yaml").is_file():
             from kit.course.content import check_content
 
