@@ -413,6 +413,19 @@ def test_purge_days_out_of_range(capsys, tmp_path, db, days, message):
     assert list(stored(db)) == ["smb-2"]
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["questions", "--out", "{tmp}"], "{tmp}: Is a directory; that is a folder; name a file"),
+    (["questions", "--out", "{tmp}/no/such/folder.json"],
+     "{tmp}/no/such/folder.json: No such file or directory; check the path"),
+])
+def test_files_that_cannot_be_written_are_one_line(capsys, tmp_path, argv, message):
+    """Items 9/19: a file named on the command line that cannot be written: one line, exit 2."""
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    status, _, err = eakit(capsys, *argv)
+    assert status == 2
+    assert err == f"eakit {argv[0]}: {message.format(tmp=tmp_path)}\n"
+
+
 def test_export_into_a_folder(capsys, tmp_path, db):
     """Item 19: --out naming a folder writes <id>.json inside it."""
     cohort = write(tmp_path / "c.csv", f"{HEADER}\nsmb-2,Good,a,b,c\n")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from kit.cli.terminal import say, warn
 from kit.cli.verbs import Verb
 from kit.settings import URL_VARIABLE
 
@@ -66,16 +66,15 @@ def batch(args: argparse.Namespace) -> int:
         dask_scheduler=args.dask_scheduler, dask_local=args.dask_local)
     result = run_batch(options)
     if result.imported:
-        print(result.imported)
+        say(result.imported)
     for entry in result.entries:
         if entry.status in (FAILED, INVALID):
-            who = entry.business_id or "input"
-            print(f"{who}: {entry.status}: {entry.error}", file=sys.stderr)
+            warn(f"{entry.business_id or 'input'}: {entry.status}: {entry.error}")
     folder = result.folder
     if folder.summary("html").exists():
-        print(f"Cohort summary: {folder.summary('html')}")
-    print(f"Business reports: {folder.businesses}/<business_id>.html")
-    print(result.summary_line())
+        say(f"Cohort summary: {folder.summary('html')}")
+    say(f"Business reports: {folder.businesses}/<business_id>.html")
+    say(result.summary_line())
     return 0 if result.ok else 1
 
 
