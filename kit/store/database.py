@@ -214,8 +214,8 @@ def _where(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        return "(unparseable URL)"
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        parsed = None
+    if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database:
         return f"database file {parsed.database}"
     return f"database {_safe_url(url)}"
 
