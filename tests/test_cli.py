@@ -134,7 +134,8 @@ def test_score_malformed_json(tmp_path, content, message):
 
 
 def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
-    """A cohort with one bad row scores the good rows and names the bad one by row number."""
+    """A cohort with one bad answer scores every row (the bad one on its valid answers) and
+    names the bad answer by row number and question."""
     path = tmp_path / "cohort.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -144,8 +145,10 @@ def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
         writer.writerow(["NA", "Third Cafe", *["c"] * len(question_ids)])
     result = run_eakit("score", str(path))
     assert result.returncode == 1
-    assert f"row 3, column {question_ids[0]!r}: unknown answer 'q'" in result.stderr
+    assert (f"business 'bad-row' (row 3): question {question_ids[0]!r}: unknown answer 'q'"
+            in result.stderr)
     lines = result.stdout.splitlines()
+    assert any(line.startswith("Broken Books (bad-row)") for line in lines)
     assert any(line.startswith("First Bakery (00123)") and "1 Reactive" in line for line in lines)
     assert any(line.startswith("Third Cafe (NA)") and "3 Strategic" in line for line in lines)
     assert not any("Broken Books" in line for line in lines)
