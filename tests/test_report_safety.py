@@ -87,14 +87,16 @@ def test_summary_names_no_business(hostile_store: str):
 
 
 def test_multi_line_names_never_reach_a_report(tmp_path: Path):
-    """A name with a line break is refused by the cohort reader (row named) and by the store,
-    so no report can show one."""
+    """A name with a line break is joined into one line by the cohort reader (row named in a
+    note, its answers kept) and refused by the store, so no report can show one."""
     header = "business_id,business_name,transparency_chatbot_disclosure\n"
     path = tmp_path / "cohort.csv"
     path.write_text(header + 'ok-1,Fine,a\nbad-1,"two\nlines",a\n', encoding="utf-8")
     cohort = read_cohort(path, bundled_definitions())
-    assert [row.business_id for row in cohort.rows] == ["ok-1"]
-    assert cohort.problems == [f"{path}: row 4: business_name must be a single line"]
+    assert [(row.business_id, row.business_name) for row in cohort.rows] == [
+        ("ok-1", "Fine"), ("bad-1", "two lines")]
+    assert cohort.problems == []
+    assert f"{path}: row 3: business_name: its lines were joined" in cohort.notes
     with Store.open(f"sqlite:///{tmp_path / 's.sqlite'}") as store, \
             pytest.raises(StoreError, match="single line"):
         store.ensure_business(WORKSHOP, "bad-1", "two\nlines")
