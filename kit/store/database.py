@@ -220,16 +220,16 @@ def _where(url: str) -> str:
     return f"database {_safe_url(url)}"
 
 
-def store_fault(exc: Exception, url: str) -> StoreError:
+def store_fault(exc: Exception, url: str, doing: str = "use") -> StoreError:
     """The one place a database or migration failure becomes a plain message."""
     detail = str(getattr(exc, "orig", None) or exc).strip()
     reason = next((advice for marker, advice in STORE_FAULTS if marker in detail), None)
     return StoreError(f"{_where(url)} {reason}" if reason
-                      else f"cannot use {_where(url)}: {detail.splitlines()[0]}")
+                      else f"cannot {doing} {_where(url)}: {detail.splitlines()[0]}")
 
 
 @contextmanager
-def _faults_as_store_errors(url: str) -> Iterator[None]:
+def _faults_as_store_errors(url: str, doing: str = "use") -> Iterator[None]:
     """Turn driver and migration errors into StoreError; duplicate keys pass through, since
     callers resolve those themselves."""
     from alembic.util import CommandError
@@ -239,7 +239,7 @@ def _faults_as_store_errors(url: str) -> Iterator[None]:
     except IntegrityError:
         raise
     except (DBAPIError, CommandError, OSError) as exc:
-        raise store_fault(exc, url) from None
+        raise store_fault(exc, url, doing) from None
 
 
 def _create_engine(url: str) -> Engine:
@@ -288,7 +288,7 @@ class Store:
         url = database_url(url)
         engine = _create_engine(url)
         try:
-            with _faults_as_store_errors(url):
+            with _faults_as_store_errors(url, doing="open"):
                 migrate(engine)
         except StoreError:
             engine.dispose()
