@@ -15,8 +15,9 @@ MAX_INPUT_BYTES = 20_000_000  # a cohort of 2,000 businesses is about 200 KB as 
 MAX_NESTING_DEPTH = 50  # lists and mappings inside each other; the kit's files use 6
 MAX_INTEGER_DIGITS = 30  # no answer or setting is a number this long
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1},}}")
+_JSON_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def size_problem(path: Path, limit: int) -> str | None:
@@ -35,20 +36,17 @@ def _line(text: str, offset: int) -> int:
 def json_problem(path: Path, text: str) -> str | None:
     """Why a JSON text is nested too deep or holds an over-long number, or None; checked
     before parsing, since the parser itself fails with a RecursionError or ValueError."""
+    # Strings emptied first (a JSON string holds no raw line break, so lines keep their numbers).
+    bare = _JSON_STRINGS.sub('""', text)
     depth = 0
-    for token in _JSON_TOKENS.finditer(text):
-        bracket = token.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_NESTING_DEPTH:
-                return (f"{path}: line {_line(text, token.start())}: nested more than "
-                        f"{MAX_NESTING_DEPTH} levels deep")
-        elif bracket in "]}":
-            depth -= 1
-    outside_strings = _JSON_TOKENS.sub(lambda m: " " * len(m.group()), text)
-    long_number = _LONG_NUMBER.search(outside_strings)
+    for bracket in _BRACKETS.finditer(bare):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_NESTING_DEPTH:
+            return (f"{path}: line {_line(bare, bracket.start())}: nested more than "
+                    f"{MAX_NESTING_DEPTH} levels deep")
+    long_number = _LONG_NUMBER.search(bare)
     if long_number:
-        return (f"{path}: line {_line(text, long_number.start())}: a number with more than "
+        return (f"{path}: line {_line(bare, long_number.start())}: a number with more than "
                 f"{MAX_INTEGER_DIGITS} digits; answers are option ids such as \"b\"")
     return None
 
