@@ -12,6 +12,7 @@ from pathlib import Path
 DEFAULT_URL = "sqlite:///eakit.sqlite"
 URL_VARIABLE = "EAKIT_DATABASE_URL"
 WORKSHOP_VARIABLE = "EAKIT_WORKSHOP"
+JOIN_URL_VARIABLE = "EAKIT_JOIN_URL"  # the link the dashboard tells participants to open
 CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
 
 

@@ -8,12 +8,22 @@ mean of 1.75/2.75/3.75) needs its first three raised; beta and gamma (2 question
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import time
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 
-from kit.apps.dashboard import Dashboard, dashboard_html, load_picture
+from kit.apps.dashboard import (
+    Dashboard,
+    dashboard_html,
+    export_html,
+    levels_html,
+    load_picture,
+)
 from kit.core.cohort_stats import NOT_PLACED, cohort_picture, suppress_small
 from kit.core.records import SubmissionRecord, WorkshopProgress
 from kit.store.database import Store
@@ -103,12 +113,19 @@ def test_dashboard_html_shows_totals_only(small_defs):
     records = _records(COHORT, version="8.0.0")
     progress = WorkshopProgress("w1", enrolled=20, started=17, submitted=14)
     html = dashboard_html(cohort_picture(small_defs, progress, records),
-                          {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"})
+                          {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"},
+                          join_url="http://10.0.0.5:8866/",
+                          database_url="sqlite:////srv/kit/w1.sqlite")
     assert "<b>17</b>started" in html and "<b>14</b>submitted" in html
+    assert "<b>3</b>in progress" in html  # 17 started, 14 of them submitted
+    assert "last submission at 00:00" in html
     assert "fewer than 5" in html and "one more group is hidden" in html
     assert "14 submission(s) answered an older questionnaire" in html
     assert "alpha practice 1 at level 1" not in html  # answers never appear
-    assert "eakit batch --workshop w1 --out reports/w1" in html
+    assert ("eakit batch --workshop w1 --database sqlite:////srv/kit/w1.sqlite "
+            "--out reports/w1") in html
+    assert "<p class='join-url'>http://10.0.0.5:8866/</p>" in html
+    assert "<p class='join-code'>w1</p>" in html and "<svg" in html
     for record in records:
         assert record.business_id not in html and record.display_name not in html
 
@@ -145,3 +162,33 @@ def test_dashboard_watches_the_store_by_itself(tmp_path, small_defs):
         assert "<b>1</b>submitted" in dashboard.body.value
     finally:
         dashboard.stop()
+
+
+def test_hidden_bars_never_look_longer_than_shown_ones(small_defs):
+    """A hatched "fewer than 5" bar stands for at most 4 businesses, so is it drawn no longer
+    than a bar of 5 or more?"""
+    progress = WorkshopProgress("w1", enrolled=20, started=14, submitted=14)
+    html = levels_html(cohort_picture(small_defs, progress, _records(COHORT)))
+    hidden = [int(w) for w in re.findall(r"class='bar hidden' style='width:(\d+)%'", html)]
+    shown = [int(w) for w in re.findall(r"class='bar' style='width:(\d+)%'", html)]
+    assert hidden and shown
+    assert max(hidden) == 29  # 4 of 14, the most a hidden group can hold
+    assert max(hidden) <= min(w for w in shown if w > 0)
+
+
+def test_export_holds_the_totals_on_the_page(small_defs):
+    """Does the saved CSV carry the room's totals (hidden groups as "fewer than 5") and
+    nothing about a single business?"""
+    records = _records(COHORT)
+    progress = WorkshopProgress("w1", enrolled=20, started=17, submitted=14)
+    link = export_html(cohort_picture(small_defs, progress, records))
+    assert "download='workshop-w1-figures.csv'" in link
+    text = unquote(re.search(r"charset=utf-8,([^']*)'", link).group(1))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["what", "group", "businesses"]
+    assert rows[1:4] == [["progress", "started", "17"], ["progress", "in progress", "3"],
+                         ["progress", "submitted", "14"]]
+    assert ["overall level", "1 Reactive", "6"] in rows
+    assert any(row[2] == "fewer than 5" for row in rows)
+    for record in records:
+        assert record.business_id not in text and record.display_name not in text

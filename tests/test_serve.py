@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kit.apps.launch import app_settings
+from kit.apps.login import login_page
 from kit.apps.serve import (
     absolute_database_url,
     banner,
@@ -14,6 +15,7 @@ from kit.apps.serve import (
     serve_options,
     share_url,
     voila_argv,
+    voila_config,
 )
 from kit.errors import AppSettingsError, ServeError
 from tests.conftest import run_eakit
@@ -27,7 +29,6 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
     for flag in ("--Voila.ip=127.0.0.1", "--Voila.port=8866", "--Voila.port_retries=0",
                  "--VoilaConfiguration.show_tracebacks=False",
                  "--VoilaConfiguration.strip_sources=True",
-                 "--VoilaConfiguration.file_allowlist=[]",
                  "--MappingKernelManager.cull_idle_timeout=1200",
                  "--MappingKernelManager.cull_interval=60",
                  "--MappingKernelManager.cull_connected=True",
@@ -37,8 +38,38 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
         assert flag in argv
     assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a few kernels wait ready
     assert "--VoilaConfiguration.default_pool_size=4" in argv
+    assert voila_config().VoilaConfiguration.file_allowlist == []  # no file is ever served
     assert options.token == ""
     assert share_url(options) == "http://127.0.0.1:8866/"
+
+
+def test_start_banner_is_one_block_with_link_code_qr_and_stop():
+    """Does the facilitator get one framed block: the link, the workshop code, a QR code of
+    the link and how to stop, with nothing from Voila inside it?"""
+    options = serve_options("assessment", "demo", database="sqlite:////tmp/x.sqlite")
+    text = banner(options)
+    lines = text.splitlines()
+    assert lines[0] == lines[-1] == "=" * 72
+    assert "Show the room this link and the workshop code:" in lines
+    assert "    http://127.0.0.1:8866/" in lines
+    assert "    Workshop code: demo" in lines
+    assert "To stop: press Ctrl+C in this window." in lines
+    qr_rows = [line for line in lines if set(line) <= set("█▀▄ ") and len(line) > 20]
+    assert len(qr_rows) >= 12  # a version-2 code (25 modules) in half-height rows, plus border
+    dashboard = banner(serve_options("dashboard", "demo", database="sqlite:////tmp/x.sqlite",
+                                     join_url="http://10.0.0.5:8866/"))
+    assert "█" not in dashboard  # the secret link is never drawn for a camera across the room
+    assert "Participants join at http://10.0.0.5:8866/" in dashboard
+
+
+def test_login_page_is_ours_and_escaped():
+    """Does a visitor without the token read our words, naming the workshop, not Jupyter's?"""
+    page = login_page("demo<1>", "/login?next=/", "<input type='hidden' name='_xsrf'>", False)
+    assert "<title>Workshop demo&lt;1&gt;: dashboard</title>" in page
+    assert "jupyter" not in page.lower() and "password" not in page.split("<form")[0].lower()
+    assert "<label for=\"password\">Secret code</label>" in page
+    failed = login_page("demo", "/login", "", True)
+    assert "role='alert'" in failed and "did not match" in failed
 
 
 def test_dashboard_gets_a_fresh_secret_token():
@@ -61,7 +92,9 @@ def test_preheat_and_kernel_environment():
     assert "--VoilaConfiguration.preheat_kernel=True" in argv
     assert "--VoilaConfiguration.default_pool_size=3" in argv
     assert kernel_environment(options) == {"EAKIT_WORKSHOP": "w-1",
-                                           "EAKIT_DATABASE_URL": "postgresql://u@db/kit"}
+                                           "EAKIT_DATABASE_URL": "postgresql://u@db/kit",
+                                           "EAKIT_JOIN_URL": options.join_url}
+    assert options.join_url.endswith(":8866/")
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -71,6 +104,7 @@ def test_preheat_and_kernel_environment():
     ({"port": 0}, "--port 0: must be between 1 and 65535"),
     ({"port": 70000}, "--port 70000: must be between 1 and 65535"),
     ({"cull_idle_seconds": 0}, "culling times must be positive"),
+    ({"join_url": "room-7"}, "--join-url 'room-7': must start with http:// or https://"),
 ])
 def test_bad_requests_are_refused(kwargs, message):
     """Is each bad request refused with a message naming what is wrong?"""

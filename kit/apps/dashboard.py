@@ -8,25 +8,35 @@ the workshop ends, so the server's culler can reclaim its kernel.
 
 from __future__ import annotations
 
+import csv
+import io
 import shlex
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
+from urllib.parse import quote
 
 import ipywidgets as widgets
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kit.apps.styles import style_tag
 from kit.charts.palette import OKABE_ITO
-from kit.core.cohort_stats import MIN_GROUP, NOT_PLACED, CohortPicture, cohort_picture
+from kit.core.cohort_stats import (
+    MIN_GROUP,
+    NOT_PLACED,
+    CohortPicture,
+    cohort_picture,
+    picture_table,
+)
 from kit.errors import KitError
+from kit.forms.page import PageHelper
 from kit.store.database import Store
 
 REFRESH_SECONDS = 10
 BLUE = tuple(bytes.fromhex(OKABE_ITO["blue"].lstrip("#")))  # the palette's blue, as RGB
-
-
+WHITE_TEXT_FROM = 0.93  # cell opacity above which white text beats black (WCAG contrast)
 
 
 def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
@@ -35,10 +45,14 @@ def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> Cohor
                           store.latest_submissions(workshop), minimum)
 
 
-def batch_command(workshop: str) -> str:
-    """The command that writes every business's report for this workshop."""
-    quoted = shlex.quote(workshop)
-    return f"eakit batch --workshop {quoted} --out {shlex.quote(f'reports/{workshop}')}"
+def batch_command(workshop: str, database_url: str = "") -> str:
+    """The command that writes every business's report for this workshop, from the store this
+    dashboard reads (a password in the URL is shown as ***, never on the screen)."""
+    parts = ["eakit", "batch", "--workshop", workshop]
+    if database_url:
+        parts += ["--database", make_url(database_url).render_as_string(hide_password=True)]
+    parts += ["--out", f"reports/{workshop}"]
+    return shlex.join(parts)
 
 
 def _count_text(count: int | None, minimum: int) -> str:
@@ -48,14 +62,36 @@ def _count_text(count: int | None, minimum: int) -> str:
 def _shade(share: float) -> str:
     """A cell colour from pale to full blue, with text dark or white to stay readable."""
     alpha = 0.08 + 0.92 * share
-    text = "#fff" if alpha > 0.55 else "#111"
+    text = "#fff" if alpha > WHITE_TEXT_FROM else "#000"
     r, g, b = BLUE
     return f"background: rgba({r},{g},{b},{alpha:.2f}); color: {text};"
 
 
 def progress_html(picture: CohortPicture) -> str:
-    return (f"<div class='stats'><div class='stat'><b>{picture.started}</b>started</div>"
-            f"<div class='stat'><b>{picture.submitted}</b>submitted</div></div>")
+    last = (f"last submission at {picture.last_submitted_at:%H:%M}"
+            if picture.last_submitted_at else "no submission yet")
+    stats = "".join(f"<div class='stat'><b>{value}</b>{name}</div>" for name, value in (
+        ("started", picture.started), ("in progress", picture.in_progress),
+        ("submitted", picture.submitted)))
+    return (f"<h2>The room</h2><div class='stats'>{stats}</div>"
+            f"<p class='last'>{escape(last)}</p>")
+
+
+def join_html(workshop: str, join_url: str) -> str:
+    """Where participants go: the link, a QR code of it (inline SVG) and the workshop code."""
+    if not join_url:
+        return ""
+    import segno
+
+    qr = segno.make(join_url, error="m").svg_inline(
+        scale=8, border=2, dark="#000", light="#fff", svgclass="join-qr",
+        title=f"QR code of {join_url}")
+    return ("<section class='join' aria-labelledby='eakit-join'>"
+            "<h2 id='eakit-join'>Join the self-assessment</h2>"
+            f"<div class='join-body'><div role='img' aria-label='QR code of {escape(join_url)}'>"
+            f"{qr}</div><div><p>Open</p><p class='join-url'>{escape(join_url)}</p>"
+            f"<p>Workshop code</p><p class='join-code'>{escape(workshop)}</p></div></div>"
+            "</section>")
 
 
 def privacy_html(picture: CohortPicture) -> str:
@@ -80,17 +116,19 @@ def levels_html(picture: CohortPicture) -> str:
         return ""
     rows = []
     for item in picture.levels:
-        if item.count is None:
-            bar = "<div class='bar hidden' style='width:100%' title='hidden'></div>"
+        if item.count is None:  # at most minimum - 1 businesses: never longer than a shown bar
+            width = 100 * (picture.minimum - 1) / picture.submitted
+            bar = f"<div class='bar hidden' style='width:{width:.0f}%'></div>"
         else:
             width = 100 * item.count / picture.submitted
             bar = f"<div class='bar' style='width:{width:.0f}%'></div>"
         name = f"{item.level}. {item.label}" if item.level else item.label
         rows.append(f"<tr><td>{escape(name)}</td>"
                     f"<td class='num'>{_count_text(item.count, picture.minimum)}</td>"
-                    f"<td style='width:45%'>{bar}</td></tr>")
+                    f"<td class='bar-cell' aria-hidden='true'>{bar}</td></tr>")
     return ("<h3>Overall levels</h3><table aria-label='Businesses per overall level'>"
-            "<tr><th>Level</th><th class='num'>Businesses</th><th></th></tr>"
+            "<tr><th>Level</th><th class='num'>Businesses</th>"
+            "<th><span class='visually-hidden'>Bar</span></th></tr>"
             + "".join(rows) + "</table>")
 
 
@@ -132,25 +170,46 @@ def gaps_html(picture: CohortPicture) -> str:
             f"the most businesses: good topics for the room.</p><ol>{items}</ol>")
 
 
-def reports_html(picture: CohortPicture) -> str:
+def reports_html(picture: CohortPicture, database_url: str = "") -> str:
+    command = batch_command(picture.workshop, database_url)
     return ("<h3>Reports for the cohort</h3><p>After the session, write one report per "
-            f"business with:</p><p><code>{escape(batch_command(picture.workshop))}</code></p>")
+            "business by running, in a terminal:</p>"
+            f"<p><code>{escape(command)}</code></p>")
 
 
-def dashboard_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
+def export_html(picture: CohortPicture) -> str:
+    """A link that saves the figures on this page (totals only) as a CSV file."""
+    header, rows = picture_table(picture)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    name = f"workshop-{picture.workshop}-figures.csv"
+    return (f"<p><a class='export' download='{escape(name)}' "
+            f"href='data:text/csv;charset=utf-8,{quote(out.getvalue())}'>"
+            "Save the room's figures (CSV, totals only)</a></p>")
+
+
+def dashboard_html(picture: CohortPicture, level_labels: dict[int, str],
+                   join_url: str = "", database_url: str = "") -> str:
     """The whole dashboard body for one moment; pure, so tests read exactly what is shown."""
-    return "".join([
-        progress_html(picture), privacy_html(picture), levels_html(picture),
-        heatmap_html(picture, level_labels), gaps_html(picture), reports_html(picture)])
+    side = [join_html(picture.workshop, join_url), progress_html(picture),
+            privacy_html(picture), reports_html(picture, database_url), export_html(picture)]
+    main = [levels_html(picture), heatmap_html(picture, level_labels), gaps_html(picture)]
+    return (f"<div class='dash-grid'><div class='dash-side'>{''.join(side)}</div>"
+            f"<div class='dash-main'>{''.join(main)}</div></div>")
 
 
 class Dashboard(widgets.VBox):
     """The live dashboard: redrawn when the store changes, and on request."""
 
     def __init__(self, store: Store, workshop: str, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], datetime] = datetime.now, watch: bool = True) -> None:
+                 clock: Callable[[], datetime] = datetime.now, watch: bool = True,
+                 join_url: str = "", database_url: str = "") -> None:
         self.store = store
         self.workshop = workshop
+        self.join_url = join_url
+        self.database_url = database_url
         self.clock = clock
         self.refresh_seconds = refresh_seconds
         self.level_labels = {lvl.number: lvl.label for lvl in store.definitions.model.levels}
@@ -162,10 +221,11 @@ class Dashboard(widgets.VBox):
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         title = widgets.HTML(f"{style_tag('dashboard')}"
-                             f"<h2>Workshop {escape(workshop)}: live picture</h2>")
+                             f"<h1>Workshop {escape(workshop)}: live picture</h1>")
         controls = widgets.HBox([self.refresh_button, self.status],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        super().__init__([title, controls, self.body])
+        self.page = PageHelper(title=f"Workshop {workshop}: dashboard")
+        super().__init__([self.page, title, controls, self.body])
         self.add_class("eakit-dash")
         self.refresh()
         if watch:
@@ -189,7 +249,7 @@ class Dashboard(widgets.VBox):
                 self.status.value = ("<span role='alert'>Could not read the answers just now; "
                                      "the figures below are from the last check.</span>")
                 return
-            html = dashboard_html(picture, self.level_labels)
+            html = dashboard_html(picture, self.level_labels, self.join_url, self.database_url)
             now = f"{self.clock():%H:%M:%S}"
             every = f"checks every {self.refresh_seconds:g} s"
             if html != self.body.value:

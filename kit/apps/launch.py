@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kit.core.ids import check_workshop_code
 from kit.errors import AppSettingsError, KitError
-from kit.settings import URL_VARIABLE, WORKSHOP_VARIABLE
+from kit.settings import JOIN_URL_VARIABLE, URL_VARIABLE, WORKSHOP_VARIABLE
 from kit.store.database import Store
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
 
     try:
         settings = app_settings(environ)
-        return Dashboard(Store.open(settings.database_url), settings.workshop)
+        return Dashboard(Store.open(settings.database_url), settings.workshop,
+                         join_url=environ.get(JOIN_URL_VARIABLE, ""),
+                         database_url=settings.database_url)
     except KitError as exc:
         return _unavailable(exc)
 

@@ -9,6 +9,8 @@ kernel would otherwise stay until the server stops.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import secrets
 import socket
@@ -18,7 +20,7 @@ from pathlib import Path
 from kit.core.ids import check_workshop_code
 from kit.errors import ServeError
 from kit.paths import NOTEBOOKS_DIR
-from kit.settings import URL_VARIABLE, WORKSHOP_VARIABLE, database_url
+from kit.settings import JOIN_URL_VARIABLE, URL_VARIABLE, WORKSHOP_VARIABLE, database_url
 
 APPS_DIR = NOTEBOOKS_DIR / "apps"
 LOCAL_HOST = "127.0.0.1"
@@ -39,6 +41,7 @@ class App:
     cull_connected: bool
     preheat: int
     audience: str
+    show_qr: bool
 
 
 APPS: dict[str, App] = {
@@ -46,12 +49,13 @@ APPS: dict[str, App] = {
     # A few kernels kept ready let the first participants in at once (each holds ~150 MB).
     "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
                       cull_connected=True, preheat=4,
-                      audience="Share this link with the participants"),
+                      audience="Show the room this link and the workshop code",
+                      show_qr=True),
     # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
     "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
                      cull_connected=False, preheat=0,
                      audience="Open the dashboard (keep this link to yourself: it carries the "
-                              "secret token)"),
+                              "secret token)", show_qr=False),
 }
 
 
@@ -68,6 +72,7 @@ class ServeOptions:
     cull_idle_seconds: int = 1200
     cull_interval_seconds: int = 60
     preheat: int = 0
+    join_url: str = ""
 
     @property
     def notebook(self) -> Path:
@@ -91,7 +96,7 @@ def absolute_database_url(url: str) -> str:
 def serve_options(app: str, workshop: str, database: str | None = None,
                   host: str = LOCAL_HOST, port: int | None = None,
                   cull_idle_seconds: int = 1200, cull_interval_seconds: int = 60,
-                  preheat: int | None = None) -> ServeOptions:
+                  preheat: int | None = None, join_url: str | None = None) -> ServeOptions:
     """Check the request and settle the URL, port and token."""
     if app not in APPS:
         raise ServeError(f"unknown app {app!r} (choose {' or '.join(APPS)})")
@@ -103,12 +108,15 @@ def serve_options(app: str, workshop: str, database: str | None = None,
         raise ServeError(f"--port {port}: must be between 1 and 65535")
     if cull_idle_seconds <= 0 or cull_interval_seconds <= 0 or preheat < 0:
         raise ServeError("culling times must be positive and --preheat zero or more")
+    if join_url is not None and not join_url.startswith(("http://", "https://")):
+        raise ServeError(f"--join-url {join_url!r}: must start with http:// or https://")
     return ServeOptions(app=app, workshop=workshop,
                         database_url=absolute_database_url(database_url(database)),
                         host=host, port=port,
                         token=secrets.token_urlsafe(24) if APPS[app].needs_token else "",
                         cull_idle_seconds=cull_idle_seconds,
-                        cull_interval_seconds=cull_interval_seconds, preheat=preheat)
+                        cull_interval_seconds=cull_interval_seconds, preheat=preheat,
+                        join_url=join_url or default_join_url())
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -121,7 +129,6 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--Voila.port_retries=0",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.multi_kernel_manager_class=kit.apps.voila_kernels.PoolAwareKernelManager",
@@ -137,9 +144,20 @@ def voila_argv(options: ServeOptions) -> list[str]:
     return argv
 
 
+def voila_config() -> object:
+    """Settings that the command line cannot carry cleanly: an empty list (traitlets warns about
+    ``=[]`` on a command line) keeps the route for files next to the notebook serving nothing."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.VoilaConfiguration.file_allowlist = []
+    return config
+
+
 def kernel_environment(options: ServeOptions) -> dict[str, str]:
-    """The variables every kernel inherits: which workshop, which database."""
-    return {WORKSHOP_VARIABLE: options.workshop, URL_VARIABLE: options.database_url}
+    """The variables every kernel inherits: which workshop, which database, where to join."""
+    return {WORKSHOP_VARIABLE: options.workshop, URL_VARIABLE: options.database_url,
+            JOIN_URL_VARIABLE: options.join_url}
 
 
 def _reachable_host(host: str) -> str:
@@ -159,19 +177,52 @@ def share_url(options: ServeOptions) -> str:
     return f"{url}?token={options.token}" if options.token else url
 
 
+def default_join_url() -> str:
+    """Where participants join when the dashboard is not told: the assessment's default port
+    on this machine's address in the room's network."""
+    return f"http://{_reachable_host(ANY_HOST[0])}:{APPS['assessment'].default_port}/"
+
+
+def terminal_qr(url: str) -> str:
+    """The link as a QR code drawn with block characters, for a phone camera to read."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue().rstrip("\n")
+
+
+RULE = "=" * 72
+
+
 def banner(options: ServeOptions) -> str:
-    """What the facilitator reads once the server listens."""
+    """What the facilitator reads once the server listens: one block, nothing else in it."""
     from sqlalchemy.engine import make_url
 
     app = APPS[options.app]
-    lines = [f"Serving the {options.app} app for workshop {options.workshop!r} "
-             f"(database {make_url(options.database_url).render_as_string(hide_password=True)}).",
-             f"{app.audience}:", f"    {share_url(options)}"]
+    url = share_url(options)
+    lines = [RULE, f"Workshop {options.workshop}: the {options.app} is ready.", "",
+             f"{app.audience}:", f"    {url}", f"    Workshop code: {options.workshop}"]
+    if app.show_qr:
+        lines += ["", "Or let them scan this code with a phone camera:", terminal_qr(url)]
     if options.host == LOCAL_HOST:
-        lines.append("Only this computer can open it; to let devices on the room's network in, "
-                     "add --host 0.0.0.0 (see the README on larger rooms).")
-    lines.append("Press Ctrl+C to stop.")
+        lines += ["", "Only this computer can open the link. To let phones and laptops on the "
+                  "room's network in,", "start again with --host 0.0.0.0 (see the README on "
+                  "larger rooms)."]
+    if options.join_url and options.app == "dashboard":
+        lines += ["", f"Participants join at {options.join_url} (change with --join-url)."]
+    database = make_url(options.database_url).render_as_string(hide_password=True)
+    lines += ["", f"Answers are stored in {database}.",
+              "To stop: press Ctrl+C in this window.", RULE]
     return "\n".join(lines)
+
+
+class _HideTrustWarnings(logging.Filter):
+    """Drop "Notebook ... is not trusted": trust decides whether a notebook's saved outputs may
+    be shown, and the app notebooks have none; Voila runs them the same either way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Notebook %s is not trusted"
 
 
 def prepare(options: ServeOptions) -> None:
@@ -192,11 +243,16 @@ def run(options: ServeOptions) -> int:
 
     class KitVoila(Voila):
         def start(self) -> None:
+            self.log.addFilter(_HideTrustWarnings())
             # Runs once the loop starts, i.e. after the port is bound: the link is then real.
             IOLoop.current().add_callback(lambda: print(banner(options), flush=True))
             super().start()
 
-    trait_values = {"tornado_settings": {"headers": SECURITY_HEADERS}}
+    from kit.apps.login import KitIdentityProvider
+
+    trait_values: dict[str, object] = {"tornado_settings": {"headers": SECURITY_HEADERS},
+                                       "config": voila_config(),
+                                       "identity_provider_class": KitIdentityProvider}
     if options.token:
         trait_values["token"] = options.token
     KitVoila.launch_instance(voila_argv(options), **trait_values)

@@ -27,12 +27,16 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                         help="keep N kernels started with the app already run, so arriving "
                              "participants wait seconds less (default 4 for the assessment, "
                              "0 for the dashboard); each holds about 150 MB while it waits")
+    parser.add_argument("--join-url", default=None, metavar="URL",
+                        help="the dashboard's join panel: the link participants open (default: "
+                             "the assessment's port 8866 on this computer's network address)")
 
 
 def serve(args: argparse.Namespace) -> int:
     return run(serve_options(args.app, args.workshop, database=args.database, host=args.host,
                              port=args.port, cull_idle_seconds=args.cull_idle_after,
-                             cull_interval_seconds=args.cull_interval, preheat=args.preheat))
+                             cull_interval_seconds=args.cull_interval, preheat=args.preheat,
+                             join_url=args.join_url))
 
 
 VERBS = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from kit.core.definitions import Definitions
@@ -75,6 +76,12 @@ class CohortPicture:
     heatmap: list[HeatmapRow]
     gaps: list[Gap]
     older_versions: int
+    last_submitted_at: datetime | None = None
+
+    @property
+    def in_progress(self) -> int:
+        """Businesses that started (a saved answer) but have not submitted yet."""
+        return self.started - self.submitted
 
     @property
     def shown(self) -> bool:
@@ -139,4 +146,26 @@ def cohort_picture(definitions: Definitions, progress: WorkshopProgress,
         levels=level_counts(definitions, placements, minimum) if placements else [],
         heatmap=dimension_heatmap(definitions, placements, minimum) if placements else [],
         gaps=common_gaps(definitions, placements, minimum),
-        older_versions=sum(s.questionnaire_version != current for s in submissions))
+        older_versions=sum(s.questionnaire_version != current for s in submissions),
+        last_submitted_at=max((s.submitted_at for s in submissions), default=None))
+
+
+def picture_table(picture: CohortPicture) -> tuple[list[str], list[list[object]]]:
+    """The room's aggregate figures as rows (what, group, businesses) for a spreadsheet: the
+    same totals the dashboard shows, hidden groups written as "fewer than 5"."""
+    def count(value: int | None) -> object:
+        return f"fewer than {picture.minimum}" if value is None else value
+
+    rows: list[list[object]] = [["progress", "started", picture.started],
+                                ["progress", "in progress", picture.in_progress],
+                                ["progress", "submitted", picture.submitted]]
+    for item in picture.levels:
+        name = f"{item.level} {item.label}" if item.level else item.label
+        rows.append(["overall level", name, count(item.count)])
+    for row in picture.heatmap:
+        for column, value in row.cells.items():
+            group = "not placed" if column == NOT_PLACED else f"level {column}"
+            rows.append([f"area: {row.name}", group, count(value)])
+    for gap in picture.gaps:
+        rows.append([f"common gap: {gap.dimension}", gap.question, gap.businesses])
+    return ["what", "group", "businesses"], rows

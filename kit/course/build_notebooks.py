@@ -102,10 +102,11 @@ def edition_of(notebook: nbformat.NotebookNode, edition: Edition) -> nbformat.No
     cells = [cell for cell in notebook.cells if edition.keeps(cell)]
     if edition.banner:
         cells.insert(0, nbformat.v4.new_markdown_cell(edition.banner))
-    built = nbformat.v4.new_notebook(
+    title = {"title": notebook.metadata["title"]} if "title" in notebook.metadata else {}
+    built = nbformat.v4.new_notebook(  # a title names the browser tab of a Voila app
         cells=[_clean_cell(cell, taken) for cell in cells],
         metadata={"kernelspec": copy.deepcopy(KERNELSPEC),
-                  "language_info": {"name": "python"}})
+                  "language_info": {"name": "python"}, **title})
     nbformat.validate(built)
     return built
 
