@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from sqlalchemy.exc import OperationalError
 
-from kit.apps.assessment import SCROLL_TO_FORM, WorkshopAssessment, app_page
+from kit.apps.assessment import WorkshopAssessment, app_page
 from kit.apps.launch import assessment_app
 from kit.paths import NOTEBOOKS_DIR
 from kit.store.database import Store
@@ -38,8 +38,8 @@ def _enter(form, workshop: str, business_id: str = "smb-1") -> None:
 
 
 def _answer_all(form, option: str = "b") -> None:
-    for choice in form.questions.choices.values():
-        choice.value = option
+    for question_id in form.definitions.questions:
+        form.questions.choose(question_id, option)
 
 
 def test_participant_types_the_workshop_code(form):
@@ -52,7 +52,7 @@ def test_another_workshop_is_refused(form, store):
     """Does a code other than the server's keep the participant out, writing nothing?"""
     _enter(form, "w2")
     assert form.stage == "entry"
-    assert "'w2' is not the code of this workshop" in form.entry.message.value
+    assert "\"w2\" is not the code of this workshop" in form.entry.message.value
     assert store.workshops() == [] and store.display_name("smb-1") is None
 
 
@@ -91,7 +91,8 @@ def test_failed_submission_keeps_the_answers(form, store, monkeypatch):
     monkeypatch.setattr(store, "submit", locked)
     form.submit_button.click()
     assert form.stage == "questions"
-    assert "That did not work; your answers are still in the form" in form.message.value
+    assert "Sorry, that did not work. Your answers are still here" in form.message.value
+    assert "locked" not in form.message.value  # the reason is for the server's log
     assert not form.submit_button.disabled
     assert set(form.questions.answers().values()) == {"b"}
     assert store.history("smb-1") == []
@@ -103,19 +104,21 @@ def test_failed_submission_keeps_the_answers(form, store, monkeypatch):
         dict.fromkeys(store.definitions.questions, "b")]
 
 
-def test_each_stage_opens_at_its_top(form):
-    """Does the result ask the browser to scroll to the form's top (not stay mid-page)?"""
-    page = app_page(form)
-    assert form.scroller in page.children
+def test_each_stage_moves_focus_to_its_heading(form):
+    """Does every new stage ask the browser to focus (and scroll to) its own heading, and is
+    the browser tab named after the workshop?"""
+    app_page(form)
+    assert form.page.title == "Workshop w1: self-assessment"
+    assert form.page.focus_request == 0  # the first screen keeps the browser's own focus
     _enter(form, "w1")
+    assert (form.stage, form.page.focus_request) == ("consent", 1)
+    assert form.page.focus_selector == f".{form.uid} .eakit-step-heading"
     form.consent.agree.value = True
     form.consent.proceed.click()
     _answer_all(form)
-    form.scroller.outputs = ()
     form.submit_button.click()
-    assert form.stage == "result"
-    assert [out["data"]["application/javascript"] for out in form.scroller.outputs] == [
-        SCROLL_TO_FORM]
+    assert (form.stage, form.page.focus_request) == ("result", 3)
+    assert "class='eakit-step-heading' tabindex='-1'" in form.result.summary.value
 
 
 def _execute(path: Path, environ: dict[str, str]) -> nbformat.NotebookNode:
@@ -159,5 +162,5 @@ def test_app_notebook_runs(path, tmp_path):
 def test_app_without_settings_says_so():
     """Started outside `eakit serve`, does the assessment app explain itself, not fail?"""
     shown = assessment_app({})
-    assert "This app is not ready" in shown.value
+    assert "This page is not ready yet" in shown.value
     assert "EAKIT_WORKSHOP is not set; EAKIT_DATABASE_URL is not set" in shown.value

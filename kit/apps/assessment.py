@@ -1,13 +1,11 @@
 """The assessment form as the Voila app serves it to a room of participants.
 
 The form itself is ``kit.forms.assessment.AssessmentForm`` (which also reports a failed save on
-screen and
-keeps the answers); this layer adds what a shared server needs. The workshop is the server's: a
-participant types its code as a check, and a code that does not match is refused rather than
-opening another workshop. Someone without a business code can ask for a fresh one. Each new
-stage starts at its top: the browser would otherwise keep the scroll position of the previous,
-longer stage, leaving a phone in the middle of the result. And the result chart's renderer is
-started while the participant reads the notice, so Submit is answered quickly.
+screen and keeps the answers); this layer adds what a shared server needs. The workshop is the
+server's: a participant types its code as a check, and a code that does not match is refused
+rather than opening another workshop. Someone without a business code can ask for a fresh one.
+The browser tab is named after the workshop. The result chart's renderer is started while the
+participant reads the notice, so Submit is answered quickly.
 """
 
 from __future__ import annotations
@@ -17,38 +15,34 @@ import threading
 from html import escape
 
 import ipywidgets as widgets
-from IPython.core.formatters import format_display_data
-from IPython.display import Javascript
 
 from kit.apps.styles import style_tag
-from kit.charts.builders import profile_chart
 from kit.core.definitions import Definitions
-from kit.core.records import SubmissionRecord
+from kit.core.messages import say
 from kit.core.scoring import score_valid_answers
-from kit.forms.assessment import AssessmentForm
+from kit.forms.assessment import AssessmentForm, profile_html
 from kit.store.database import Store
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
 CODE_LENGTH = 6
-SCROLL_TO_FORM = "document.querySelector('.eakit-assessment')?.scrollIntoView({block: 'start'})"
-
 
 
 def _alert(text: str) -> str:
-    return f"<div role='alert'><b>{escape(text, quote=False)}</b></div>"
+    return f"<div role='alert' class='eakit-alert'><p><b>{escape(text, quote=False)}</b></p></div>"
 
 
 def app_page(form: AssessmentForm) -> widgets.VBox:
-    """The form with the app's CSS (wrapping option texts, phone-sized inputs) and the output
-    that carries its scrolling."""
-    return widgets.VBox([widgets.HTML(style_tag("assessment")), form.scroller, form])
+    """The form with the app's CSS (readable text and large tap targets on a phone)."""
+    page = widgets.VBox([widgets.HTML(style_tag("assessment")), form])
+    page.add_class("eakit-page")
+    return page
 
 
 def prepare_result_chart(definitions: Definitions) -> None:
     """Draw one throw-away profile chart. The first chart a kernel draws starts the renderer
     (about half a second of work); doing it while the participant reads the notice keeps that
     wait out of the moment after Submit."""
-    format_display_data(profile_chart(score_valid_answers(definitions, {})))
+    profile_html(score_valid_answers(definitions, {}))
 
 
 def new_business_code(store: Store) -> str:
@@ -65,52 +59,32 @@ class WorkshopAssessment(AssessmentForm):
     def __init__(self, definitions: Definitions, store: Store, workshop: str) -> None:
         super().__init__(definitions, store, workshop)
         self.app_workshop = workshop
+        self.page.title = f"Workshop {workshop}: self-assessment"
         entry = self.entry
         entry.workshop.value = ""
-        entry.workshop.placeholder = "the code your trainer shows"
-        self.new_code = widgets.Button(description="I have no business code: give me one",
+        self.new_code = widgets.Button(description=say("entry.new_code"),
                                        layout=widgets.Layout(width="auto"))
         self.new_code.add_class("eakit-new-code")
         self.new_code.on_click(lambda _: self._guarded(self.give_new_code))
         children = list(entry.widget.children)
         children.insert(children.index(entry.business_id) + 1, self.new_code)
         entry.widget.children = children
-        self.scroller = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
         self._chart_started = False
-
-    def _to_top(self) -> None:
-        self.scroller.outputs = ()
-        self.scroller.append_display_data(Javascript(SCROLL_TO_FORM))
 
     def give_new_code(self) -> None:
         """Fill in a fresh code and ask the participant to keep it for next time."""
         code = new_business_code(self.store)
         self.entry.business_id.value = code
-        self.entry.message.value = (f"<p role='status'>Your business code is <b>{code}</b>. "
-                                    "Write it down: it lets you carry on later or compare a "
-                                    "future assessment with this one.</p>")
+        text = escape(say("entry.new_code_given", code="\0")).replace("\0", f"<b>{code}</b>")
+        self.entry.message.value = f"<p role='status'>{text}</p>"
 
     def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
         """Open the form only for this server's workshop (codes match in any letter case)."""
         if workshop.casefold() != self.app_workshop.casefold():
-            self.entry.message.value = _alert(
-                f"{workshop!r} is not the code of this workshop. Please check the code your "
-                "trainer shows.")
+            self.entry.message.value = _alert(say("entry.workshop_other", code=workshop))
             return
         super().start(self.app_workshop, business_id, display_name)
-        self._to_top()
         if not self._chart_started:
             self._chart_started = True
             threading.Thread(target=prepare_result_chart, args=(self.definitions,),
                              name="eakit-chart-warm-up", daemon=True).start()
-
-    def agree(self) -> None:
-        super().agree()
-        self._to_top()
-
-    def submit(self) -> SubmissionRecord | None:
-        """Submit; the result view opens at its top."""
-        record = super().submit()
-        if record is not None:
-            self._to_top()
-        return record

@@ -49,9 +49,12 @@ def _unavailable(exc: KitError) -> widgets.HTML:
     """What a visitor sees when the app is misconfigured: a plain sentence, no traceback."""
     import ipywidgets as widgets  # here, not above: `eakit serve` reads this module's settings
 
+    from kit.core.messages import say
+
     return widgets.HTML(
-        "<div role='alert'><h3>This app is not ready</h3><p>Please tell the facilitator: "
-        f"{escape(str(exc))}</p></div>")
+        f"<div role='alert'><h2>{escape(say('app.unavailable_heading'))}</h2>"
+        f"<p>{escape(say('app.unavailable_text'))}</p><p><small>{escape(str(exc))}</small></p>"
+        "</div>")
 
 
 def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:

@@ -11,24 +11,35 @@ opened for.
 
 from __future__ import annotations
 
+import logging
+import math
 import uuid
+import warnings
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from html import escape
 
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
 from kit.charts.builders import profile_chart
-from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Question
-from kit.core.explain import HUMANS_DECIDE, dimension_paragraph, dimension_status, overall_sentence
-from kit.core.ids import check_business_id, check_business_name, check_workshop_code
+from kit.core.definitions import Definitions
+from kit.core.ids import NAME_MAX, check_business_id, check_business_name, check_workshop_code
+from kit.core.messages import say
 from kit.core.privacy import PrivacyNotice, load_privacy_notice
 from kit.core.records import SubmissionRecord
-from kit.core.scoring import TOP_LEVEL, Placement, check_answers, score_valid_answers
+from kit.core.scoring import Placement, check_answers, score_valid_answers
 from kit.errors import KitError
+from kit.forms import result_html
+from kit.forms.areas import AreaQuestions
+from kit.forms.page import PageHelper
 from kit.store.database import Store
 
-SPECIAL_LABELS = {DONT_KNOW: "Don't know", NOT_APPLICABLE: "Not applicable to my business"}
+LOG = logging.getLogger(__name__)
+# Silent reading of plain everyday prose runs at about 200 to 250 words a minute for adults; we
+# take the slow end because every option has to be weighed against what the business does.
+READING_WORDS_PER_MINUTE = 200
+
 _FULL_WIDTH = widgets.Layout(width="100%")
 
 
@@ -39,41 +50,87 @@ def _classed(widget: widgets.DOMWidget, *names: str) -> widgets.DOMWidget:
     return widget
 
 
+def _heading(text: str, level: int = 2) -> widgets.HTML:
+    """A step's heading, focusable from script so keyboard focus can be moved to it."""
+    return widgets.HTML(f"<h{level} class='eakit-step-heading' tabindex='-1'>{escape(text)}"
+                        f"</h{level}>")
+
+
 def _problems_html(title: str, problems: list[str]) -> str:
     items = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    return f"<div role='alert'><b>{escape(title)}</b><ul>{items}</ul></div>"
+    listed = f"<ul>{items}</ul>" if items else ""
+    return f"<div role='alert' class='eakit-alert'><p><b>{escape(title)}</b></p>{listed}</div>"
+
+
+def _status_html(notes: list[str]) -> str:
+    return "".join(f"<p role='status'>{escape(n)}</p>" for n in notes)
+
+
+def reading_minutes(definitions: Definitions) -> int:
+    """Minutes to read every question, its reason and its answers at a steady pace."""
+    words = sum(len(text.split()) for q in definitions.questions.values()
+                for text in (q.text, q.why_it_matters, *(o.text for o in q.options)))
+    return max(1, math.ceil(words / READING_WORDS_PER_MINUTE))
+
+
+def entry_problems(workshop: str, business_id: str, name: str) -> list[str]:
+    """What is wrong with the entry fields, in the participant's words."""
+    problems = []
+    if not workshop:
+        problems.append(say("entry.workshop_missing"))
+    elif check_workshop_code(workshop):
+        problems.append(say("entry.workshop_unusable"))
+    if not business_id:
+        problems.append(say("entry.business_missing"))
+    elif check_business_id(business_id):
+        problems.append(say("entry.business_unusable"))
+    if len(name) > NAME_MAX:
+        problems.append(say("entry.name_too_long", limit=NAME_MAX))
+    elif check_business_name(name):
+        problems.append(say("entry.name_one_line"))
+    return problems
 
 
 # --- the parts ---------------------------------------------------------------------------------
 
+def _text_field(label: str, placeholder: str, css: str, value: str = "") -> widgets.Text:
+    return _classed(widgets.Text(value=value, description=label, placeholder=placeholder,
+                                 layout=_FULL_WIDTH), css)
+
+
 class EntryPanel:
-    """Workshop code, business code and an optional display name, checked before anything."""
+    """Workshop code, business code and an optional display name, checked before anything.
+    Enter in any field does what Start does."""
 
     def __init__(self, workshop: str) -> None:
-        self.workshop = _classed(widgets.Text(value=workshop, description="Workshop"),
-                                 "workshop")
-        self.business_id = _classed(widgets.Text(placeholder="e.g. smb-014",
-                                                 description="Business code"), "business-id")
-        self.display_name = _classed(widgets.Text(placeholder="optional",
-                                                  description="Shown as"), "display-name")
-        self.start = _classed(widgets.Button(description="Start", button_style="primary"),
-                              "start")
+        self.workshop = _text_field(say("entry.workshop_label"),
+                                    say("entry.workshop_placeholder"), "workshop", workshop)
+        self.business_id = _text_field(say("entry.business_label"),
+                                       say("entry.business_placeholder"), "business-id")
+        self.display_name = _text_field(say("entry.name_label"), say("entry.name_placeholder"),
+                                        "display-name")
+        self.start = _classed(widgets.Button(description=say("entry.start"),
+                                             button_style="primary"), "start")
         self.message = _classed(widgets.HTML(), "entry-message")
-        hint = widgets.HTML("<p>Use the business code your trainer gave you. The same code "
-                            "later lets you carry on or compare a new assessment with this "
-                            "one.</p>")
-        self.widget = _classed(widgets.VBox([hint, self.workshop, self.business_id,
-                                             self.display_name, self.start, self.message]),
-                               "entry")
+        hint = widgets.HTML(f"<p>{escape(say('entry.hint'))}</p>")
+        self.widget = _classed(widgets.VBox([
+            _heading(say("entry.heading")), hint, self.workshop, self.business_id,
+            self.display_name, self.message, self.start]), "entry")
+
+    def on_enter(self, action: Callable[[], None]) -> None:
+        """Run ``action`` when Enter is pressed in a field (ipywidgets' submit event)."""
+        for field in (self.workshop, self.business_id, self.display_name):
+            with warnings.catch_warnings():  # on_submit is the one event Enter sends
+                warnings.simplefilter("ignore", DeprecationWarning)
+                field.on_submit(lambda _field: action())
 
     def read(self) -> tuple[str, str, str] | None:
         """The three values, or None after showing why they cannot be used."""
         workshop = self.workshop.value.strip()
         business_id = self.business_id.value.strip()
         name = self.display_name.value.strip()
-        problems = [p for p in (check_workshop_code(workshop), check_business_id(business_id),
-                                check_business_name(name)) if p]
-        self.message.value = _problems_html("Please check:", problems) if problems else ""
+        problems = entry_problems(workshop, business_id, name)
+        self.message.value = _problems_html(say("entry.check_title"), problems) if problems else ""
         return None if problems else (workshop, business_id, name)
 
 
@@ -82,150 +139,175 @@ class ConsentPanel:
 
     def __init__(self, notice: PrivacyNotice) -> None:
         self.notice = notice
-        sections = "".join(f"<h4>{escape(s.heading)}</h4><p>{escape(s.text)}</p>"
+        sections = "".join(f"<h3>{escape(s.heading)}</h3><p>{escape(s.text)}</p>"
                            for s in notice.sections)
+        version = say("consent.version", version=notice.version)
         self.text = _classed(widgets.HTML(
-            f"<h3>{escape(notice.title)}</h3><p>{escape(notice.intro)}</p>{sections}"
+            f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(notice.title)}</h2>"
+            f"<p>{escape(notice.intro)}</p>{sections}"
             f"<p><i>{escape(notice.decline_note)}</i></p>"
-            f"<p><small>Notice version {escape(notice.version)}</small></p>"), "consent-text")
+            f"<p><small>{escape(version)}</small></p>"), "consent-text")
         self.agree = _classed(widgets.Checkbox(value=False, description=notice.agree_label,
                                                indent=False, layout=_FULL_WIDTH),
                               "consent-agree")
-        self.proceed = _classed(widgets.Button(description="Continue", disabled=True,
-                                               button_style="primary"), "consent-continue")
+        self.proceed = _classed(widgets.Button(description=say("consent.continue"),
+                                               disabled=True, button_style="primary"),
+                                "consent-continue")
         self.agree.observe(lambda change: setattr(self.proceed, "disabled", not change["new"]),
                            names="value")
         self.widget = _classed(widgets.VBox([self.text, self.agree, self.proceed]), "consent")
 
 
 class QuestionsPanel:
-    """One accordion section per area, a progress bar, and every answer a question allows."""
+    """Every area as a button that opens its questions, and how many are answered.
 
-    def __init__(self, definitions: Definitions) -> None:
+    Each area is one widget (``kit.forms.areas.AreaQuestions``) that draws its questions the
+    first time it is opened. ``values`` gathers what the browser reports, unchecked.
+    """
+
+    def __init__(self, definitions: Definitions,
+                 on_answer: Callable[[], None] = lambda: None) -> None:
         self.definitions = definitions
-        self.choices: dict[str, widgets.RadioButtons] = {}
-        self.boxes: dict[str, widgets.VBox] = {}
-        sections, titles = [], []
-        for dimension_id, questions in definitions.questions_by_dimension.items():
-            sections.append(widgets.VBox([self._question(q) for q in questions]))
-            titles.append(definitions.dimensions[dimension_id].name)
-        self.titles = titles
-        self.accordion = _classed(widgets.Accordion(children=sections, titles=tuple(titles)),
-                                  "areas")
-        total = len(self.choices)
-        self.progress = _classed(widgets.IntProgress(value=0, min=0, max=total,
-                                                     description="Answered"), "progress")
-        self.progress_text = _classed(widgets.HTML(), "progress-text")
+        self.on_answer = on_answer
+        self.values: dict[str, object] = {}
+        self.flagged: set[str] = set()
+        self.areas = [AreaQuestions(definitions.dimensions[dimension_id].name, questions)
+                      for dimension_id, questions in definitions.questions_by_dimension.items()]
+        self._area_of = {qid: area for area in self.areas for qid in area.question_ids}
+        self._restoring = False
+        for area in self.areas:
+            area.observe(self._on_values, names="values")
+        self.progress_text = _classed(widgets.HTML(), "progress-text", "progress")
+        self.notice = _classed(widgets.HTML(), "notice")
+        intro = (f"<p>{escape(say('questions.time', minutes=reading_minutes(definitions)))}</p>"
+                 f"<p>{escape(definitions.questionnaire.intro)} "
+                 f"{escape(say('questions.how'))}</p>")
         self.widget = _classed(widgets.VBox([
-            widgets.HTML(f"<p>{escape(definitions.questionnaire.intro)} Every question needs an "
-                         "answer (marked *); \"Don't know\" is always a valid one.</p>"),
-            widgets.HBox([self.progress, self.progress_text]), self.accordion]), "questions")
-        for choice in self.choices.values():
-            choice.observe(self._update_progress, names="value")
+            _heading(say("questions.heading")), widgets.HTML(intro), self.notice,
+            self.progress_text, _classed(widgets.VBox(self.areas), "areas")]), "questions")
         self._update_progress()
 
-    def _question(self, question: Question) -> widgets.VBox:
-        options = [(o.text, o.id) for o in question.options]
-        options += [(SPECIAL_LABELS[a], a) for a in question.allowed_answers
-                    if a in SPECIAL_LABELS]
-        choice = _classed(widgets.RadioButtons(options=options, value=None, layout=_FULL_WIDTH),
-                          "answer")
-        label = widgets.HTML(f"<b>{escape(question.text)}</b> "
-                             "<span class='eakit-required' title='required'>*</span>"
-                             f"<br><small>{escape(question.why_it_matters)}</small>")
-        self.choices[question.id] = choice
-        self.boxes[question.id] = _classed(widgets.VBox([label, choice]), "question",
-                                           f"q-{question.id}")
-        return self.boxes[question.id]
+    @property
+    def total(self) -> int:
+        return len(self._area_of)
+
+    @property
+    def answered(self) -> int:
+        return sum(qid in self.values for qid in self._area_of)
+
+    def area_of(self, question_id: str) -> AreaQuestions:
+        return self._area_of[question_id]
+
+    def choose(self, question_id: str, value: object) -> None:
+        """Pick an answer as the browser does: the area reports its values with this one."""
+        area = self._area_of[question_id]
+        area.values = {**area.values, question_id: value}
+
+    def _on_values(self, change: dict) -> None:
+        area: AreaQuestions = change["owner"]
+        for qid in area.question_ids:
+            self.values.pop(qid, None)
+        self.values.update(change["new"])
+        self.flagged -= set(change["new"])
+        if area.flagged:
+            area.flagged = [qid for qid in area.flagged if qid not in change["new"]]
+        self._update_progress()
+        if not self._restoring:
+            self.on_answer()
 
     def answers(self) -> dict[str, object]:
-        """What the widgets hold now, unchecked (the browser can send anything)."""
-        return {qid: w.value for qid, w in self.choices.items() if w.value is not None}
+        """What the participant has chosen, unchecked (the browser can send anything)."""
+        return dict(self.values)
 
     def set_answers(self, answers: Mapping[str, str]) -> None:
         """Show saved answers; values the current questionnaire no longer offers are skipped."""
-        for qid, choice in self.choices.items():
-            value = answers.get(qid)
-            allowed = {v for _, v in choice.options}
-            choice.value = value if value in allowed else None
+        kept = {qid: answers[qid] for qid, question in self.definitions.questions.items()
+                if answers.get(qid) in question.allowed_answers}
+        self._restoring = True
+        try:
+            for area in self.areas:
+                area.show_values(kept)
+        finally:
+            self._restoring = False
+        self.values = dict(kept)
+        self._update_progress()
 
     def missing(self) -> list[str]:
-        """Unanswered question ids, each flagged in the form until it is answered."""
-        unanswered = [qid for qid, w in self.choices.items() if w.value is None]
-        for qid, box in self.boxes.items():
-            if qid in unanswered:
-                box.add_class("eakit-missing")
-            else:
-                box.remove_class("eakit-missing")
+        """Unanswered question ids; their areas open and each is marked until answered."""
+        unanswered = [qid for qid in self._area_of if qid not in self.values]
+        self.flagged = set(unanswered)
+        for area in self.areas:
+            area.flagged = [qid for qid in area.question_ids if qid in self.flagged]
+            if area.flagged:
+                area.expanded = True
         return unanswered
 
-    def _update_progress(self, _change: object = None) -> None:
-        answered = set(self.answers())
-        self.progress.value = len(answered)
-        self.progress_text.value = f"{len(answered)} of {self.progress.max} answered"
-        for qid in answered:
-            self.boxes[qid].remove_class("eakit-missing")
-        for index, questions in enumerate(self.definitions.questions_by_dimension.values()):
-            done = sum(q.id in answered for q in questions)
-            self.accordion.set_title(index, f"{self.titles[index]} ({done}/{len(questions)})")
+    def focus_first_missing(self) -> None:
+        first = next((qid for qid in self._area_of if qid in self.flagged), None)
+        if first is not None:
+            self._area_of[first].focus(first)
+
+    def _update_progress(self) -> None:
+        text = say("questions.progress", count=self.answered, total=self.total)
+        self.progress_text.value = (
+            f"<p class='eakit-progress-line'><progress max='{self.total}' "
+            f"value='{self.answered}' aria-hidden='true'></progress> {escape(text)}</p>")
+
+
+def profile_html(placement: Placement) -> str:
+    """The profile chart as inline SVG, read out as its description (the table below it says
+    the same in rows)."""
+    import altair as alt
+    import vl_convert
+
+    chart = profile_chart(placement)
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=version)
+    return (f"<div class='eakit-chart-image' role='img' "
+            f"aria-label='{escape(str(chart.description))}'>{svg}</div>")
 
 
 class ResultPanel:
-    """The placement: overall and per-area levels, the profile chart, the explanation and the
-    actions that lead to the next level, plus earlier results of the same business."""
+    """The placement, most useful first: first steps, what happens next, each area's level as
+    a chart (with its table as the text alternative), the reasons, earlier results."""
 
     def __init__(self) -> None:
         self.summary = _classed(widgets.HTML(), "result-summary")
-        self.chart = _classed(widgets.Output(), "chart")
+        self.chart = _classed(widgets.HTML(), "chart")
+        self.caption = _classed(widgets.HTML(), "chart-caption")
+        self.table = _classed(widgets.HTML(), "levels")
         self.explanation = _classed(widgets.HTML(), "explanation")
         self.history = _classed(widgets.HTML(), "history")
-        self.widget = _classed(widgets.VBox([self.summary, self.chart, self.explanation,
-                                             self.history]), "result")
+        self.widget = _classed(widgets.VBox([self.summary, self.caption, self.chart, self.table,
+                                             self.explanation, self.history]), "result")
 
-    def show(self, placement: Placement, earlier: list[tuple[SubmissionRecord, Placement]]) -> None:
-        rows = "".join(f"<tr><td>{escape(d.name)}</td>"
-                       f"<td>{escape(dimension_status(placement, d))}</td></tr>"
-                       for d in placement.dimensions)
-        self.summary.value = (f"<h3>Your result</h3><p>{escape(overall_sentence(placement))}</p>"
-                              f"<table><tr><th>Area</th><th>Level</th></tr>{rows}</table>")
-        self.chart.outputs = ()
-        self.chart.append_display_data(profile_chart(placement))
-        self.explanation.value = _next_steps_html(placement)
-        self.history.value = _history_html(earlier)
-
-
-def _next_steps_html(placement: Placement) -> str:
-    focus = placement.focus or [d.dimension_id for d in placement.dimensions
-                                if d.status == "placed" and d.level < TOP_LEVEL]
-    parts = ["<h4>Where to start</h4>"] if focus else []
-    for dimension_id in focus:
-        lines = dimension_paragraph(placement, placement.dimension(dimension_id))
-        parts.append("<pre style='white-space: pre-wrap'>"
-                     + escape("\n".join(lines)) + "</pre>")
-    parts.append(f"<p><i>{escape(HUMANS_DECIDE)}</i></p>")
-    return "".join(parts)
-
-
-def _history_html(earlier: list[tuple[SubmissionRecord, Placement]]) -> str:
-    if not earlier:
-        return ""
-    items = "".join(
-        f"<li>{record.submitted_at:%Y-%m-%d}: "
-        f"{escape(placement.overall_label or 'not placed')}</li>"
-        for record, placement in earlier)
-    return f"<h4>Your earlier assessments</h4><ul>{items}</ul>"
+    def show(self, placement: Placement, earlier: list[tuple[SubmissionRecord, Placement]],
+             business_id: str) -> None:
+        self.summary.value = result_html.summary_html(placement, business_id)
+        self.caption.value = result_html.chart_caption(placement)
+        self.table.value = result_html.levels_table(placement)
+        self.chart.value = profile_html(placement)
+        self.explanation.value = result_html.details_html(placement)
+        self.history.value = result_html.history_html(earlier)
 
 
 # --- the whole form ----------------------------------------------------------------------------
 
 class AssessmentForm(widgets.VBox):
-    """Entry, consent, questions with autosave, submit, result: one stage shown at a time."""
+    """Entry, consent, questions with autosave, submit, result: one stage shown at a time.
+
+    Each new stage moves keyboard focus to its heading (and the page to its top), so a
+    keyboard or screen-reader user is told where they are. Messages appear next to the button
+    that caused them; information on arrival appears at the top of the questions.
+    """
 
     def __init__(self, definitions: Definitions, store: Store, workshop: str = "course",
                  business_id: str | None = None, display_name: str = "",
                  notice: PrivacyNotice | None = None) -> None:
         super().__init__()
+        self.uid = f"eakit-form-{uuid.uuid4().hex[:10]}"
         _classed(self, "assessment")
+        self.add_class(self.uid)
         self.definitions = definitions
         self.store = store
         self.notice = notice or load_privacy_notice()
@@ -235,51 +317,67 @@ class AssessmentForm(widgets.VBox):
         self.submission_key = f"form-{uuid.uuid4().hex}"
         self.record: SubmissionRecord | None = None
         self.placement: Placement | None = None
-        self.stage = "entry"
-        self._restoring = False
+        self.stage = ""
+        self.page = PageHelper()
 
         self.entry = EntryPanel(workshop)
-        self.consent = ConsentPanel(self.notice)
-        self.questions = QuestionsPanel(definitions)
-        self.result = ResultPanel()
         self.message = _classed(widgets.HTML(), "message")
         self.saved = _classed(widgets.HTML(), "saved")
-        self.submit_button = _classed(widgets.Button(description="Submit my answers",
+        self.submit_button = _classed(widgets.Button(description=say("questions.submit"),
                                                      button_style="success"), "submit")
-        self.form = widgets.VBox([self.questions.widget, self.saved, self.submit_button])
-
         self.entry.start.on_click(lambda _: self._guarded(self._start_from_entry))
-        self.consent.proceed.on_click(lambda _: self._guarded(self.agree))
+        self.entry.on_enter(lambda: self._guarded(self._start_from_entry))
         self.submit_button.on_click(lambda _: self._guarded(self.submit))
-        for choice in self.questions.choices.values():
-            choice.observe(self._on_answer, names="value")
 
         if business_id is None:
             self._show("entry")
         else:
             self.start(workshop, business_id, display_name)
 
+    # the consent, the questions and the result are built the first time they are needed:
+    # the entry screen is all a participant's browser has to draw at first
+
+    @cached_property
+    def consent(self) -> ConsentPanel:
+        panel = ConsentPanel(self.notice)
+        panel.proceed.on_click(lambda _: self._guarded(self.agree))
+        return panel
+
+    @cached_property
+    def questions(self) -> QuestionsPanel:
+        return QuestionsPanel(self.definitions, on_answer=self._on_answer)
+
+    @cached_property
+    def result(self) -> ResultPanel:
+        return ResultPanel()
+
     def _guarded(self, action: Callable[[], object]) -> None:
-        """Run a button's action; if the store fails, say so in the form, not in a log."""
+        """Run a button's action; if the store fails, say so in the form, not in a log only."""
         try:
             action()
         except (KitError, SQLAlchemyError) as exc:
+            LOG.warning("assessment form: %s", str(exc).splitlines()[0])
             self.submit_button.disabled = False
-            self.message.value = _problems_html(
-                "That did not work; your answers are still in the form, please try again:",
-                [str(exc).splitlines()[0]])
+            self.message.value = _problems_html(say("questions.failed"), [])
 
     # stages
 
-    def _show(self, stage: str) -> None:
-        self.stage = stage
-        parts: dict[str, list[widgets.Widget]] = {
-            "entry": [self.entry.widget],
-            "consent": [self.consent.widget],
-            "questions": [self.form],
-            "result": [self.result.widget],
+    def _stage_view(self, stage: str) -> list[widgets.Widget]:
+        views: dict[str, Callable[[], list[widgets.Widget]]] = {
+            "entry": lambda: [self.entry.widget],
+            "consent": lambda: [self.consent.widget, self.message],
+            "questions": lambda: [self.questions.widget, self.saved, self.message,
+                                  self.submit_button],
+            "result": lambda: [self.result.widget],
         }
-        self.children = [*parts[stage], self.message]
+        return views[stage]()
+
+    def _show(self, stage: str) -> None:
+        first = not self.stage
+        self.stage = stage
+        self.children = [self.page, *self._stage_view(stage)]
+        if not first:
+            self.page.focus(f".{self.uid} .eakit-step-heading")
 
     def _start_from_entry(self) -> None:
         values = self.entry.read()
@@ -292,6 +390,7 @@ class AssessmentForm(widgets.VBox):
         self.workshop, self.business_id, self.display_name = workshop, business_id, display_name
         agreed = self.store.consent(workshop, business_id)
         if agreed is None or agreed.privacy_version != self.notice.version:
+            self.message.value = ""
             self._show("consent")
         else:
             self._open_questions()
@@ -299,7 +398,7 @@ class AssessmentForm(widgets.VBox):
     def agree(self) -> None:
         """Record consent (the checkbox is checked in the kernel too) and show the questions."""
         if not self.consent.agree.value:
-            self.message.value = _problems_html("Please tick the box first.", [])
+            self.message.value = _problems_html(say("consent.tick_first"), [])
             return
         self.store.record_consent(self.workshop, self.business_id, self.notice.version)
         self._open_questions()
@@ -308,32 +407,31 @@ class AssessmentForm(widgets.VBox):
         if self.display_name:
             self.store.ensure_business(self.workshop, self.business_id, self.display_name)
         draft = self.store.load_draft(self.workshop, self.business_id) or {}
-        self._restoring = True
-        try:
-            self.questions.set_answers(draft)
-        finally:
-            self._restoring = False
+        self.questions.set_answers(draft)
         earlier = self.store.history(self.business_id)
         notes = []
         if draft:
-            notes.append(f"Welcome back: {len(draft)} saved answer(s) restored.")
+            notes.append(say("questions.welcome_back", count=len(draft)))
         if earlier:
-            notes.append(f"You submitted {len(earlier)} time(s) before (last on "
-                         f"{earlier[-1].submitted_at:%Y-%m-%d}); those results are kept, and "
-                         "this assessment will be added next to them.")
-        self.message.value = "".join(f"<p>{escape(n)}</p>" for n in notes)
+            notes.append(say("questions.earlier", count=len(earlier),
+                             date=f"{earlier[-1].submitted_at:%Y-%m-%d}"))
+        self.questions.notice.value = _status_html(notes)
+        self.message.value = ""
         self._show("questions")
 
     # answers
 
-    def _on_answer(self, _change: object) -> None:
-        if not self._restoring and self.stage == "questions":
+    def _on_answer(self) -> None:
+        if self.stage == "questions":
             self._guarded(self.save_draft)
 
     def _checked_answers(self) -> dict[str, str] | None:
-        valid, problems = check_answers(self.definitions, self.questions.answers())
+        raw = self.questions.answers()
+        valid, problems = check_answers(self.definitions, raw)
         if problems:
-            self.message.value = _problems_html("These answers were refused:", problems)
+            refused = [self.definitions.questions[q].text if q in self.definitions.questions
+                       else str(q) for q in raw if q not in valid and raw[q] not in (None, "")]
+            self.message.value = _problems_html(say("questions.refused"), refused)
             return None
         return valid
 
@@ -343,7 +441,10 @@ class AssessmentForm(widgets.VBox):
         if valid is None:
             return False
         self.store.save_draft(self.workshop, self.business_id, valid)
-        self.saved.value = f"<small>Draft saved ({len(valid)} answer(s)).</small>"
+        self.saved.value = f"<p><small>{escape(say('questions.saved', count=len(valid)))}" \
+                           "</small></p>"
+        if self.message.value and not self.questions.flagged:
+            self.message.value = ""
         return True
 
     def submit(self) -> SubmissionRecord | None:
@@ -353,10 +454,8 @@ class AssessmentForm(widgets.VBox):
             return None
         missing = self.questions.missing()
         if missing:
-            texts = [self.definitions.questions[qid].text for qid in missing]
-            self.message.value = _problems_html(
-                f"{len(missing)} question(s) still need an answer (\"Don't know\" is fine):",
-                texts)
+            self.message.value = _problems_html(say("questions.missing", count=len(missing)), [])
+            self.questions.focus_first_missing()
             return None
         self.submit_button.disabled = True
         self.record = self.store.submit(self.workshop, self.business_id, valid,
@@ -364,7 +463,7 @@ class AssessmentForm(widgets.VBox):
         self.placement = score_valid_answers(self.definitions, self.record.answers)
         earlier = [(r, score_valid_answers(self.definitions, r.answers))
                    for r in self.store.history(self.business_id) if r.id != self.record.id]
-        self.result.show(self.placement, earlier)
+        self.result.show(self.placement, earlier, self.business_id)
         self.message.value = ""
         self._show("result")
         return self.record

@@ -1,0 +1,180 @@
+"""One area of the questionnaire as one widget: a real button that opens it, and each question
+a radio group in a ``<fieldset>`` whose ``<legend>`` names it.
+
+ipywidgets' own accordion headers take no keyboard focus, and its radio buttons carry no shared
+name, so every option is its own tab stop and no group has a name. Here the browser's native
+controls do that work: one tab stop per question, arrow keys between its options, the question
+read out with each option, ``aria-expanded`` on the area's button. An area's questions are drawn
+the first time it is opened, and the whole area is one widget model instead of three per
+question. The browser only reports which option was picked; the kernel checks every value
+(``kit.core.scoring.check_answers``) before storing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Question
+from kit.core.messages import say
+
+AREA_JS = """
+function render({ model, el }) {
+  const uid = "eakit-" + Math.random().toString(36).slice(2, 10);
+  const text = (tag, cls, content) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    node.textContent = content;
+    return node;
+  };
+  el.classList.add("eakit-area");
+  const heading = document.createElement("h3");
+  heading.className = "eakit-area-heading";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "eakit-area-toggle";
+  button.id = uid + "-button";
+  button.setAttribute("aria-controls", uid + "-panel");
+  const name = text("span", "eakit-area-name", model.get("heading"));
+  const count = text("span", "eakit-area-count", "");
+  button.append(name, count);
+  heading.append(button);
+  const panel = document.createElement("div");
+  panel.className = "eakit-area-panel";
+  panel.id = uid + "-panel";
+  panel.setAttribute("role", "region");
+  panel.setAttribute("aria-labelledby", button.id);
+  el.append(heading, panel);
+  const labels = model.get("labels");
+  const fieldsets = {};
+
+  const draw = () => {
+    if (panel.childElementCount) return;
+    for (const q of model.get("questions")) {
+      const set = document.createElement("fieldset");
+      set.className = "eakit-question eakit-q-" + q.id;
+      set.dataset.question = q.id;
+      const legend = document.createElement("legend");
+      legend.append(text("span", "eakit-question-text", q.text), " ",
+                    text("span", "eakit-required", "(" + labels.required + ")"));
+      const why = text("p", "eakit-why", labels.why + " " + q.why);
+      why.id = uid + "-why-" + q.id;
+      set.setAttribute("aria-describedby", why.id);
+      const options = document.createElement("div");
+      options.className = "eakit-answer";
+      for (const [label, value] of q.options) {
+        const option = document.createElement("label");
+        option.className = "eakit-option";
+        const input = document.createElement("input");
+        input.type = "radio";
+        input.name = uid + "-" + q.id;
+        input.value = value;
+        option.append(input, text("span", "", label));
+        options.append(option);
+      }
+      const note = text("p", "eakit-missing-note", labels.missing);
+      note.hidden = true;
+      set.append(legend, why, options, note);
+      panel.append(set);
+      fieldsets[q.id] = set;
+    }
+    showValues();
+    showFlags();
+  };
+  const showValues = () => {
+    const values = model.get("values");
+    for (const [id, set] of Object.entries(fieldsets)) {
+      for (const input of set.querySelectorAll("input")) input.checked = values[id] === input.value;
+    }
+    const total = model.get("questions").length;
+    const done = model.get("questions").filter((q) => q.id in values).length;
+    count.textContent = labels.progress.replace("{answered}", done).replace("{total}", total);
+  };
+  const showFlags = () => {
+    const flagged = new Set(model.get("flagged"));
+    const values = model.get("values");
+    for (const [id, set] of Object.entries(fieldsets)) {
+      const missing = flagged.has(id) && !(id in values);
+      set.classList.toggle("eakit-missing", missing);
+      set.querySelector(".eakit-missing-note").hidden = !missing;
+    }
+  };
+  const showOpen = () => {
+    const open = model.get("expanded");
+    if (open) draw();
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => {
+    model.set("expanded", !model.get("expanded"));
+    model.save_changes();
+  });
+  panel.addEventListener("change", (event) => {
+    const set = event.target.closest("fieldset");
+    if (!set) return;
+    model.set("values", { ...model.get("values"), [set.dataset.question]: event.target.value });
+    model.save_changes();
+  });
+  const focusQuestion = () => {
+    const set = fieldsets[model.get("focus_question")];
+    if (!set) return;
+    const target = set.querySelector("input:checked") || set.querySelector("input");
+    set.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  };
+  model.on("change:expanded", showOpen);
+  model.on("change:values", () => { showValues(); showFlags(); });
+  model.on("change:flagged", showFlags);
+  model.on("change:focus_request", () => { showOpen(); setTimeout(focusQuestion, 0); });
+  showOpen();
+  showValues();
+}
+export default { render };
+"""
+
+
+def question_data(question: Question) -> dict[str, object]:
+    """What the browser needs to draw one question: texts and the allowed answers."""
+    special = {DONT_KNOW: say("questions.dont_know"),
+               NOT_APPLICABLE: say("questions.not_applicable")}
+    options = [[o.text, o.id] for o in question.options]
+    options += [[special[a], a] for a in question.allowed_answers if a in special]
+    return {"id": question.id, "text": question.text, "why": question.why_it_matters,
+            "options": options}
+
+
+class AreaQuestions(anywidget.AnyWidget):
+    """The questions of one area; ``values`` holds what the browser reports as chosen."""
+
+    _esm = AREA_JS
+    _css = (Path(__file__).with_name("areas.css")).read_text(encoding="utf-8")
+    heading = traitlets.Unicode().tag(sync=True)
+    questions = traitlets.List().tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
+    expanded = traitlets.Bool(False).tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+    flagged = traitlets.List().tag(sync=True)
+    focus_question = traitlets.Unicode("").tag(sync=True)
+    focus_request = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, heading: str, questions: list[Question]) -> None:
+        super().__init__(heading=heading, questions=[question_data(q) for q in questions],
+                         labels={"required": say("questions.required"),
+                                 "why": say("questions.why"),
+                                 "missing": say("questions.missing_note"),
+                                 "progress": say("questions.area_progress",
+                                                 answered="{answered}", total="{total}")})
+        self.question_ids = [q.id for q in questions]
+
+    def focus(self, question_id: str) -> None:
+        """Open the area and move keyboard focus into one question's group."""
+        self.expanded = True
+        self.focus_question = question_id
+        self.focus_request += 1
+
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Show the given answers of this area's questions (the rest stay unchosen)."""
+        self.values = {qid: values[qid] for qid in self.question_ids if qid in values}
