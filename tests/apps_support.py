@@ -113,16 +113,28 @@ def agree(page) -> None:
     page.wait_for_selector(".eakit-questions")
 
 
+def area(page, index: int):
+    """One area of the questionnaire (its button and its panel)."""
+    return page.locator(".eakit-areas .eakit-area").nth(index)
+
+
+def open_area(page, index: int):
+    """Open an area if it is closed; returns its panel once its questions are drawn."""
+    toggle = area(page, index).locator(".eakit-area-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    panel = area(page, index).locator(".eakit-area-panel")
+    panel.locator(".eakit-question").first.wait_for(state="visible")
+    return panel
+
+
 def answer(page, option_index: int, limit: int | None = None) -> int:
     """Open each area in turn and click the option at ``option_index`` in every question
     (stopping after ``limit`` answers); returns how many were clicked."""
-    headers = page.locator(".eakit-areas .jupyter-widget-Collapse-header")
+    page.locator(".eakit-areas .eakit-area-toggle").first.wait_for()
     clicked = 0
-    for index in range(headers.count()):
-        headers.nth(index).click()
-        section = page.locator(".eakit-areas .jupyter-widget-Collapse-contents").nth(index)
-        questions = section.locator(".eakit-question")
-        questions.first.wait_for(state="visible")
+    for index in range(page.locator(".eakit-areas .eakit-area").count()):
+        questions = open_area(page, index).locator(".eakit-question")
         for number in range(questions.count()):
             if limit is not None and clicked >= limit:
                 return clicked
@@ -133,7 +145,22 @@ def answer(page, option_index: int, limit: int | None = None) -> int:
 
 def submit(page) -> None:
     page.click(".eakit-submit")
-    page.wait_for_selector(".eakit-result-summary h3")
+    page.wait_for_selector(".eakit-result-summary h2")
+
+
+AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+SEVERE = ("serious", "critical")
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => ({id: v.id, impact: v.impact,
+                               nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+    return [f"{v['impact']} {v['id']}: {', '.join(v['nodes'])}" for v in found
+            if v["impact"] in SEVERE]
 
 
 def screenshot(page, path: Path) -> None:

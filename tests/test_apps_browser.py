@@ -30,6 +30,7 @@ from tests.apps_support import (
     agree,
     answer,
     enter,
+    open_area,
     open_form,
     screenshot,
     start_app,
@@ -119,7 +120,7 @@ def test_participant_completes_the_assessment(assessment, database, page, option
     screenshot(page, shots / "2-consent.png")
     agree(page)
     assert answer(page, option_index) == 36
-    page.wait_for_selector("text=36 of 36 answered")
+    page.wait_for_selector("text=36 of 36 questions answered")
     screenshot(page, shots / "3-questions.png")
     submit(page)
     level, label = LEVEL_OF_OPTION[option_index]
@@ -154,18 +155,18 @@ def test_reload_resumes_the_draft(assessment, database, page):
     enter(page, WORKSHOP, "resume-1")
     agree(page)
     assert answer(page, 0, limit=5) == 5
-    page.wait_for_selector("text=Draft saved (5 answer(s))")
-    page.locator(".eakit-areas .jupyter-widget-Collapse-contents").nth(1) \
-        .locator(".eakit-question").nth(1).locator("input[type=radio]").nth(0).check()
+    page.wait_for_selector("text=Saved (5 answers so far)")
+    open_area(page, 1).locator(".eakit-question").nth(1).locator("input[type=radio]") \
+        .nth(0).check()
     page.reload()  # at once: the sixth answer may or may not have reached the server
 
     page.wait_for_selector(".eakit-start")
     enter(page, WORKSHOP, "resume-1")
     page.wait_for_selector(".eakit-questions")  # consent was given already: straight in
-    restored = int(re.search(r"Welcome back: (\d+) saved answer",
-                             page.inner_text(".eakit-message")).group(1))
+    restored = int(re.search(r"Your (\d+) earlier answers are filled in again",
+                             page.inner_text(".eakit-notice")).group(1))
     assert restored in (5, 6)
-    page.wait_for_selector(f"text={restored} of 36 answered")
+    page.wait_for_selector(f"text={restored} of 36 questions answered")
     with _store(database) as store:
         assert len(store.load_draft(WORKSHOP, "resume-1")) == restored
     screenshot(page, ARTIFACTS / "laptop" / "5-resumed.png")
@@ -203,7 +204,8 @@ def test_dashboard_counts_a_new_submission(assessment, dashboard, database, brow
         ".innerText)", timeout=60_000)
     text = page.inner_text(".eakit-dash")
     assert "Overall levels" in text and "fewer than 5" in text
-    assert f"eakit batch --workshop {WORKSHOP} --out reports/{WORKSHOP}" in text
+    assert (f"eakit batch --workshop {WORKSHOP} --database {database} "
+            f"--out reports/{WORKSHOP}") in text
     assert f"dash-{size}" not in text and "seed-" not in text
     screenshot(page, ARTIFACTS / size / "6-dashboard.png")
 
@@ -214,7 +216,8 @@ def test_dashboard_needs_its_token(dashboard, suffix):
     with urllib.request.urlopen(dashboard.base + suffix, timeout=60) as response:
         body = response.read().decode()
         assert urlsplit(response.url).path.startswith("/login")
-    assert "eakit" not in body and "submitted" not in body
+    assert f"<title>Workshop {WORKSHOP}: dashboard</title>" in body  # our page, not Jupyter's
+    assert "jupyter server list" not in body and "submitted" not in body
 
 
 # Every path Voila does not route itself redirects into /voila/files/, which serves nothing.
