@@ -272,12 +272,12 @@ def test_dashboard_on_a_projector(dashboard, database, browser):
     for figure in ("started", "in progress", "submitted"):
         assert figure in stats
     assert "last submission at" in page.inner_text(".eakit-dash")
+    screenshot(page, ARTIFACTS / "projector" / "dashboard.png")
     command = page.locator(".eakit-dash code")
     assert f"--database {database}" in command.inner_text()
     box = command.bounding_box()
     assert box["y"] + box["height"] <= PROJECTOR["height"], "the command is below the fold"
     assert axe_violations(page) == []
-    screenshot(page, ARTIFACTS / "projector" / "dashboard.png")
     page.context.close()
 
 

@@ -93,5 +93,5 @@ def test_the_file_is_checked(tmp_path):
     broken = tmp_path / "messages.yaml"
     broken.write_text(MESSAGES_FILE.read_text(encoding="utf-8").replace(
         "  entry.start: Start", "  Entry Start: Start"), encoding="utf-8")
-    with pytest.raises(DefinitionError, match="keys must look like 'part.name'"):
+    with pytest.raises(DefinitionError, match=re.escape("keys must look like 'part.name'")):
         load_model(broken, Messages)

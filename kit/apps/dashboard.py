@@ -84,7 +84,7 @@ def join_html(workshop: str, join_url: str) -> str:
     import segno
 
     qr = segno.make(join_url, error="m").svg_inline(
-        scale=8, border=2, dark="#000", light="#fff", svgclass="join-qr",
+        border=2, omitsize=True, dark="#000", light="#fff", svgclass="join-qr",
         title=f"QR code of {join_url}")
     return ("<section class='join' aria-labelledby='eakit-join'>"
             "<h2 id='eakit-join'>Join the self-assessment</h2>"
@@ -194,7 +194,7 @@ def dashboard_html(picture: CohortPicture, level_labels: dict[int, str],
                    join_url: str = "", database_url: str = "") -> str:
     """The whole dashboard body for one moment; pure, so tests read exactly what is shown."""
     side = [join_html(picture.workshop, join_url), progress_html(picture),
-            privacy_html(picture), reports_html(picture, database_url), export_html(picture)]
+            reports_html(picture, database_url), export_html(picture), privacy_html(picture)]
     main = [levels_html(picture), heatmap_html(picture, level_labels), gaps_html(picture)]
     return (f"<div class='dash-grid'><div class='dash-side'>{''.join(side)}</div>"
             f"<div class='dash-main'>{''.join(main)}</div></div>")
