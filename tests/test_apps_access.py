@@ -75,8 +75,8 @@ def dashboard(workdir, database):
 @pytest.fixture(scope="module")
 def browser():
     require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests` (as .ci/run does)")
+    require_system_tool(str(AXE), "axe-core checks each page; `npm ci --prefix tests` installs "
+                        "it from the npm registry, as .ci/run does")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,8 +1,10 @@
 """The result a participant reads after submitting, as real headings, lists and a table.
 
 Most important first: the overall sentence, the three first steps, then what happens next with
-the business code, then the level of each area (chart and table) and the reasons. Everything
-is escaped; the texts come from the scorer, the definitions and ``content/messages.yaml``.
+the business code, then the level of each area (chart and table) and the reasons, one area to
+a ``<details>`` element so a phone shows a short page that opens where the reader wants more.
+Everything is escaped; the texts come from the scorer, the definitions and
+``content/messages.yaml``.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def chart_caption(placement: Placement) -> str:
 def area_html(placement: Placement, area: DimensionResult) -> str:
     """One area's reasons: what holds it back, the steps to the next level, suggestions."""
     heading = say("result.area_heading", area=area.name, level=dimension_status(placement, area))
-    parts = [f"<h4>{escape(heading)}</h4>"]
+    parts = [f"<summary><span class='eakit-detail-heading'>{escape(heading)}</span></summary>"]
     if area.capped_by_weakest:
         parts.append(f"<p>{escape(say('result.capped'))}</p>")
     if area.held_back_by:
@@ -91,7 +93,7 @@ def area_html(placement: Placement, area: DimensionResult) -> str:
     for rec in area.recommendations:
         parts.append(f"<p>{escape(say('result.suggested'))} <b>{escape(rec.title)}</b></p><ul>"
                      + _items([escape(action) for action in rec.actions]) + "</ul>")
-    return "".join(parts)
+    return f"<details class='eakit-area-detail'>{''.join(parts)}</details>"
 
 
 def details_html(placement: Placement) -> str:
