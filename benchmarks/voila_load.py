@@ -123,16 +123,25 @@ def _by_class(states: dict[str, dict]) -> dict[str, str]:
     return found
 
 
-def _answer_models(states: dict[str, dict]) -> list[str]:
-    """The RadioButtons of every question, in questionnaire order."""
-    radios = {model_id for model_id, entry in states.items()
-              if "eakit-answer" in entry["state"].get("_dom_classes", [])}
-    ordered = []
-    for entry in states.values():
-        if "eakit-question" in entry["state"].get("_dom_classes", []):
-            ordered += [child.removeprefix("IPY_MODEL_") for child in entry["state"]["children"]
-                        if child.removeprefix("IPY_MODEL_") in radios]
-    return ordered
+def _opened_states(messages: list[dict]) -> dict[str, dict]:
+    """The widgets the kernel created while handling a message (a stage being built), with the
+    updates that followed their creation (CSS classes are added just after)."""
+    states: dict[str, dict] = {}
+    for message in messages:
+        kind, content = message["header"]["msg_type"], message["content"]
+        if kind == "comm_open" and "state" in content.get("data", {}):
+            states[content["comm_id"]] = {"state": dict(content["data"]["state"])}
+        elif kind == "comm_msg" and content["comm_id"] in states:
+            states[content["comm_id"]]["state"].update(content["data"].get("state", {}))
+    return states
+
+
+def _areas(messages: list[dict]) -> list[tuple[str, list[str]]]:
+    """Each area widget the kernel opened (model id, question ids), in questionnaire order:
+    the questions arrive with the consent's Continue, built only then."""
+    return [(m["content"]["comm_id"], [q["id"] for q in m["content"]["data"]["state"]["questions"]])
+            for m in messages if m["header"]["msg_type"] == "comm_open"
+            and "questions" in m["content"]["data"].get("state", {})]
 
 
 def _shows_result(messages: list[dict]) -> bool:
@@ -164,16 +173,21 @@ async def participant(session: Session, base: str, think: float, gate: Gate) -> 
                                                "buffer_paths": []})
     await channel.comm(ids["eakit-business-id"], {
         "method": "update", "state": {"value": f"load-{session.number:03d}"}, "buffer_paths": []})
-    await channel.comm(ids["eakit-start"], {"method": "custom", "content": {"event": "click"}})
+    started = await channel.comm(ids["eakit-start"], {"method": "custom",
+                                                      "content": {"event": "click"}})
+    ids |= _by_class(_opened_states(started))  # the notice is built when it is first shown
     await channel.comm(ids["eakit-consent-agree"], {"method": "update", "state": {"value": True},
                                                     "buffer_paths": []})
-    await channel.comm(ids["eakit-consent-continue"], {"method": "custom",
-                                                       "content": {"event": "click"}})
+    opened = await channel.comm(ids["eakit-consent-continue"], {"method": "custom",
+                                                                "content": {"event": "click"}})
     pace = random.Random(session.number).uniform(0.5, 1.5) * think  # people read at own speed
-    for model_id in _answer_models(states):
-        await asyncio.sleep(pace)
-        await channel.comm(model_id, {"method": "update", "state": {"index": 1},
-                                      "buffer_paths": []})
+    for model_id, question_ids in _areas(opened):
+        chosen: dict[str, str] = {}
+        for question_id in question_ids:  # the browser reports the area's answers so far
+            await asyncio.sleep(pace)
+            chosen[question_id] = "b"
+            await channel.comm(model_id, {"method": "update", "state": {"values": dict(chosen)},
+                                          "buffer_paths": []})
     clicked = time.perf_counter()
     shown = await channel.comm(ids["eakit-submit"], {"method": "custom",
                                                      "content": {"event": "click"}})

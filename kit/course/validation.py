@@ -26,6 +26,7 @@ FILE_MODELS: dict[str, str] = {
     "*case_studies/*.yaml": "kit.course.content:CaseStudyFile",
     "*course.yaml": "kit.course.content:Course",
     "*privacy.yaml": "kit.core.privacy:PrivacyNotice",
+    "*messages.yaml": "kit.core.messages:Messages",
     "*checklists/chatbot_transparency.yaml":
         "kit.course.exercises.customer_experience.data:TransparencyRules",
     "*checklists/ethical_automation.yaml":
