@@ -303,3 +303,13 @@ def test_new_notice_version_asks_again(store, small_defs):
     assert form.stage == "consent"
     agree(form)
     assert store.consent("w1", "smb-001").privacy_version == "2.0.0"
+
+
+def test_promised_time_is_the_reading_time():
+    """The bundled questions, reasons and answers come to 3,588 words (a one-off count of the
+    words in those fields, noted here); at 200 words a minute that is 17.9, so "About 18"."""
+    from kit.core.definitions import bundled_definitions
+    from kit.forms.assessment import QuestionsPanel
+
+    panel = QuestionsPanel(bundled_definitions())
+    assert "About 18 minutes of reading." in panel.widget.children[1].value
