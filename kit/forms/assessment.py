@@ -260,7 +260,10 @@ def profile_html(placement: Placement) -> str:
     import altair as alt
     import vl_convert
 
-    chart = profile_chart(placement)
+    # vl-convert measures labels with its own font; room either side keeps a browser's wider
+    # font from pushing the area names and level names past the edge
+    chart = profile_chart(placement).properties(
+        padding={"left": 70, "right": 70, "top": 5, "bottom": 5})
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=version)
     return (f"<div class='eakit-chart-image' role='img' "
