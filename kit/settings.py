@@ -13,6 +13,7 @@ DEFAULT_URL = "sqlite:///eakit.sqlite"
 URL_VARIABLE = "EAKIT_DATABASE_URL"
 WORKSHOP_VARIABLE = "EAKIT_WORKSHOP"
 CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
+DEFINITIONS_VARIABLE = "EAKIT_DEFINITIONS_SNAPSHOT"  # set by `eakit serve` for its kernels
 
 
 def database_url(explicit: str | None = None) -> str:

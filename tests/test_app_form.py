@@ -38,8 +38,8 @@ def _enter(form, workshop: str, business_id: str = "smb-1") -> None:
 
 
 def _answer_all(form, option: str = "b") -> None:
-    for choice in form.questions.choices.values():
-        choice.value = option
+    for question_id in form.definitions.questions:
+        form.questions.choice(question_id).value = option
 
 
 def test_participant_types_the_workshop_code(form):

@@ -40,7 +40,7 @@ def agree(form: AssessmentForm) -> None:
 
 def answer(form: AssessmentForm, answers: dict[str, str]) -> None:
     for question_id, value in answers.items():
-        form.questions.choices[question_id].value = value
+        form.questions.choice(question_id).value = value
 
 
 # Hand-computed with the small model (thresholds 1.75/2.75/3.75, gate 1, don't know = 1):
@@ -77,8 +77,9 @@ def test_entry_consent_questions_result(store, small_defs):
     assert "<td>Gamma area</td><td>Proactive</td>" in summary
     assert "Lift alpha to 3" in form.result.explanation.value
     assert "not a verdict" in form.result.explanation.value
-    [chart] = form.result.chart.outputs
-    assert "Your maturity profile" in str(chart["data"])
+    chart = form.result.chart.value
+    assert chart.startswith("<svg") and "<title id='eakit-profile-title'>Your maturity profile" \
+        in chart
 
 
 @pytest.mark.parametrize(("business", "message"), [
@@ -115,8 +116,8 @@ def test_close_reopen_continue(db_url, small_defs):
     with Store.open(db_url, definitions=small_defs) as store:
         again = open_form(store, small_defs)
         assert again.stage == "questions"
-        assert again.questions.choices["alpha_q1"].value == "b"
-        assert again.questions.choices["beta_q1"].value == NOT_APPLICABLE
+        assert again.questions.choice("alpha_q1").value == "b"
+        assert again.questions.choice("beta_q1").value == NOT_APPLICABLE
         assert again.questions.progress.value == 2
         assert "Welcome back: 2 saved answer(s) restored." in again.message.value
         answer(again, ANSWERS)
@@ -131,7 +132,7 @@ def test_forged_value_is_refused(store, small_defs):
     form = open_form(store, small_defs)
     agree(form)
     answer(form, {"alpha_q1": "b"})
-    choice = form.questions.choices["alpha_q2"]
+    choice = form.questions.choice("alpha_q2")
     choice.options = [*choice.options, ("Forged", "z")]
     choice.value = "z"
     assert "question &#x27;alpha_q2&#x27;: unknown answer &#x27;z&#x27;" in form.message.value
@@ -146,7 +147,7 @@ def test_out_of_range_index_from_the_browser_is_refused(store, small_defs):
     """The browser sends the index of the chosen option; one past the end is rejected."""
     form = open_form(store, small_defs)
     agree(form)
-    choice = form.questions.choices["alpha_q1"]
+    choice = form.questions.choice("alpha_q1")
     with pytest.raises(traitlets.TraitError, match="index out of bounds"):
         choice.set_state({"index": len(choice.options)})
     assert choice.value is None
@@ -156,7 +157,8 @@ def test_out_of_range_index_from_the_browser_is_refused(store, small_defs):
 def test_not_applicable_only_where_allowed(store, small_defs):
     """Every question offers "Don't know"; "Not applicable" only where the definition allows."""
     form = open_form(store, small_defs)
-    values = {qid: [v for _, v in w.options] for qid, w in form.questions.choices.items()}
+    values = {qid: [v for _, v in form.questions.choice(qid).options]
+              for qid in small_defs.questions}
     assert all(DONT_KNOW in v for v in values.values())
     assert [qid for qid, v in values.items() if NOT_APPLICABLE in v] == ["beta_q1", "beta_q2"]
 
@@ -170,6 +172,7 @@ def test_missing_answers_are_flagged(store, small_defs):
     assert form.stage == "questions"
     assert "7 question(s) still need an answer" in form.message.value
     assert "Gamma question 2?" in form.message.value
+    form.questions.accordion.selected_index = 2  # the gamma area, never opened before
     assert "eakit-missing" in form.questions.boxes["gamma_q2"]._dom_classes
     assert "eakit-missing" not in form.questions.boxes["alpha_q1"]._dom_classes
     answer(form, {"gamma_q2": "a"})
@@ -240,6 +243,7 @@ def test_stable_css_classes(store, small_defs):
     assert "eakit-assessment" in form._dom_classes
     assert "eakit-consent-agree" in form.consent.agree._dom_classes
     assert "eakit-submit" in form.submit_button._dom_classes
+    form.questions.accordion.selected_index = 0
     assert "eakit-q-alpha_q1" in form.questions.boxes["alpha_q1"]._dom_classes
     assert "eakit-progress" in form.questions.progress._dom_classes
 

@@ -6,25 +6,20 @@ keeps the answers); this layer adds what a shared server needs. The workshop is 
 participant types its code as a check, and a code that does not match is refused rather than
 opening another workshop. Someone without a business code can ask for a fresh one. Each new
 stage starts at its top: the browser would otherwise keep the scroll position of the previous,
-longer stage, leaving a phone in the middle of the result. And the result chart's renderer is
-started while the participant reads the notice, so Submit is answered quickly.
+longer stage, leaving a phone in the middle of the result.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 from html import escape
 
 import ipywidgets as widgets
-from IPython.core.formatters import format_display_data
 from IPython.display import Javascript
 
 from kit.apps.styles import style_tag
-from kit.charts.builders import profile_chart
 from kit.core.definitions import Definitions
 from kit.core.records import SubmissionRecord
-from kit.core.scoring import score_valid_answers
 from kit.forms.assessment import AssessmentForm
 from kit.store.database import Store
 
@@ -42,13 +37,6 @@ def app_page(form: AssessmentForm) -> widgets.VBox:
     """The form with the app's CSS (wrapping option texts, phone-sized inputs) and the output
     that carries its scrolling."""
     return widgets.VBox([widgets.HTML(style_tag("assessment")), form.scroller, form])
-
-
-def prepare_result_chart(definitions: Definitions) -> None:
-    """Draw one throw-away profile chart. The first chart a kernel draws starts the renderer
-    (about half a second of work); doing it while the participant reads the notice keeps that
-    wait out of the moment after Submit."""
-    format_display_data(profile_chart(score_valid_answers(definitions, {})))
 
 
 def new_business_code(store: Store) -> str:
@@ -76,7 +64,6 @@ class WorkshopAssessment(AssessmentForm):
         children.insert(children.index(entry.business_id) + 1, self.new_code)
         entry.widget.children = children
         self.scroller = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
-        self._chart_started = False
 
     def _to_top(self) -> None:
         self.scroller.outputs = ()
@@ -99,10 +86,6 @@ class WorkshopAssessment(AssessmentForm):
             return
         super().start(self.app_workshop, business_id, display_name)
         self._to_top()
-        if not self._chart_started:
-            self._chart_started = True
-            threading.Thread(target=prepare_result_chart, args=(self.definitions,),
-                             name="eakit-chart-warm-up", daemon=True).start()
 
     def agree(self) -> None:
         super().agree()

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from html import escape
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 from sqlalchemy.exc import SQLAlchemyError
 
-from kit.charts.builders import profile_chart
+from kit.charts.profile_svg import profile_svg
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Question
 from kit.core.explain import HUMANS_DECIDE, dimension_paragraph, dimension_status, overall_sentence
 from kit.core.ids import check_business_id, check_business_name, check_workshop_code
@@ -99,75 +102,140 @@ class ConsentPanel:
 
 
 class QuestionsPanel:
-    """One accordion section per area, a progress bar, and every answer a question allows."""
+    """One accordion section per area, a progress bar, and every answer a question allows.
 
-    def __init__(self, definitions: Definitions) -> None:
+    An area's questions become widgets only when the participant opens it: a phone then receives
+    a dozen widget models with the form instead of several hundred, and a kernel builds only what
+    is looked at. The answers themselves live in ``values``, so nothing depends on which areas
+    have been opened. Each question is two widgets (its text and its choices) in a box, sharing
+    one layout and one style, because every model costs a message and a view in the browser.
+    """
+
+    def __init__(self, definitions: Definitions,
+                 on_answer: Callable[[], None] = lambda: None) -> None:
         self.definitions = definitions
-        self.choices: dict[str, widgets.RadioButtons] = {}
+        self.on_answer = on_answer
+        self.values: dict[str, str] = {}
+        self.choices: dict[str, widgets.RadioButtons] = {}  # the areas opened so far
         self.boxes: dict[str, widgets.VBox] = {}
-        sections, titles = [], []
-        for dimension_id, questions in definitions.questions_by_dimension.items():
-            sections.append(widgets.VBox([self._question(q) for q in questions]))
-            titles.append(definitions.dimensions[dimension_id].name)
-        self.titles = titles
-        self.accordion = _classed(widgets.Accordion(children=sections, titles=tuple(titles)),
-                                  "areas")
-        total = len(self.choices)
-        self.progress = _classed(widgets.IntProgress(value=0, min=0, max=total,
+        self.flagged: set[str] = set()
+        self.areas = list(definitions.questions_by_dimension.values())
+        self.titles = [definitions.dimensions[d].name for d in definitions.questions_by_dimension]
+        self._area_of = {q.id: index for index, questions in enumerate(self.areas)
+                         for q in questions}
+        self._restoring = False
+        self._shared = {"layout": widgets.Layout(), "style": HTMLStyle(),
+                        "choice_layout": widgets.Layout(width="100%"),
+                        "choice_style": DescriptionStyle()}
+        self.accordion = _classed(widgets.Accordion(
+            children=[widgets.VBox(layout=self._shared["layout"]) for _ in self.areas],
+            titles=tuple(self.titles), selected_index=None), "areas")
+        self.accordion.observe(self._on_open, names="selected_index")
+        self.progress = _classed(widgets.IntProgress(value=0, min=0,
+                                                     max=len(self._area_of),
                                                      description="Answered"), "progress")
         self.progress_text = _classed(widgets.HTML(), "progress-text")
         self.widget = _classed(widgets.VBox([
             widgets.HTML(f"<p>{escape(definitions.questionnaire.intro)} Every question needs an "
                          "answer (marked *); \"Don't know\" is always a valid one.</p>"),
             widgets.HBox([self.progress, self.progress_text]), self.accordion]), "questions")
-        for choice in self.choices.values():
-            choice.observe(self._update_progress, names="value")
         self._update_progress()
+
+    # building an area when it is opened
+
+    def _on_open(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.build_area(change["new"])
+
+    def build_area(self, index: int) -> None:
+        """Make the widgets of one area (once), showing the answers and flags it already has."""
+        section = self.accordion.children[index]
+        if not section.children:
+            section.children = [self._question(q) for q in self.areas[index]]
+
+    def choice(self, question_id: str) -> widgets.RadioButtons:
+        """The choices of one question, building its area first if it was never opened."""
+        self.build_area(self._area_of[question_id])
+        return self.choices[question_id]
 
     def _question(self, question: Question) -> widgets.VBox:
         options = [(o.text, o.id) for o in question.options]
         options += [(SPECIAL_LABELS[a], a) for a in question.allowed_answers
                     if a in SPECIAL_LABELS]
-        choice = _classed(widgets.RadioButtons(options=options, value=None, layout=_FULL_WIDTH),
-                          "answer")
+        shared = self._shared
+        self._restoring = True
+        try:
+            choice = _classed(widgets.RadioButtons(
+                options=options, value=self.values.get(question.id),
+                layout=shared["choice_layout"], style=shared["choice_style"]), "answer")
+        finally:
+            self._restoring = False
         label = widgets.HTML(f"<b>{escape(question.text)}</b> "
                              "<span class='eakit-required' title='required'>*</span>"
-                             f"<br><small>{escape(question.why_it_matters)}</small>")
+                             f"<br><small>{escape(question.why_it_matters)}</small>",
+                             layout=shared["layout"], style=shared["style"])
+        box = _classed(widgets.VBox([label, choice], layout=shared["layout"]), "question",
+                       f"q-{question.id}")
+        if question.id in self.flagged:
+            box.add_class("eakit-missing")
+        choice.observe(lambda change, qid=question.id: self._on_choice(qid, change["new"]),
+                       names="value")
         self.choices[question.id] = choice
-        self.boxes[question.id] = _classed(widgets.VBox([label, choice]), "question",
-                                           f"q-{question.id}")
-        return self.boxes[question.id]
+        self.boxes[question.id] = box
+        return box
+
+    # answers
+
+    def _on_choice(self, question_id: str, value: str | None) -> None:
+        if value is None:
+            self.values.pop(question_id, None)
+        else:
+            self.values[question_id] = value
+        self._update_progress(self._area_of[question_id])
+        if not self._restoring:
+            self.on_answer()
 
     def answers(self) -> dict[str, object]:
-        """What the widgets hold now, unchecked (the browser can send anything)."""
-        return {qid: w.value for qid, w in self.choices.items() if w.value is not None}
+        """What the participant has chosen, unchecked (the browser can send anything)."""
+        return dict(self.values)
 
     def set_answers(self, answers: Mapping[str, str]) -> None:
         """Show saved answers; values the current questionnaire no longer offers are skipped."""
-        for qid, choice in self.choices.items():
-            value = answers.get(qid)
-            allowed = {v for _, v in choice.options}
-            choice.value = value if value in allowed else None
+        self.values = {qid: answers[qid] for qid, question in self.definitions.questions.items()
+                       if answers.get(qid) in question.allowed_answers}
+        self._restoring = True
+        try:
+            for question_id, choice in self.choices.items():
+                choice.value = self.values.get(question_id)
+        finally:
+            self._restoring = False
+        self._update_progress()
 
     def missing(self) -> list[str]:
         """Unanswered question ids, each flagged in the form until it is answered."""
-        unanswered = [qid for qid, w in self.choices.items() if w.value is None]
+        unanswered = [qid for qid in self._area_of if qid not in self.values]
+        self.flagged = set(unanswered)
         for qid, box in self.boxes.items():
-            if qid in unanswered:
+            if qid in self.flagged:
                 box.add_class("eakit-missing")
             else:
                 box.remove_class("eakit-missing")
         return unanswered
 
-    def _update_progress(self, _change: object = None) -> None:
-        answered = set(self.answers())
-        self.progress.value = len(answered)
-        self.progress_text.value = f"{len(answered)} of {self.progress.max} answered"
-        for qid in answered:
-            self.boxes[qid].remove_class("eakit-missing")
-        for index, questions in enumerate(self.definitions.questions_by_dimension.values()):
-            done = sum(q.id in answered for q in questions)
-            self.accordion.set_title(index, f"{self.titles[index]} ({done}/{len(questions)})")
+    def _update_progress(self, area: int | None = None) -> None:
+        answered = len(self.values)
+        self.progress.value = answered
+        self.progress_text.value = f"{answered} of {self.progress.max} answered"
+        for qid in self.flagged & set(self.values):
+            self.flagged.discard(qid)
+            if qid in self.boxes:
+                self.boxes[qid].remove_class("eakit-missing")
+        titles = list(self.accordion.titles)
+        for index in range(len(self.areas)) if area is None else [area]:
+            questions = self.areas[index]
+            done = sum(q.id in self.values for q in questions)
+            titles[index] = f"{self.titles[index]} ({done}/{len(questions)})"
+        self.accordion.titles = tuple(titles)
 
 
 class ResultPanel:
@@ -176,7 +244,7 @@ class ResultPanel:
 
     def __init__(self) -> None:
         self.summary = _classed(widgets.HTML(), "result-summary")
-        self.chart = _classed(widgets.Output(), "chart")
+        self.chart = _classed(widgets.HTML(), "chart")
         self.explanation = _classed(widgets.HTML(), "explanation")
         self.history = _classed(widgets.HTML(), "history")
         self.widget = _classed(widgets.VBox([self.summary, self.chart, self.explanation,
@@ -188,8 +256,7 @@ class ResultPanel:
                        for d in placement.dimensions)
         self.summary.value = (f"<h3>Your result</h3><p>{escape(overall_sentence(placement))}</p>"
                               f"<table><tr><th>Area</th><th>Level</th></tr>{rows}</table>")
-        self.chart.outputs = ()
-        self.chart.append_display_data(profile_chart(placement))
+        self.chart.value = profile_svg(placement)
         self.explanation.value = _next_steps_html(placement)
         self.history.value = _history_html(earlier)
 
@@ -218,6 +285,15 @@ def _history_html(earlier: list[tuple[SubmissionRecord, Placement]]) -> str:
 
 # --- the whole form ----------------------------------------------------------------------------
 
+# What each stage shows; a part is built the first time its stage is reached.
+STAGE_VIEWS: dict[str, Callable[[AssessmentForm], widgets.Widget]] = {
+    "entry": lambda form: form.entry.widget,
+    "consent": lambda form: form.consent.widget,
+    "questions": lambda form: form.form,
+    "result": lambda form: form.result.widget,
+}
+
+
 class AssessmentForm(widgets.VBox):
     """Entry, consent, questions with autosave, submit, result: one stage shown at a time."""
 
@@ -236,28 +312,40 @@ class AssessmentForm(widgets.VBox):
         self.record: SubmissionRecord | None = None
         self.placement: Placement | None = None
         self.stage = "entry"
-        self._restoring = False
 
         self.entry = EntryPanel(workshop)
-        self.consent = ConsentPanel(self.notice)
-        self.questions = QuestionsPanel(definitions)
-        self.result = ResultPanel()
         self.message = _classed(widgets.HTML(), "message")
         self.saved = _classed(widgets.HTML(), "saved")
         self.submit_button = _classed(widgets.Button(description="Submit my answers",
                                                      button_style="success"), "submit")
-        self.form = widgets.VBox([self.questions.widget, self.saved, self.submit_button])
-
         self.entry.start.on_click(lambda _: self._guarded(self._start_from_entry))
-        self.consent.proceed.on_click(lambda _: self._guarded(self.agree))
         self.submit_button.on_click(lambda _: self._guarded(self.submit))
-        for choice in self.questions.choices.values():
-            choice.observe(self._on_answer, names="value")
 
         if business_id is None:
             self._show("entry")
         else:
             self.start(workshop, business_id, display_name)
+
+    # the consent and the questions are built the first time they are needed: the entry screen
+    # is all a participant's browser has to draw at first
+
+    @cached_property
+    def consent(self) -> ConsentPanel:
+        panel = ConsentPanel(self.notice)
+        panel.proceed.on_click(lambda _: self._guarded(self.agree))
+        return panel
+
+    @cached_property
+    def questions(self) -> QuestionsPanel:
+        return QuestionsPanel(self.definitions, on_answer=self._on_answer)
+
+    @cached_property
+    def result(self) -> ResultPanel:
+        return ResultPanel()
+
+    @cached_property
+    def form(self) -> widgets.VBox:
+        return widgets.VBox([self.questions.widget, self.saved, self.submit_button])
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Run a button's action; if the store fails, say so in the form, not in a log."""
@@ -273,13 +361,7 @@ class AssessmentForm(widgets.VBox):
 
     def _show(self, stage: str) -> None:
         self.stage = stage
-        parts: dict[str, list[widgets.Widget]] = {
-            "entry": [self.entry.widget],
-            "consent": [self.consent.widget],
-            "questions": [self.form],
-            "result": [self.result.widget],
-        }
-        self.children = [*parts[stage], self.message]
+        self.children = [STAGE_VIEWS[stage](self), self.message]
 
     def _start_from_entry(self) -> None:
         values = self.entry.read()
@@ -308,11 +390,7 @@ class AssessmentForm(widgets.VBox):
         if self.display_name:
             self.store.ensure_business(self.workshop, self.business_id, self.display_name)
         draft = self.store.load_draft(self.workshop, self.business_id) or {}
-        self._restoring = True
-        try:
-            self.questions.set_answers(draft)
-        finally:
-            self._restoring = False
+        self.questions.set_answers(draft)
         earlier = self.store.history(self.business_id)
         notes = []
         if draft:
@@ -326,8 +404,8 @@ class AssessmentForm(widgets.VBox):
 
     # answers
 
-    def _on_answer(self, _change: object) -> None:
-        if not self._restoring and self.stage == "questions":
+    def _on_answer(self) -> None:
+        if self.stage == "questions":
             self._guarded(self.save_draft)
 
     def _checked_answers(self) -> dict[str, str] | None:
