@@ -69,7 +69,8 @@ def _unavailable(exc: KitError) -> widgets.HTML:
     import ipywidgets as widgets  # here, not above: `eakit serve` reads this module's settings
 
     return widgets.HTML(
-        "<div role='alert'><h3>This app is not ready</h3><p>Please tell the facilitator: "
+        "<div role='alert' class='eakit-unavailable'><h3>This app is not ready</h3>"
+        "<p>Please tell the facilitator: "
         f"{escape(str(exc))}</p></div>")
 
 
