@@ -51,18 +51,19 @@ def room(tmp_path_factory):
 @pytest.fixture
 def participants(browser):
     """Open browser contexts, one per participant; all closed at the end."""
-    contexts = []
+    contexts, pages = [], []
 
     def new_page():
         context = browser.new_context(viewport=PHONE)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(PAGE_TIMEOUT_MS)
+        pages.append(page)
         return page
 
     yield new_page
-    for context in contexts:  # tabs closed as a browser closes them, so kernels are freed
-        for page in context.pages:
+    for page in pages:  # tabs closed as a browser closes them, so their kernels are freed
+        if not page.is_closed():
             page.close(run_before_unload=True)
     time.sleep(1)  # the pages' last requests (stop my kernel) leave before the browser goes
     for context in contexts:
