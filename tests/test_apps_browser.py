@@ -65,7 +65,7 @@ def database(workdir) -> str:
 
 @pytest.fixture(scope="module")
 def assessment(workdir, database):
-    server = start_app("assessment", WORKSHOP, database, workdir,
+    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "4",
                        "--cull-idle-after", str(CULL_SECONDS),
                        "--cull-interval", str(CULL_INTERVAL))
     yield server
@@ -354,7 +354,7 @@ def test_late_arrival_gets_a_live_kernel(assessment, page):
 
 def test_kernels_stop_with_the_server(workdir, database):
     """When the facilitator stops `eakit serve`, do its kernels stop too (no orphans)?"""
-    server = start_app("assessment", WORKSHOP, database, workdir)
+    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "2")
     try:
         with urllib.request.urlopen(server.base, timeout=90) as response:
             response.read()
