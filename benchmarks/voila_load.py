@@ -252,15 +252,25 @@ def kernel_figures(server_pid: int, kernels: set[str]
     sizes, cpu = [], []
     for child in psutil.Process(server_pid).children(recursive=True):
         try:
-            command = " ".join(child.cmdline())
-            if "ipykernel" in command and any(kernel in command for kernel in kernels):
-                info = child.memory_full_info()
-                times = child.cpu_times()
-                sizes.append((info.rss / 2**20, info.uss / 2**20))
-                cpu.append(times.user + times.system)
+            if not any(kernel in _kernel_marks(child) for kernel in kernels):
+                continue
+            info = child.memory_full_info()
+            times = child.cpu_times()
+            sizes.append((info.rss / 2**20, info.uss / 2**20))
+            cpu.append(times.user + times.system)
         except psutil.NoSuchProcess:
             continue
     return sizes, cpu
+
+
+def _kernel_marks(process) -> str:
+    """Text that names the kernel a process runs: its command line for a kernel started as
+    usual, the paths of its sockets for one forked from a template (same command line as the
+    template's)."""
+    marks = " ".join(process.cmdline())
+    if "kit.kernels.template" in marks:
+        marks += " ".join(str(c.laddr) for c in process.net_connections(kind="unix"))
+    return marks
 
 
 def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:

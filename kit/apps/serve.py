@@ -23,12 +23,15 @@ from pathlib import Path
 from kit.apps.capacity import Machine, RoomPlan, measure_machine, plan_room
 from kit.core.ids import check_workshop_code
 from kit.errors import ServeError
+from kit.kernels.forking import forks_kernels
 from kit.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from kit.settings import DEFINITIONS_VARIABLE, URL_VARIABLE, WORKSHOP_VARIABLE, database_url
 
 APPS_DIR = NOTEBOOKS_DIR / "apps"
 TEMPLATES_ROOT = PACKAGE_DIR / "apps" / "jupyter"  # holds voila/templates/eakit
 TEMPLATE = "eakit"
+PROVISIONER = "eakit-forking-provisioner"  # kit.kernels.provisioner.ForkingProvisioner
+PRELOAD = "kit.apps.preload"
 LOCAL_HOST = "127.0.0.1"
 ANY_HOST = ("0.0.0.0", "::", "")
 SECURITY_HEADERS = {
@@ -150,6 +153,9 @@ def voila_argv(options: ServeOptions) -> list[str]:
     ]
     if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
         argv.append("--KernelManager.transport=ipc")
+    if forks_kernels():  # each kernel a fork of one that has imported the apps already
+        argv += [f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
+                 f"--ForkingProvisioner.preload={PRELOAD}"]
     if options.preheat:
         argv += ["--VoilaConfiguration.preheat_kernel=True",
                  f"--VoilaConfiguration.default_pool_size={options.preheat}"]
