@@ -64,6 +64,15 @@ def open_app_store(settings: AppSettings, environ: Mapping[str, str] = os.enviro
                       upgrade=False)
 
 
+def _connect_widgets() -> None:
+    """Let the browser reach this kernel's widgets. ipywidgets registers its comm targets when
+    it is first imported inside a kernel; a kernel forked from a template (``kit.apps.preload``)
+    imported it before any kernel existed, so the app registers them (twice does no harm)."""
+    import ipywidgets
+
+    ipywidgets.register_comm_target()
+
+
 def _unavailable(exc: KitError) -> widgets.HTML:
     """What a visitor sees when the app is misconfigured: a plain sentence, no traceback."""
     import ipywidgets as widgets  # here, not above: `eakit serve` reads this module's settings
@@ -78,6 +87,7 @@ def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
     """The facilitator dashboard for the workshop named by the server."""
     from kit.apps.dashboard import Dashboard
 
+    _connect_widgets()
     try:
         settings = app_settings(environ)
         return Dashboard(open_app_store(settings, environ), settings.workshop)
@@ -89,6 +99,7 @@ def assessment_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
     """The participant's form for the workshop named by the server."""
     from kit.apps.assessment import WorkshopAssessment, app_page
 
+    _connect_widgets()
     try:
         settings = app_settings(environ)
         store = open_app_store(settings, environ)
