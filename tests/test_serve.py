@@ -69,26 +69,28 @@ def test_preheat_and_kernel_environment():
                                            "EAKIT_DATABASE_URL": "postgresql://u@db/kit"}
 
 
-# holds = (available * 0.8 - 400 MB for Voila) // 150 MB per participant, worked out by hand:
-# 16,000 MB -> (12,800 - 400) // 150 = 82; 8,000 MB -> (6,400 - 400) // 150 = 40.
-@pytest.mark.parametrize(("available", "expect", "pool", "cap"), [
-    (16_000, None, 50, 55),   # the default room; spare kernels: a tenth
-    (16_000, 20, 20, 22),     # at least two spare
-    (16_000, 80, 80, 82),     # the spare ones only as far as memory goes
-    (8_000, None, 40, 40),    # a smaller machine plans for what it holds
+# holds = (available * 0.8 - 400 MB for Voila) // 60 MB per forked kernel, worked out by hand:
+# 16,000 MB -> (12,800 - 400) // 60 = 206; 3,000 MB -> (2,400 - 400) // 60 = 33; started as
+# new interpreters (120 MB each): 16,000 MB -> 12,400 // 120 = 103.
+@pytest.mark.parametrize(("available", "forks", "expect", "pool", "cap"), [
+    (16_000, True, None, 50, 55),    # the default room; spare kernels: a tenth
+    (16_000, True, 20, 20, 22),      # at least two spare
+    (16_000, True, 200, 200, 206),   # the spare ones only as far as memory goes
+    (3_000, True, None, 33, 33),     # a smaller machine plans for what it holds
+    (16_000, False, 100, 100, 103),  # no fork: each kernel costs more
 ])
-def test_room_plan_from_the_machine(available, expect, pool, cap):
+def test_room_plan_from_the_machine(available, forks, expect, pool, cap):
     """Are the kernels prepared ahead and the cap sized from the room and the machine?"""
-    plan = plan_room(expect, Machine(cores=2, available_mb=available))
+    plan = plan_room(expect, Machine(cores=2, available_mb=available, forks=forks))
     assert (plan.pool, plan.cap) == (pool, cap)
     assert f"at most {cap} at once" in plan.describe()
 
 
 def test_room_beyond_the_machine_is_refused():
     """Does planning for more than the machine holds stop with what it can hold, and why?"""
-    with pytest.raises(ServeError, match=r"--expect 83: this machine can hold about 82 "
+    with pytest.raises(ServeError, match=r"--expect 207: this machine can hold about 206 "
                                          r"participants at once \(2 core\(s\), 15.6 GB"):
-        plan_room(83, Machine(cores=2, available_mb=16_000))
+        plan_room(207, Machine(cores=2, available_mb=16_000))
 
 
 def test_cli_refuses_a_room_too_large_for_this_machine():

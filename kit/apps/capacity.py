@@ -16,13 +16,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.errors import ServeError
+from kit.kernels.forking import forks_kernels
 
 DEFAULT_ROOM = 50            # planned for when --expect is not given (capped by the machine)
-KERNEL_MB = 150              # one participant's kernel after submitting, with a margin
-SERVER_MB = 400              # Voila itself with a full room's websockets
+SERVER_MB = 400              # Voila itself, the kernel template and a full room's websockets
 MEMORY_SHARE = 0.8           # of the memory available at start; the rest stays for the system
-KERNEL_CPU_SECONDS = 1.0     # processor time to start a kernel and draw the entry screen
 MEMINFO = Path("/proc/meminfo")
+
+
+@dataclass(frozen=True)
+class KernelCost:
+    """What one participant's kernel costs, as measured with benchmarks/voila_load.py."""
+
+    megabytes: int          # its own memory after submitting, about doubled as a margin
+    cpu_seconds: float      # processor time from its start to the entry screen drawn
+
+
+# Forked from a template that has imported the apps (kit.kernels): 30 MB own memory after
+# submitting, 0.15 s; a kernel started as a new interpreter: 56 MB (plus the libraries it does
+# not share), about 1 s. A long-lived fork slowly stops sharing pages, hence the margin.
+KERNEL_COSTS = {True: KernelCost(megabytes=60, cpu_seconds=0.2),
+                False: KernelCost(megabytes=120, cpu_seconds=1.0)}
 
 
 @dataclass(frozen=True)
@@ -31,12 +45,17 @@ class Machine:
 
     cores: int
     available_mb: int
+    forks: bool = True  # kernels forked from a template (POSIX) rather than started anew
+
+    @property
+    def kernel(self) -> KernelCost:
+        return KERNEL_COSTS[self.forks]
 
     @property
     def holds(self) -> int:
         """Participants whose kernels fit in memory at once (after they have all submitted)."""
         budget = self.available_mb * MEMORY_SHARE - SERVER_MB
-        return max(0, int(budget // KERNEL_MB))
+        return max(0, int(budget // self.kernel.megabytes))
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,7 @@ class RoomPlan:
     @property
     def fill_seconds(self) -> int:
         """About how long the pool takes to fill after start (kernels start side by side)."""
-        return math.ceil(self.pool * KERNEL_CPU_SECONDS / self.machine.cores)
+        return math.ceil(self.pool * self.machine.kernel.cpu_seconds / self.machine.cores)
 
     def describe(self) -> str:
         """What the facilitator reads at start."""
@@ -80,7 +99,7 @@ def _cores() -> int:
 
 
 def measure_machine() -> Machine:
-    return Machine(cores=_cores(), available_mb=_available_mb())
+    return Machine(cores=_cores(), available_mb=_available_mb(), forks=forks_kernels())
 
 
 def spare_kernels(expect: int) -> int:
@@ -101,7 +120,8 @@ def plan_room(expect: int | None, machine: Machine) -> RoomPlan:
         raise ServeError(
             f"--expect {expect}: this machine can hold about {machine.holds} participants at "
             f"once ({machine.cores} core(s), {machine.available_mb / 1024:.1f} GB of memory "
-            f"free, about {KERNEL_MB} MB each). Run several 'eakit serve' processes on more "
-            "machines behind a proxy (README, \"Larger rooms\"), or free memory and try again.")
+            f"free, about {machine.kernel.megabytes} MB each). Run several 'eakit serve' "
+            "processes on more machines behind a proxy (README, \"Larger rooms\"), or free "
+            "memory and try again.")
     cap = min(expect + spare_kernels(expect), machine.holds)
     return RoomPlan(expect=expect, pool=expect, cap=cap, machine=machine)
