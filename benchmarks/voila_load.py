@@ -61,8 +61,8 @@ class Gate:
 
     async def arrive(self, wait: bool = True) -> None:
         self.waiting -= 1
-        if self.waiting == 0:
-            self.memory, self.cpu = self.measure()
+        if self.waiting == 0:  # measured aside: the websockets must keep answering pings
+            self.memory, self.cpu = await asyncio.to_thread(self.measure)
             self.open.set()
         if wait:
             await self.open.wait()
@@ -250,9 +250,14 @@ def kernel_figures(server_pid: int, kernels: set[str]
     except ImportError:
         return _proc_kernel_memory(server_pid), []
     sizes, cpu = [], []
+    sockets: dict[int, str] = {}  # a forked kernel is named only by its sockets' paths
+    for connection in psutil.net_connections(kind="unix"):
+        if connection.pid:
+            sockets[connection.pid] = sockets.get(connection.pid, "") + f" {connection.laddr}"
     for child in psutil.Process(server_pid).children(recursive=True):
         try:
-            if not any(kernel in _kernel_marks(child) for kernel in kernels):
+            marks = " ".join(child.cmdline()) + sockets.get(child.pid, "")
+            if not any(kernel in marks for kernel in kernels):
                 continue
             info = child.memory_full_info()
             times = child.cpu_times()
@@ -261,16 +266,6 @@ def kernel_figures(server_pid: int, kernels: set[str]
         except psutil.NoSuchProcess:
             continue
     return sizes, cpu
-
-
-def _kernel_marks(process) -> str:
-    """Text that names the kernel a process runs: its command line for a kernel started as
-    usual, the paths of its sockets for one forked from a template (same command line as the
-    template's)."""
-    marks = " ".join(process.cmdline())
-    if "kit.kernels.template" in marks:
-        marks += " ".join(str(c.laddr) for c in process.net_connections(kind="unix"))
-    return marks
 
 
 def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:

@@ -48,4 +48,5 @@ class RoomPageHandler(TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(FULL_PAGE)
             return
+        self.kernel_manager.plan_refill(self.notebook_path)
         await super().get(path)

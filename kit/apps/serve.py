@@ -160,7 +160,8 @@ def voila_argv(options: ServeOptions) -> list[str]:
         argv += ["--VoilaConfiguration.preheat_kernel=True",
                  f"--VoilaConfiguration.default_pool_size={options.preheat}"]
     if options.plan:
-        argv.append(f"--PoolAwareKernelManager.room_cap={options.plan.cap}")
+        argv += [f"--PoolAwareKernelManager.room_cap={options.plan.cap}",
+                 f"--PoolAwareKernelManager.room_pool={options.preheat}"]
     return argv
 
 
