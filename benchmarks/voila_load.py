@@ -1,16 +1,20 @@
 """How the assessment app holds up when a room arrives at once: N participants through real Voila.
 
-Starts `eakit serve assessment` on a free port with a fresh SQLite database, then runs N sessions
-side by side. Each session does what a participant's browser does on the wire: loads the page,
-opens the kernel websocket, asks for the widget states (the moment a browser could draw the
-form), types the workshop and business codes, agrees to the notice, clicks an answer for every
-question (each click autosaves a draft) and submits, waiting for the result to come back.
+Starts `eakit serve assessment` on a free port with a fresh SQLite database and its default
+settings (no tuning flags unless given), waits until the kernels it prepares ahead are ready, then
+runs N sessions arriving within ``--spread`` seconds. Each session does what a participant's
+browser does on the wire: loads the page, opens the kernel websocket, asks for the widget states
+(the moment a browser could draw the form), types the workshop and business codes, agrees to the
+notice, opens each area in turn (its questions arrive as it opens) and clicks an answer for every
+question (each click autosaves a draft), and submits, waiting for the result to come back.
 
-    .venv/bin/python benchmarks/voila_load.py [--sessions 20] [--preheat 4] [--think 0.2]
+    .venv/bin/python benchmarks/voila_load.py [--sessions 20] [--think 2] [--expect N]
 
 Reports p50/p95/max of the time to an interactive form and to an acknowledged submission, the
-memory of each kernel (psutil if installed, else /proc) and the rows stored (every participant
-once, nobody twice). The browser's own drawing time is not included; the browser tests show it.
+memory of each kernel (USS with psutil, else RSS from /proc) at the form and after submitting,
+the processor time each kernel used from its start to the form, the rows stored (every
+participant once, nobody twice), and the load average before and after (the machine may be
+shared). The browser's own drawing time is not included; the browser tests show it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kit.apps.serve import serve_options  # noqa: E402
 from kit.store.database import Store  # noqa: E402
 from tests.apps_support import start_app  # noqa: E402
 
@@ -44,19 +49,20 @@ TIMEOUT = 600
 
 
 class Gate:
-    """Holds every session at the form until all have one, then notes the kernels' memory:
-    the moment a room has just opened the link."""
+    """Holds every session at the form until all have one, then notes the kernels' memory and
+    processor time: the moment a room has just opened the link."""
 
     def __init__(self, count: int, measure) -> None:
         self.waiting = count
         self.measure = measure
         self.memory: list[tuple[float, float | None]] = []
+        self.cpu: list[float] = []
         self.open = asyncio.Event()
 
     async def arrive(self, wait: bool = True) -> None:
         self.waiting -= 1
-        if self.waiting == 0:
-            self.memory = self.measure()
+        if self.waiting == 0:  # measured aside: the websockets must keep answering pings
+            self.memory, self.cpu = await asyncio.to_thread(self.measure)
             self.open.set()
         if wait:
             await self.open.wait()
@@ -69,6 +75,7 @@ class Session:
     ack_seconds: float | None = None
     error: str = ""
     arrived: bool = False
+    kernel_id: str = ""
 
 
 class KernelChannel:
@@ -150,11 +157,13 @@ def _shows_result(messages: list[dict]) -> bool:
                for m in messages)
 
 
-async def participant(session: Session, base: str, think: float, gate: Gate) -> None:
+async def participant(session: Session, base: str, think: float, gate: Gate,
+                      delay: float) -> None:
     """One participant from opening the link to seeing the result."""
+    await asyncio.sleep(delay)
     start = time.perf_counter()
     page = await AsyncHTTPClient().fetch(base, request_timeout=TIMEOUT)
-    kernel_id = KERNEL_ID.search(page.body.decode()).group(1)
+    kernel_id = session.kernel_id = KERNEL_ID.search(page.body.decode()).group(1)
     ws_url = base.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
     channel = KernelChannel(await websocket_connect(ws_url, max_message_size=64 * 2**20))
     control = uuid.uuid4().hex
@@ -197,35 +206,53 @@ async def participant(session: Session, base: str, think: float, gate: Gate) -> 
     channel.connection.close()
 
 
-async def run_sessions(base: str, count: int, think: float,
-                       gate: Gate) -> list[Session]:
-    sessions = [Session(number) for number in range(count)]
+async def run_sessions(base: str, sessions: list[Session], think: float, gate: Gate,
+                       spread: float) -> None:
+    arrivals = random.Random(len(sessions))
 
     async def guarded(session: Session) -> None:
         try:
-            await participant(session, base, think, gate)
+            await participant(session, base, think, gate, arrivals.uniform(0, spread))
         except Exception as exc:  # report every failure, keep the others running
             session.error = f"{type(exc).__name__}: {exc}"
             if not session.arrived:
                 await gate.arrive(wait=False)
 
-    AsyncHTTPClient.configure(None, max_clients=count)
+    AsyncHTTPClient.configure(None, max_clients=len(sessions))
     await asyncio.gather(*(guarded(s) for s in sessions))
-    return sessions
 
 
-def kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
-    """(RSS, USS) in MB of every kernel the server started; USS needs psutil."""
+def kernel_memory(server_pid: int, kernels: set[str]) -> list[tuple[float, float | None]]:
+    """(RSS, USS) in MB of the participants' kernels; USS needs psutil."""
+    return kernel_figures(server_pid, kernels)[0]
+
+
+def kernel_figures(server_pid: int, kernels: set[str]
+                   ) -> tuple[list[tuple[float, float | None]], list[float]]:
+    """Memory (RSS, USS in MB) and processor seconds so far of the participants' kernels, told
+    apart from those still waiting by the id in their connection file (without psutil: the RSS
+    of every kernel, and no processor time)."""
     try:
         import psutil
     except ImportError:
-        return _proc_kernel_memory(server_pid)
-    sizes = []
+        return _proc_kernel_memory(server_pid), []
+    sizes, cpu = [], []
+    sockets: dict[int, str] = {}  # a forked kernel is named only by its sockets' paths
+    for connection in psutil.net_connections(kind="unix"):
+        if connection.pid:
+            sockets[connection.pid] = sockets.get(connection.pid, "") + f" {connection.laddr}"
     for child in psutil.Process(server_pid).children(recursive=True):
-        if "ipykernel" in " ".join(child.cmdline()):
+        try:
+            marks = " ".join(child.cmdline()) + sockets.get(child.pid, "")
+            if not any(kernel in marks for kernel in kernels):
+                continue
             info = child.memory_full_info()
+            times = child.cpu_times()
             sizes.append((info.rss / 2**20, info.uss / 2**20))
-    return sizes
+            cpu.append(times.user + times.system)
+        except psutil.NoSuchProcess:
+            continue
+    return sizes, cpu
 
 
 def _proc_kernel_memory(server_pid: int) -> list[tuple[float, float | None]]:
@@ -291,26 +318,36 @@ def memory_line(name: str, sizes: list[tuple[float, float | None]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--preheat", type=int, default=4,
-                        help="kernels Voila keeps ready (eakit serve --preheat; default 4, "
-                             "as eakit serve)")
-    parser.add_argument("--think", type=float, default=0.2,
+    parser.add_argument("--think", type=float, default=2.0,
                         help="mean seconds between two answers (each participant's pace is "
                              "drawn from 0.5x to 1.5x of it)")
+    parser.add_argument("--spread", type=float, default=1.0,
+                        help="participants arrive at random within this many seconds")
+    parser.add_argument("--expect", type=int, default=None,
+                        help="passed to eakit serve --expect (default: not given)")
+    parser.add_argument("--preheat", type=int, default=None,
+                        help="passed to eakit serve --preheat (default: not given)")
     args = parser.parse_args()
+    flags = [item for name in ("expect", "preheat") if getattr(args, name) is not None
+             for item in (f"--{name}", str(getattr(args, name)))]
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="eakit-load-") as folder:
         workdir = Path(folder)
         url = f"sqlite:///{workdir / 'load.sqlite'}"
-        server = start_app("assessment", WORKSHOP, url, workdir, "--preheat", str(args.preheat))
+        server = start_app("assessment", WORKSHOP, url, workdir, *flags)
         try:
-            if args.preheat:
-                wait_for_pool(server.process.pid, server.log, args.preheat)
-            gate = Gate(args.sessions, lambda: kernel_memory(server.process.pid))
+            pool = serve_options("assessment", WORKSHOP, database=url, expect=args.expect,
+                                 preheat=args.preheat).preheat  # what eakit serve planned
+            if pool:
+                wait_for_pool(server.process.pid, server.log, pool)
+            sessions = [Session(number) for number in range(args.sessions)]
+            gate = Gate(args.sessions, lambda: kernel_figures(
+                server.process.pid, {s.kernel_id for s in sessions if s.kernel_id}))
             began = time.perf_counter()
-            sessions = asyncio.run(run_sessions(server.base, args.sessions, args.think, gate))
+            asyncio.run(run_sessions(server.base, sessions, args.think, gate, args.spread))
             wall = time.perf_counter() - began
-            memory = kernel_memory(server.process.pid)
+            memory = kernel_memory(server.process.pid, {s.kernel_id for s in sessions})
         finally:
             server.stop()
         with Store.open(url) as store:
@@ -318,14 +355,21 @@ def main() -> int:
             total = store.submission_count()
 
     failed = [s for s in sessions if s.error]
-    print(f"{args.sessions} participants, preheat {args.preheat}, think {args.think} s, "
-          f"{os.cpu_count()} CPU(s); all done in {wall:.1f} s")
+    print(f"{args.sessions} participants arriving within {args.spread} s, eakit serve "
+          f"{' '.join(flags) or '(defaults)'}, think {args.think} s, {os.cpu_count()} CPU(s); "
+          f"all done in {wall:.1f} s")
+    print(f"{'load average before / after':<32} "
+          f"{' '.join(f'{x:.2f}' for x in load_before)} / "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(summary_line("time to interactive form", [s.form_seconds for s in sessions
                                                     if s.form_seconds is not None]))
     print(summary_line("time to acknowledged submission", [s.ack_seconds for s in sessions
                                                            if s.ack_seconds is not None]))
     print(memory_line("kernel memory at the form", gate.memory))
     print(memory_line("kernel memory after submitting", memory))
+    if gate.cpu:
+        print(f"{'kernel CPU, start to form':<32} median {statistics.median(gate.cpu):.2f} s, "
+              f"max {max(gate.cpu):.2f} s ({len(gate.cpu)} kernels)")
     businesses = {record.business_id for record in latest}
     print(f"{'rows stored':<32} {total} submission(s) from {len(businesses)} business(es); "
           f"expected {args.sessions} from {args.sessions}")

@@ -14,6 +14,7 @@ URL_VARIABLE = "EAKIT_DATABASE_URL"
 WORKSHOP_VARIABLE = "EAKIT_WORKSHOP"
 JOIN_URL_VARIABLE = "EAKIT_JOIN_URL"  # the link the dashboard tells participants to open
 CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
+DEFINITIONS_VARIABLE = "EAKIT_DEFINITIONS_SNAPSHOT"  # set by `eakit serve` for its kernels
 
 
 def database_url(explicit: str | None = None) -> str:

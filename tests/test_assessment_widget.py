@@ -80,6 +80,7 @@ def test_entry_consent_questions_result(store, small_defs):
     assert "not a verdict" in form.result.explanation.value
     chart = form.result.chart.value
     assert "role='img' aria-label='Overall Proactive (level 2)" in chart and "<svg" in chart
+    assert "<title id='eakit-profile-title'>Your maturity profile</title>" in chart
 
 
 @pytest.mark.parametrize(("business", "message"), [

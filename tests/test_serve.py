@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.apps.capacity import Machine, plan_room
 from kit.apps.launch import app_settings
 from kit.apps.login import login_page
 from kit.apps.serve import (
@@ -23,7 +24,8 @@ from tests.conftest import run_eakit
 
 def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
     """Does the assessment bind to this computer only, hide code and files, and cull kernels?"""
-    options = serve_options("assessment", "demo", database=f"sqlite:///{tmp_path}/x.sqlite")
+    options = serve_options("assessment", "demo", database=f"sqlite:///{tmp_path}/x.sqlite",
+                            machine=Machine(cores=2, available_mb=16_000))
     argv = voila_argv(options)
     assert argv[0].endswith("notebooks/apps/assessment.ipynb")
     for flag in ("--Voila.ip=127.0.0.1", "--Voila.port=8866", "--Voila.port_retries=0",
@@ -36,8 +38,11 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--VoilaConfiguration.multi_kernel_manager_class="
                  "kit.apps.voila_kernels.PoolAwareKernelManager"):
         assert flag in argv
-    assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a few kernels wait ready
-    assert "--VoilaConfiguration.default_pool_size=4" in argv
+    # planned for the default room of 50: a kernel prepared for each, at most 55 at once
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=50" in argv
+    assert "--PoolAwareKernelManager.room_cap=55" in argv
+    assert "--VoilaConfiguration.template=eakit" in argv  # the page with the watchdog
     assert voila_config().VoilaConfiguration.file_allowlist == []  # no file is ever served
     assert options.token == ""
     assert share_url(options) == "http://127.0.0.1:8866/"
@@ -87,7 +92,7 @@ def test_dashboard_gets_a_fresh_secret_token():
 def test_preheat_and_kernel_environment():
     """Does --preheat ask Voila for a pool, and do kernels learn the workshop and database?"""
     options = serve_options("assessment", "w-1", database="postgresql://u@db/kit", port=9000,
-                            preheat=3)
+                            preheat=3, machine=Machine(cores=2, available_mb=16_000))
     argv = voila_argv(options)
     assert "--VoilaConfiguration.preheat_kernel=True" in argv
     assert "--VoilaConfiguration.default_pool_size=3" in argv
@@ -97,7 +102,42 @@ def test_preheat_and_kernel_environment():
     assert options.join_url.endswith(":8866/")
 
 
+# holds = (available * 0.8 - 400 MB for Voila) // 60 MB per forked kernel, worked out by hand:
+# 16,000 MB -> (12,800 - 400) // 60 = 206; 3,000 MB -> (2,400 - 400) // 60 = 33; started as
+# new interpreters (120 MB each): 16,000 MB -> 12,400 // 120 = 103.
+@pytest.mark.parametrize(("available", "forks", "expect", "pool", "cap"), [
+    (16_000, True, None, 50, 55),    # the default room; spare kernels: a tenth
+    (16_000, True, 20, 20, 22),      # at least two spare
+    (16_000, True, 200, 200, 206),   # the spare ones only as far as memory goes
+    (3_000, True, None, 33, 33),     # a smaller machine plans for what it holds
+    (16_000, False, 100, 100, 103),  # no fork: each kernel costs more
+])
+def test_room_plan_from_the_machine(available, forks, expect, pool, cap):
+    """Are the kernels prepared ahead and the cap sized from the room and the machine?"""
+    plan = plan_room(expect, Machine(cores=2, available_mb=available, forks=forks))
+    assert (plan.pool, plan.cap) == (pool, cap)
+    assert f"at most {cap} at once" in plan.describe()
+
+
+def test_room_beyond_the_machine_is_refused():
+    """Does planning for more than the machine holds stop with what it can hold, and why?"""
+    with pytest.raises(ServeError, match=r"--expect 207: this machine can hold about 206 "
+                                         r"participants at once \(2 core\(s\), 15.6 GB"):
+        plan_room(207, Machine(cores=2, available_mb=16_000))
+
+
+def test_cli_refuses_a_room_too_large_for_this_machine():
+    """Does `eakit serve assessment --expect` with an impossible room stop before Voila starts,
+    pointing to the README's recipe for several processes?"""
+    result = run_eakit("serve", "assessment", "--workshop", "demo", "--expect", "1000000")
+    assert result.returncode == 2
+    assert result.stderr.startswith("eakit serve: --expect 1000000: this machine can hold about")
+    assert "Larger rooms" in result.stderr
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
+    ({"expect": 0}, "--expect 0: give the number of participants, 1 or more"),
+    ({"app": "dashboard", "expect": 5}, "--expect is for the assessment"),
     ({"app": "shop"}, "unknown app 'shop' (choose assessment or dashboard)"),
     ({"workshop": "two words"}, "workshop 'two words' must be 1-64 letters"),
     ({"workshop": "../etc"}, "workshop '../etc' must be 1-64 letters"),

@@ -4,14 +4,12 @@ The form itself is ``kit.forms.assessment.AssessmentForm`` (which also reports a
 screen and keeps the answers); this layer adds what a shared server needs. The workshop is the
 server's: a participant types its code as a check, and a code that does not match is refused
 rather than opening another workshop. Someone without a business code can ask for a fresh one.
-The browser tab is named after the workshop. The result chart's renderer is started while the
-participant reads the notice, so Submit is answered quickly.
+The browser tab is named after the workshop.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 from html import escape
 
 import ipywidgets as widgets
@@ -19,8 +17,7 @@ import ipywidgets as widgets
 from kit.apps.styles import style_tag
 from kit.core.definitions import Definitions
 from kit.core.messages import say
-from kit.core.scoring import score_valid_answers
-from kit.forms.assessment import AssessmentForm, profile_html
+from kit.forms.assessment import AssessmentForm
 from kit.store.database import Store
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
@@ -36,13 +33,6 @@ def app_page(form: AssessmentForm) -> widgets.VBox:
     page = widgets.VBox([widgets.HTML(style_tag("assessment")), form])
     page.add_class("eakit-page")
     return page
-
-
-def prepare_result_chart(definitions: Definitions) -> None:
-    """Draw one throw-away profile chart. The first chart a kernel draws starts the renderer
-    (about half a second of work); doing it while the participant reads the notice keeps that
-    wait out of the moment after Submit."""
-    profile_html(score_valid_answers(definitions, {}))
 
 
 def new_business_code(store: Store) -> str:
@@ -69,7 +59,6 @@ class WorkshopAssessment(AssessmentForm):
         children = list(entry.widget.children)
         children.insert(children.index(entry.business_id) + 1, self.new_code)
         entry.widget.children = children
-        self._chart_started = False
 
     def give_new_code(self) -> None:
         """Fill in a fresh code and ask the participant to keep it for next time."""
@@ -84,7 +73,3 @@ class WorkshopAssessment(AssessmentForm):
             self.entry.message.value = _alert(say("entry.workshop_other", code=workshop))
             return
         super().start(self.app_workshop, business_id, display_name)
-        if not self._chart_started:
-            self._chart_started = True
-            threading.Thread(target=prepare_result_chart, args=(self.definitions,),
-                             name="eakit-chart-warm-up", daemon=True).start()

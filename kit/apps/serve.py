@@ -4,7 +4,10 @@ Voila serves exactly one notebook (no file browser), with its sources stripped a
 hidden. The static-file route that Voila keeps next to the notebook serves nothing at all, so the
 database and the kit's files cannot be downloaded. The dashboard is guarded by a random token;
 idle kernels are culled, because every open tab holds a Python process and a closed tab's
-kernel would otherwise stay until the server stops.
+kernel would otherwise stay until the server stops; a closed or reloaded tab stops its kernel at
+once (``kit.apps.room``). The assessment is planned for a room (``kit.apps.capacity``): its
+participants' kernels are prepared before they arrive, and a cap keeps the machine from being
+overrun.
 """
 
 from __future__ import annotations
@@ -13,16 +16,31 @@ import io
 import logging
 import os
 import secrets
+import shutil
 import socket
+import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.apps.capacity import Machine, RoomPlan, measure_machine, plan_room
 from kit.core.ids import check_workshop_code
 from kit.errors import ServeError
-from kit.paths import NOTEBOOKS_DIR
-from kit.settings import JOIN_URL_VARIABLE, URL_VARIABLE, WORKSHOP_VARIABLE, database_url
+from kit.kernels.forking import forks_kernels
+from kit.paths import NOTEBOOKS_DIR, PACKAGE_DIR
+from kit.settings import (
+    DEFINITIONS_VARIABLE,
+    JOIN_URL_VARIABLE,
+    URL_VARIABLE,
+    WORKSHOP_VARIABLE,
+    database_url,
+)
 
 APPS_DIR = NOTEBOOKS_DIR / "apps"
+TEMPLATES_ROOT = PACKAGE_DIR / "apps" / "jupyter"  # holds voila/templates/eakit
+TEMPLATE = "eakit"
+PROVISIONER = "eakit-forking-provisioner"  # kit.kernels.provisioner.ForkingProvisioner
+PRELOAD = "kit.apps.preload"
 LOCAL_HOST = "127.0.0.1"
 ANY_HOST = ("0.0.0.0", "::", "")
 SECURITY_HEADERS = {
@@ -39,21 +57,21 @@ class App:
     default_port: int
     needs_token: bool
     cull_connected: bool
-    preheat: int
+    plans_room: bool
     audience: str
     show_qr: bool
 
 
 APPS: dict[str, App] = {
     # A participant's tab left open after the session still counts as idle; answers are saved.
-    # A few kernels kept ready let the first participants in at once (each holds ~150 MB).
+    # Each participant's kernel is prepared before they arrive, up to the room's plan.
     "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
-                      cull_connected=True, preheat=4,
+                      cull_connected=True, plans_room=True,
                       audience="Show the room this link and the workshop code",
                       show_qr=True),
     # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
     "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
-                     cull_connected=False, preheat=0,
+                     cull_connected=False, plans_room=False,
                      audience="Open the dashboard (keep this link to yourself: it carries the "
                               "secret token)", show_qr=False),
 }
@@ -73,6 +91,7 @@ class ServeOptions:
     cull_interval_seconds: int = 60
     preheat: int = 0
     join_url: str = ""
+    plan: RoomPlan | None = None
 
     @property
     def notebook(self) -> Path:
@@ -96,27 +115,35 @@ def absolute_database_url(url: str) -> str:
 def serve_options(app: str, workshop: str, database: str | None = None,
                   host: str = LOCAL_HOST, port: int | None = None,
                   cull_idle_seconds: int = 1200, cull_interval_seconds: int = 60,
-                  preheat: int | None = None, join_url: str | None = None) -> ServeOptions:
-    """Check the request and settle the URL, port and token."""
+                  preheat: int | None = None, join_url: str | None = None,
+                  expect: int | None = None, machine: Machine | None = None) -> ServeOptions:
+    """Check the request and settle the URL, port, token and the room's plan (``machine`` is
+    measured here unless given)."""
     if app not in APPS:
         raise ServeError(f"unknown app {app!r} (choose {' or '.join(APPS)})")
     if reason := check_workshop_code(workshop):
         raise ServeError(reason)
     port = APPS[app].default_port if port is None else port
-    preheat = APPS[app].preheat if preheat is None else preheat
     if not 0 < port < 65536:
         raise ServeError(f"--port {port}: must be between 1 and 65535")
-    if cull_idle_seconds <= 0 or cull_interval_seconds <= 0 or preheat < 0:
+    if cull_idle_seconds <= 0 or cull_interval_seconds <= 0 or (preheat or 0) < 0:
         raise ServeError("culling times must be positive and --preheat zero or more")
     if join_url is not None and not join_url.startswith(("http://", "https://")):
         raise ServeError(f"--join-url {join_url!r}: must start with http:// or https://")
+    plan = None
+    if APPS[app].plans_room:
+        plan = plan_room(expect, machine or measure_machine())
+    elif expect is not None:
+        raise ServeError(f"--expect is for the assessment; the {app} has one user")
+    if preheat is None:
+        preheat = plan.pool if plan else 0
     return ServeOptions(app=app, workshop=workshop,
                         database_url=absolute_database_url(database_url(database)),
                         host=host, port=port,
                         token=secrets.token_urlsafe(24) if APPS[app].needs_token else "",
                         cull_idle_seconds=cull_idle_seconds,
                         cull_interval_seconds=cull_interval_seconds, preheat=preheat,
-                        join_url=join_url or default_join_url())
+                        join_url=join_url or default_join_url(), plan=plan)
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -131,6 +158,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.multi_kernel_manager_class=kit.apps.voila_kernels.PoolAwareKernelManager",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
@@ -138,9 +166,15 @@ def voila_argv(options: ServeOptions) -> list[str]:
     ]
     if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
         argv.append("--KernelManager.transport=ipc")
+    if forks_kernels():  # each kernel a fork of one that has imported the apps already
+        argv += [f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
+                 f"--ForkingProvisioner.preload={PRELOAD}"]
     if options.preheat:
         argv += ["--VoilaConfiguration.preheat_kernel=True",
                  f"--VoilaConfiguration.default_pool_size={options.preheat}"]
+    if options.plan:
+        argv += [f"--PoolAwareKernelManager.room_cap={options.plan.cap}",
+                 f"--PoolAwareKernelManager.room_pool={options.preheat}"]
     return argv
 
 
@@ -205,6 +239,8 @@ def banner(options: ServeOptions) -> str:
              f"{app.audience}:", f"    {url}", f"    Workshop code: {options.workshop}"]
     if app.show_qr:
         lines += ["", "Or let them scan this code with a phone camera:", terminal_qr(url)]
+    if options.plan:
+        lines += ["", *textwrap.wrap(options.plan.describe(), width=len(RULE))]
     if options.host == LOCAL_HOST:
         lines += ["", "Only this computer can open the link. To let phones and laptops on the "
                   "room's network in,", "start again with --host 0.0.0.0 (see the README on "
@@ -233,15 +269,35 @@ def prepare(options: ServeOptions) -> None:
         store.ensure_workshop(options.workshop)
 
 
+def share_definitions(folder: Path) -> dict[str, str]:
+    """Check the definitions once here and leave them where every kernel can load them fast."""
+    from kit.core.definitions import bundled_definitions, write_snapshot
+
+    snapshot = write_snapshot(bundled_definitions(), folder / "definitions.pickle")
+    return {DEFINITIONS_VARIABLE: str(snapshot)}
+
+
 def run(options: ServeOptions) -> int:
     """Start Voila in this process; returns when it stops (Ctrl+C or SIGTERM)."""
     from tornado.ioloop import IOLoop
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    from kit.apps.room import RoomPageHandler
 
     prepare(options)
+    private = Path(tempfile.mkdtemp(prefix="eakit-serve-"))  # only this user may read it
     os.environ.update(kernel_environment(options))
+    os.environ.update(share_definitions(private))
+    # Voila finds the kit's page template (lab's page plus a watchdog) on Jupyter's data path.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(TEMPLATES_ROOT), *filter(None, [os.environ.get("JUPYTER_PATH")])])
 
     class KitVoila(Voila):
+        def init_handlers(self) -> list:
+            return [(route, RoomPageHandler if handler is TornadoVoilaHandler else handler,
+                     *rest) for route, handler, *rest in super().init_handlers()]
+
         def start(self) -> None:
             self.log.addFilter(_HideTrustWarnings())
             # Runs once the loop starts, i.e. after the port is bound: the link is then real.
@@ -255,5 +311,8 @@ def run(options: ServeOptions) -> int:
                                        "identity_provider_class": KitIdentityProvider}
     if options.token:
         trait_values["token"] = options.token
-    KitVoila.launch_instance(voila_argv(options), **trait_values)
+    try:
+        KitVoila.launch_instance(voila_argv(options), **trait_values)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     return 0

@@ -23,10 +23,14 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                              "(default 1200); their answers are already saved")
     parser.add_argument("--cull-interval", type=int, default=60, metavar="SECONDS",
                         help="how often to look for idle kernels (default 60)")
+    parser.add_argument("--expect", type=int, default=None, metavar="N",
+                        help="participants expected at once (assessment only): prepares a "
+                             "kernel for each before they arrive and caps the room a little "
+                             "above N; refused if this machine cannot hold N (default: 50, or "
+                             "what the machine holds if less)")
     parser.add_argument("--preheat", type=int, default=None, metavar="N",
-                        help="keep N kernels started with the app already run, so arriving "
-                             "participants wait seconds less (default 4 for the assessment, "
-                             "0 for the dashboard); each holds about 150 MB while it waits")
+                        help="kernels prepared ahead, if not one per expected participant "
+                             "(default: --expect for the assessment, 0 for the dashboard)")
     parser.add_argument("--join-url", default=None, metavar="URL",
                         help="the dashboard's join panel: the link participants open (default: "
                              "the assessment's port 8866 on this computer's network address)")
@@ -36,7 +40,7 @@ def serve(args: argparse.Namespace) -> int:
     return run(serve_options(args.app, args.workshop, database=args.database, host=args.host,
                              port=args.port, cull_idle_seconds=args.cull_idle_after,
                              cull_interval_seconds=args.cull_interval, preheat=args.preheat,
-                             join_url=args.join_url))
+                             join_url=args.join_url, expect=args.expect))
 
 
 VERBS = (

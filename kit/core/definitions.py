@@ -8,6 +8,7 @@ never hard-codes a level, a question or an advice text.
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -299,6 +300,26 @@ def load_definitions(files: DefinitionFiles | None = None) -> Definitions:
 def bundled_definitions() -> Definitions:
     """The definitions shipped with the kit, loaded once per process."""
     return load_definitions()
+
+
+def write_snapshot(definitions: Definitions, path: Path) -> Path:
+    """Keep checked definitions in a file that ``load_snapshot`` reads back in a millisecond.
+
+    Reading and checking the YAML files costs every process about 0.2 s of CPU; a server that
+    starts a Python process per participant checks them once and hands this file to the rest.
+    The file is a pickle, so it must live in a folder only this user can write (``eakit serve``
+    uses its own private temporary folder) and never come from anywhere else.
+    """
+    path.write_bytes(pickle.dumps(definitions, protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+def load_snapshot(path: Path) -> Definitions:
+    """The definitions ``write_snapshot`` kept (already checked when they were written)."""
+    definitions = pickle.loads(path.read_bytes())  # our own file (see above)
+    if not isinstance(definitions, Definitions):
+        raise DefinitionError([f"{path}: not a definitions snapshot"])
+    return definitions
 
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {

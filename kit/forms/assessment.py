@@ -22,7 +22,7 @@ from html import escape
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
-from kit.charts.builders import profile_chart
+from kit.charts.profile_svg import profile_description, profile_svg
 from kit.core.definitions import Definitions
 from kit.core.ids import NAME_MAX, check_business_id, check_business_name, check_workshop_code
 from kit.core.messages import say
@@ -256,18 +256,9 @@ class QuestionsPanel:
 
 def profile_html(placement: Placement) -> str:
     """The profile chart as inline SVG, read out as its description (the table below it says
-    the same in rows)."""
-    import altair as alt
-    import vl_convert
-
-    # vl-convert measures labels with its own font; room either side keeps a browser's wider
-    # font from pushing the area names and level names past the edge
-    chart = profile_chart(placement).properties(
-        padding={"left": 70, "right": 70, "top": 5, "bottom": 5})
-    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=version)
+    the same in rows). Drawn without Altair, so an app kernel never imports it."""
     return (f"<div class='eakit-chart-image' role='img' "
-            f"aria-label='{escape(str(chart.description))}'>{svg}</div>")
+            f"aria-label='{escape(profile_description(placement))}'>{profile_svg(placement)}</div>")
 
 
 class ResultPanel:

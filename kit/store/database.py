@@ -11,6 +11,7 @@ by Alembic (``kit/store/migrations``) whenever a store is opened.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,7 +37,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
@@ -169,7 +169,9 @@ ENGINES: dict[str, Callable[[str], Engine]] = {
     "sqlite": _sqlite_engine,
     "postgresql": _postgresql_engine,
 }
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# The dialect module with each backend's INSERT ... ON CONFLICT; only the one in use is loaded.
+INSERT_MODULES = {"sqlite": "sqlalchemy.dialects.sqlite",
+                  "postgresql": "sqlalchemy.dialects.postgresql"}
 MIGRATION_LOCKS: dict[str, Callable[[Connection], None]] = {
     "sqlite": lambda conn: None,  # BEGIN IMMEDIATE already lets one process migrate at a time
     "postgresql": lambda conn: conn.exec_driver_sql(
@@ -280,16 +282,25 @@ class Store:
     def __init__(self, engine: Engine, definitions: Definitions) -> None:
         self.engine = engine
         self.definitions = definitions
-        self._insert = INSERTS[engine.dialect.name]
+        self._insert = importlib.import_module(INSERT_MODULES[engine.dialect.name]).insert
 
     @classmethod
-    def open(cls, url: str | None = None, definitions: Definitions | None = None) -> Store:
-        """Connect (``database_url`` picks the URL) and create or upgrade the schema."""
+    def open(cls, url: str | None = None, definitions: Definitions | None = None, *,
+             upgrade: bool = True) -> Store:
+        """Connect (``database_url`` picks the URL) and create or upgrade the schema.
+
+        ``upgrade=False`` is for processes started by a server that has upgraded the schema
+        already (the app kernels): loading Alembic would cost each of them time and memory.
+        """
         url = database_url(url)
         engine = _create_engine(url)
         try:
             with _faults_as_store_errors(url, doing="open"):
-                migrate(engine)
+                if upgrade:
+                    migrate(engine)
+                else:  # fails here, clearly, if the database is gone
+                    with engine.connect() as conn:
+                        conn.exec_driver_sql("SELECT 1")
         except StoreError:
             engine.dispose()
             raise
