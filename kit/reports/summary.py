@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from kit.core.cohort_stats import MIN_GROUP, CohortPicture, cohort_picture
 from kit.core.definitions import Definitions, Recommendation
+from kit.core.scoring import Placement, score_valid_answers
 from kit.reports.charts import for_print, heatmap_chart, level_distribution_chart, to_svg
 from kit.reports.html import page, render
-from kit.core.scoring import Placement, score_valid_answers
 from kit.store.database import Store
 
 TOP_PRIORITIES = 3
