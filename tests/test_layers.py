@@ -21,6 +21,7 @@ KIT = Path(__file__).resolve().parent.parent / "kit"
 BASE = "base"  # kit itself: errors, paths, settings, slow_imports
 MAY_IMPORT: dict[str, set[str]] = {
     BASE: set(),
+    "kernels": {BASE},  # forked kernels, for the batch and for the apps' participants
     "core": {BASE},
     "tables": {BASE, "core"},
     "charts": {BASE, "core"},
@@ -28,8 +29,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "forms": {BASE, "core", "charts", "store"},
     "course": {BASE, "core", "charts", "tables"},
     "reports": {BASE, "core", "charts", "store"},
-    "batch": {BASE, "core", "tables", "store", "reports"},
-    "apps": {BASE, "core", "charts", "store", "forms", "reports"},
+    "batch": {BASE, "core", "tables", "store", "reports", "kernels"},
+    "apps": {BASE, "core", "charts", "store", "forms", "reports", "kernels"},
     "cli": {BASE, "core", "tables", "store", "course", "reports", "batch", "apps"},
     "widgets": {"forms"},  # the deprecated alias kept for lessons written earlier
 }

@@ -1,8 +1,10 @@
-"""Imported by each report kernel as it starts, before it is given any business.
+"""Imported once by each worker's kernel template, before any business is known (or, where
+kernels cannot be forked, by each kernel as it starts, while the previous business runs).
 
-A batch starts the next kernel while the current business runs, so these imports happen off
-the critical path. Only code and the bundled definitions are loaded here: no store is opened
-and no business is known yet. (Charts are drawn by the batch worker, not in the kernel.)
+Every report kernel is forked from a process that has run this, so these imports cost nothing
+per business. Only code and the bundled definitions are loaded here: no store is opened, no
+thread or JavaScript engine is started (a fork would not carry them over). Charts are drawn by
+the batch worker, not in the kernel.
 """
 
 from kit.slow_imports import skip_unused_slow_imports

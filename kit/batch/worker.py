@@ -1,9 +1,11 @@
 """Run one business's report notebook through papermill in a fresh kernel, inside a worker.
 
-Workers live for the whole batch and keep one spare kernel starting in the background, so a
-business does not wait for a kernel to boot and import the kit. Every business still gets a
-kernel of its own that is killed when it is done: nothing one business's notebook computed can
-reach the next. ``run_job`` never raises; whatever goes wrong becomes a failed ``JobResult``.
+Workers live for the whole batch. Each business gets a kernel of its own, forked from the
+worker's kernel template (``kit.kernels``), which has imported the kit once, and killed when it
+is done: nothing one business's notebook computed can reach the next, and no business waits for
+a cold interpreter. Where there is no fork, the worker keeps one ordinary kernel starting in the
+background instead. ``run_job`` never raises; whatever goes wrong becomes a failed
+``JobResult``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
+from kit.kernels import (  # noqa: E402
+    close_templates,
+    die_with_parent,
+    forks_kernels,
+    kernel_manager,
+)
 from kit.reports.business import (  # noqa: E402
     LEAVE_TO_RENDERER,
     REPORT_METADATA_KEY,
@@ -44,7 +52,8 @@ from kit.settings import CHARTS_VARIABLE  # noqa: E402
 KERNEL_NAME = "python3"
 ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
-WARMUP = "--IPKernelApp.exec_lines=import kit.batch.warmup"
+WARMUP_MODULE = "kit.batch.warmup"
+WARMUP = f"--IPKernelApp.exec_lines=import {WARMUP_MODULE}"  # for kernels started cold
 KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine can be slow
 
 
@@ -76,8 +85,9 @@ def _launch() -> AsyncKernelManager:
     nbclient needs the asynchronous manager: with a blocking client it would wait on output
     forever once a kernel died, instead of noticing the death.
     """
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    run_sync(km.start_kernel)(extra_arguments=[WARMUP], cwd=tempfile.gettempdir(),
+    km = kernel_manager(KERNEL_NAME, preload=(WARMUP_MODULE,))
+    warmup = [] if forks_kernels() else [WARMUP]  # a forked kernel has it imported already
+    run_sync(km.start_kernel)(extra_arguments=warmup, cwd=tempfile.gettempdir(),
                               env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return km
@@ -93,13 +103,17 @@ def _kill(km: AsyncKernelManager) -> None:
 
 
 class KernelSupply:
-    """One spare kernel per worker thread, booting while the current business runs."""
+    """Kernels for one worker thread. A forked kernel is ready in a few hundredths of a second,
+    so it is started when needed; a cold one gets started ahead, while the current business
+    runs (one spare per thread)."""
 
     def __init__(self) -> None:
         self._spare: AsyncKernelManager | None = None
 
     def take(self) -> AsyncKernelManager:
-        """A kernel no business has used; the next one starts booting at once."""
+        """A kernel no business has used."""
+        if forks_kernels():
+            return _launch()
         kernel, self._spare = self._spare or _launch(), _launch()
         return kernel
 
@@ -123,18 +137,22 @@ def _supply() -> KernelSupply:
 
 
 def release_worker_resources() -> None:
-    """Kill this process's spare kernels and close its browser (end of a batch)."""
+    """Kill this process's spare kernels, stop its kernel template and close its browser
+    (end of a batch)."""
     with _supplies_lock:
         supplies = list(_supplies)
     for supply in supplies:
         supply.close()
+    close_templates()
     close_renderers()
 
 
 def init_worker() -> None:
-    """Set up a pool worker process: release its spare kernel when the process ends, and
-    leave Ctrl-C to the parent, which stops the batch and says what was finished."""
+    """Set up a pool worker process: die with the batch (even on ``kill -9``), release its
+    kernels when the process ends, and leave Ctrl-C to the parent, which stops the batch and
+    says what was finished."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
 
 
