@@ -42,6 +42,9 @@ AREA_LABEL_LIMIT = 330  # pixels: room for the longest area name
 # Arimo, Arial and Helvetica share its letter widths, so a browser drawing the labels with any
 # of them puts them where they were measured, and the padding leaves room for a wider fallback.
 FONT = "Liberation Sans, Arimo, Arial, Helvetica, sans-serif"
+HEAT_RANGE = ("#f2f7fb", PALETTE[3])  # heatmap cells: from near white to the palette's blue
+INKS = ("#111111", "#ffffff")  # cell numbers: whichever contrasts more with the cell
+HEADER_LINE = 12  # pixels per line of the heatmap's two-line column headers
 PADDING = {"left": 40, "right": 40, "top": 5, "bottom": 5}
 
 
@@ -126,27 +129,49 @@ def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
             .configure_axisY(labelLimit=AREA_LABEL_LIMIT))
 
 
-def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) -> alt.Chart:
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _ink(count: int, top: int) -> str:
+    """The number's colour on a cell shaded for ``count`` of ``top`` (the scale is linear)."""
+    share = count / top if top else 0.0
+    low, high = HEAT_RANGE
+    mixed = (int(low[i:i + 2], 16) * (1 - share) + int(high[i:i + 2], 16) * share
+             for i in (1, 3, 5))
+    cell = "#" + "".join(f"{round(channel):02x}" for channel in mixed)
+    contrast = [(max(_luminance(cell), _luminance(ink)) + 0.05)
+                / (min(_luminance(cell), _luminance(ink)) + 0.05) for ink in INKS]
+    return INKS[contrast.index(max(contrast))]
+
+
+def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str],
+                  minimum: int) -> alt.Chart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
     columns = {**{n: f"{n} {label}" for n, label in level_labels.items()},
                NOT_PLACED: "not placed"}
+    top = max((count or 0 for row in rows for count in row.cells.values()), default=0)
     data = pd.DataFrame([{"area": row.name, "level": columns[key],
                           "businesses": count or 0,
-                          "shown": f"<{minimum}" if count is None else str(count)}
+                          "shown": f"<{minimum}" if count is None else str(count),
+                          "ink": _ink(count or 0, top)}
                          for row in rows for key, count in row.cells.items()])
     base = alt.Chart(data).encode(
         y=alt.Y("area:N", sort=[row.name for row in rows], title=None),
         x=alt.X("level:N", sort=list(columns.values()), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')")))
+                axis=alt.Axis(orient="top", labelAngle=0, labelLineHeight=HEADER_LINE,
+                              labelPadding=HEADER_LINE + 4,  # two lines above the cells
+                              labelExpr="split(datum.label, ' ')")))
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("businesses:Q", scale=alt.Scale(range=["#f2f7fb", PALETTE[3]]),
+        color=alt.Color("businesses:Q", scale=alt.Scale(range=list(HEAT_RANGE)),
                         legend=None),
         tooltip=["area", "level", "shown"])
-    text = base.mark_text().encode(
-        text="shown:N",
-        color=alt.condition(alt.datum.businesses > 0, alt.value("#111"), alt.value("#777")))
-    return described(alt.layer(cells, text),
+    text = base.mark_text().encode(text="shown:N", color=alt.Color("ink:N", scale=None))
+    return described(alt.layer(cells, text).resolve_scale(color="independent"),
                      "Businesses per area and level",
                      "Each cell counts the businesses at that level in that area; groups too "
                      f"small to show are marked <{minimum}.")
