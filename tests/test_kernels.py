@@ -123,10 +123,10 @@ def test_kill_9_of_a_batch_leaves_no_process_behind(tmp_path: Path):
     while time.monotonic() < deadline and len(kernels) < 2:  # both workers busy in a kernel
         time.sleep(0.5)
         kernels = [p for p in _descendants(batch.pid) if "ipykernel" in " ".join(p.cmdline())
-                   or p.parent() and "kit.kernels.template" in " ".join(p.parent().cmdline())]
+                   or (p.parent() and "kit.kernels.template" in " ".join(p.parent().cmdline()))]
     family = _descendants(batch.pid)
     assert len(kernels) >= 2, [p.cmdline() for p in family]
     batch.send_signal(signal.SIGKILL)
     batch.wait()
-    gone, alive = psutil.wait_procs(family, timeout=20)
+    _, alive = psutil.wait_procs(family, timeout=20)
     assert alive == [], [(p.pid, p.cmdline()) for p in alive]
