@@ -251,10 +251,14 @@ def main() -> None:
                 lambda: hand_loop(url, ids[:args.hand], folder / "hand"))
         measure("make demo: 16 sample businesses from CSV", 16, lambda: eakit_batch(
             [str(SAMPLE_COHORT), "--workshop", "demo", "--out", str(folder / "demo")], 16)[0])
-        html_only = rows["eakit batch, 2 worker(s)"][1].wall / len(ids) * args.pdf
+        (folder / "pdf").mkdir()
+        pdf_url, pdf_ids = make_store(folder / "pdf", args.pdf)
+        measure(f"HTML only, 2 workers ({args.pdf} businesses)", args.pdf,
+                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "html"))
         measure(f"--format html,pdf, 2 workers ({args.pdf})", args.pdf,
-                lambda: batch(url, ids[:args.pdf], folder / "pdf", "--format", "html,pdf"))
-        pages = pdf_pages(folder / "pdf" / "businesses")
+                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "out", "--format", "html,pdf"))
+        pages = pdf_pages(folder / "pdf" / "out" / "businesses")
+        html_only = rows[f"HTML only, 2 workers ({args.pdf} businesses)"][1].wall
         costs = kernel_costs(url, ids[0])
         large = None
         if args.large:
