@@ -182,7 +182,8 @@ def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
                           'median"')
     assert "<title>Your level in each area, and the cohort median</title>" in svg
     assert ("<desc>Bars show this business&#39;s level per area; marks show the median level "
-            "of the 5 businesses in the workshop (Alpha area: 2; Beta area: 2; Gamma area: 2).</desc>") in svg
+            "of the 5 businesses in the workshop (Alpha area: 2; Beta area: 2; "
+            "Gamma area: 2).</desc>") in svg
 
 
 @pytest.mark.parametrize("cohort", [
