@@ -1,26 +1,34 @@
 """Seconds per business report: `eakit batch` against the loop a trainer would write by hand.
 
-    .venv/bin/python benchmarks/batch.py [--businesses 50] [--hand 5]
+    .venv/bin/python benchmarks/batch.py [--businesses 50] [--hand 4] [--pdf 10] [--large 1000]
 
 Builds a workshop of N businesses (the sample cohort's answers, repeated) in a fresh SQLite
 store, then measures, in one run:
 
-- the floor: the same report built and rendered in this process, with no kernel at all;
-- `eakit batch` with 1 and with 2 workers (the whole command, start-up included);
+- the floor: the same reports built and rendered in this process, with no kernel at all (the
+  workshop's medians worked out once, as a batch does);
+- `eakit batch` with 1 and with 2 workers, and on a Dask LocalCluster of 2 workers (the whole
+  command, start-up included, with its default settings);
 - the hand loop: per business, one `papermill` CLI call, then one `jupyter nbconvert --to html
   --no-input` CLI call, one business after another (timed on the first --hand businesses,
   since it is slow);
+- the demo (`make demo`: the 16 sample businesses from the CSV file, import included);
+- PDF: `--format html,pdf` on the first --pdf businesses, and what each printed page adds;
+- with --large N, a batch of N businesses on 2 workers with its peak memory (proportional set
+  size of the batch and every process under it, sampled twice a second);
 
-and prints them side by side with ratios, followed by where a batch report's time goes: what a
-kernel costs to start and warm up, and what the report cell costs once it is warm. The load
-average is printed too: other work on the machine makes every figure slower.
+and prints them side by side with the ratios the targets are stated in, then where a batch
+report's time goes (what a kernel costs to get, what the report cell costs). The load average
+is printed with every figure: other work on the machine makes every figure slower.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -37,7 +45,8 @@ skip_unused_slow_imports()
 
 from kit.core.definitions import bundled_definitions  # noqa: E402
 from kit.paths import SAMPLE_COHORT  # noqa: E402
-from kit.reports.business import business_report  # noqa: E402
+from kit.reports.business import business_report, cohort_parameter  # noqa: E402
+from kit.reports.context import CohortView  # noqa: E402
 from kit.reports.html import page  # noqa: E402
 from kit.store.database import Store  # noqa: E402
 from kit.store.importer import import_cohort  # noqa: E402
@@ -85,25 +94,63 @@ class Timed:
 
 def floor(url: str, ids: list[str]) -> Timed:
     """No kernel: load, compute, draw the chart and lay out the page, in this process."""
-    business_report(url, WORKSHOP, ids[0])  # imports and the first chart are not counted
+    with Store.open(url) as store:
+        cohort = cohort_parameter(CohortView.of(store.definitions,
+                                                store.latest_submissions(WORKSHOP)))
+    business_report(url, WORKSHOP, ids[0], cohort)  # imports and the first chart not counted
     page_html = ""
     with Timed() as timed:
         for business_id in ids:
-            view = business_report(url, WORKSHOP, business_id)
+            view = business_report(url, WORKSHOP, business_id, cohort)
             page_html = page(view.title, view.html)
     assert "<svg" in page_html
     return timed
 
 
-def batch(url: str, ids: list[str], workers: int, out: Path) -> Timed:
-    """The whole `eakit batch` command, as a trainer runs it (start-up included)."""
+def _tree_memory(pid: int) -> int:
+    """Proportional set size (bytes) of a process and all below it: pages shared by forks
+    are counted once between them."""
+    import psutil
+
+    total = 0
+    try:
+        root = psutil.Process(pid)
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += process.memory_full_info().pss
+    except psutil.Error:
+        pass
+    return total
+
+
+def eakit_batch(args: list[str], expect: int, large: bool = False) -> tuple[Timed, int]:
+    """The whole `eakit batch` command, as a trainer runs it (start-up included); returns its
+    timing and, when ``large`` (which also shows its progress bar), its peak memory."""
+    peak = 0
     with Timed() as timed:
-        result = subprocess.run([str(BIN / "eakit"), "batch", "--workshop", WORKSHOP,
-                                 "--database", url, "--out", str(out), "--workers",
-                                 str(workers), "--force"], capture_output=True, text=True)
-    if result.returncode != 0 or f"{len(ids)} report(s) written" not in result.stdout:
-        sys.exit(f"eakit batch failed:\n{result.stdout}\n{result.stderr}")
-    return timed
+        process = subprocess.Popen([str(BIN / "eakit"), "batch", *args], text=True,
+                                   stdout=subprocess.PIPE,
+                                   stderr=None if large else subprocess.PIPE)
+        while large:
+            try:
+                process.wait(0.5)
+                break
+            except subprocess.TimeoutExpired:
+                peak = max(peak, _tree_memory(process.pid))
+        stdout, stderr = process.communicate()
+    if process.returncode != 0 or f"{expect} report(s) written" not in stdout:
+        sys.exit(f"eakit batch failed:\n{stdout}\n{stderr}")
+    return timed, peak
+
+
+def batch(url: str, ids: list[str], out: Path, *options: str) -> Timed:
+    return eakit_batch(["--workshop", WORKSHOP, "--database", url, "--out", str(out),
+                        "--force", *options], len(ids))[0]
+
+
+def pdf_pages(folder: Path) -> int:
+    return sum(len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+               for path in folder.rglob("*.pdf"))
 
 
 def hand_loop(url: str, ids: list[str], out: Path) -> Timed:
@@ -122,65 +169,150 @@ def hand_loop(url: str, ids: list[str], out: Path) -> Timed:
 
 
 def kernel_costs(url: str, business_id: str) -> dict[str, float]:
-    """CPU seconds of one batch kernel: starting bare, warming up, and the report cell."""
+    """CPU seconds of one batch kernel: started cold (bare, then with the warm-up imports),
+    forked from the template as a batch gets it, and the report cell on it."""
     import psutil
-    from jupyter_client import KernelManager
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
+    from kit.batch.worker import WARMUP, WARMUP_MODULE
+    from kit.kernels import close_templates, kernel_manager
     from kit.reports.business import LEAVE_TO_RENDERER
     from kit.settings import CHARTS_VARIABLE
 
+    with Store.open(url) as store:
+        cohort = cohort_parameter(CohortView.of(store.definitions,
+                                                store.latest_submissions(WORKSHOP)))
     costs = {}
     env = {**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER}
-    for label, extra in (("bare kernel start", []),
-                         ("kernel start + warm-up", ["--IPKernelApp.exec_lines=import "
-                                                     "kit.batch.warmup"])):
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel(extra_arguments=extra, env=env, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+    kernel_manager(preload=(WARMUP_MODULE,))  # the template's own start is a fixed cost
+    from kit.kernels import template_for
+
+    template_for((WARMUP_MODULE,))._ready.wait(120)
+    for label, make, extra in (
+            ("cold kernel, bare", lambda: AsyncKernelManager(kernel_name="python3"), []),
+            ("cold kernel + warm-up", lambda: AsyncKernelManager(kernel_name="python3"),
+             [WARMUP]),
+            ("forked kernel (what a batch uses)",
+             lambda: kernel_manager(preload=(WARMUP_MODULE,)), [])):
+        km = make()
+        run_sync(km.start_kernel)(extra_arguments=extra, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         client = km.client()
         client.start_channels()
-        client.wait_for_ready(timeout=120)
+        run_sync(client.wait_for_ready)(timeout=120)
         process = psutil.Process(km.provisioner.process.pid)
         booted = sum(process.cpu_times()[:2])
         costs[label] = booted
-        if extra:
-            client.execute_interactive(
+        if label.startswith("forked"):
+            run_sync(client.execute_interactive)(
                 "from kit.reports.business import business_report\n"
-                f"view = business_report({url!r}, {WORKSHOP!r}, {business_id!r})", timeout=120)
-            costs["report cell (warm kernel)"] = sum(process.cpu_times()[:2]) - booted
+                f"view = business_report({url!r}, {WORKSHOP!r}, {business_id!r}, {cohort!r})",
+                timeout=120)
+            costs["report cell (forked kernel)"] = sum(process.cpu_times()[:2]) - booted
         client.stop_channels()
-        km.shutdown_kernel(now=True)
+        run_sync(km.shutdown_kernel)(now=True)
+    close_templates()
     return costs
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--businesses", type=int, default=50)
-    parser.add_argument("--hand", type=int, default=5,
+    parser.add_argument("--hand", type=int, default=4,
                         help="businesses to time the hand loop on (it is slow)")
+    parser.add_argument("--pdf", type=int, default=10, help="businesses to print as PDF")
+    parser.add_argument("--large", type=int, default=0,
+                        help="also run a batch of this many businesses (e.g. 1000)")
+    parser.add_argument("--large-only", action="store_true",
+                        help="run only the --large batch")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"{os.cpu_count()} CPUs; {load()} at the start")
+    if args.large_only:
+        with tempfile.TemporaryDirectory(prefix="eakit-bench-") as tmp:
+            url, ids = make_store(Path(tmp), args.large)
+            print(f"{args.large} businesses on 2 workers (the progress bar is the batch's):")
+            timed, peak = eakit_batch(["--workshop", WORKSHOP, "--database", url, "--out",
+                                       str(Path(tmp) / "out"), "--workers", "2"], len(ids),
+                                      large=True)
+        print(f"{args.large} businesses, 2 workers: {timed.wall:.1f} s "
+              f"({timed.wall / len(ids):.3f} s and {timed.cpu / len(ids):.3f} CPU s per "
+              f"report; target < 300 s); peak memory {peak / 2**20:.0f} MiB (PSS, whole "
+              f"process tree); {load()} at the end")
+        return
+    loads = {}
     with tempfile.TemporaryDirectory(prefix="eakit-bench-") as tmp:
         folder = Path(tmp)
         url, ids = make_store(folder, args.businesses)
-        rows = [("no kernel (the floor)", len(ids), floor(url, ids))]
+        rows = {}
+
+        def measure(name: str, count: int, run) -> None:
+            rows[name] = (count, run())
+            loads[name] = load()
+            print(f"  done: {name} ({loads[name]})", flush=True)
+
+        measure("no kernel (the floor)", len(ids), lambda: floor(url, ids))
         for workers in (1, 2):
-            rows.append((f"eakit batch, {workers} worker(s)", len(ids),
-                         batch(url, ids, workers, folder / f"out{workers}")))
-        rows.append(("hand loop: papermill + nbconvert CLIs", args.hand,
-                     hand_loop(url, ids[:args.hand], folder / "hand")))
+            measure(f"eakit batch, {workers} worker(s)", len(ids),
+                    lambda w=workers: batch(url, ids, folder / f"out{w}", "--workers", str(w)))
+        measure("eakit batch --dask-local, 2 workers", len(ids),
+                lambda: batch(url, ids, folder / "dask", "--dask-local", "--workers", "2"))
+        measure("hand loop: papermill + nbconvert CLIs", args.hand,
+                lambda: hand_loop(url, ids[:args.hand], folder / "hand"))
+        measure("make demo: 16 sample businesses from CSV", 16, lambda: eakit_batch(
+            [str(SAMPLE_COHORT), "--workshop", "demo", "--out", str(folder / "demo")], 16)[0])
+        (folder / "pdf").mkdir()
+        pdf_url, pdf_ids = make_store(folder / "pdf", args.pdf)
+        measure(f"HTML only, 2 workers ({args.pdf} businesses)", args.pdf,
+                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "html"))
+        measure(f"--format html,pdf, 2 workers ({args.pdf})", args.pdf,
+                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "out", "--format", "html,pdf"))
+        pages = pdf_pages(folder / "pdf" / "out" / "businesses")
+        html_only = rows[f"HTML only, 2 workers ({args.pdf} businesses)"][1].wall
         costs = kernel_costs(url, ids[0])
-    base, hand = rows[0][2].wall / rows[0][1], rows[-1][2].wall / rows[-1][1]
-    print(f"\n{'method':40} {'reports':>7} {'s/report':>9} {'CPU s/report':>13} "
-          f"{'x floor':>8} {'hand loop / this':>17}")
-    for name, count, timed in rows:
+        large = None
+        if args.large:
+            (folder / "large").mkdir()
+            large_url, large_ids = make_store(folder / "large", args.large)
+            print(f"\n{args.large} businesses on 2 workers (the progress bar is the batch's):")
+            large = eakit_batch(["--workshop", WORKSHOP, "--database", large_url, "--out",
+                                 str(folder / "large" / "out"), "--workers", "2"],
+                                len(large_ids), large=True)
+            loads["large"] = load()
+    base = rows["no kernel (the floor)"][1].wall / rows["no kernel (the floor)"][0]
+    hand = (rows["hand loop: papermill + nbconvert CLIs"][1].wall
+            / rows["hand loop: papermill + nbconvert CLIs"][0])
+    print(f"\n{'method':44} {'reports':>7} {'s/report':>9} {'CPU s/rep':>10} "
+          f"{'x floor':>8} {'hand/this':>10}  load after")
+    for name, (count, timed) in rows.items():
         wall = timed.wall / count
-        print(f"{name:40} {count:>7} {wall:>9.3f} {timed.cpu / count:>13.3f} "
-              f"{wall / base:>8.1f} {hand / wall:>17.1f}")
+        print(f"{name:44} {count:>7} {wall:>9.3f} {timed.cpu / count:>10.3f} "
+              f"{wall / base:>8.1f} {hand / wall:>10.1f}  {loads[name]}")
+    per = {name: timed.wall / count for name, (count, timed) in rows.items()}
+    one, two = per["eakit batch, 1 worker(s)"], per["eakit batch, 2 worker(s)"]
+    print("\nTargets (issue 16):")
+    print(f"  hand loop / batch with 2 workers   {hand / two:6.1f}x  (target >= 40)")
+    print(f"  batch with 2 workers / floor       {two / base:6.2f}x  (target <= 2)")
+    print(f"  1 worker / 2 workers               {one / two:6.2f}x  (target >= 1.7)")
+    dask = per["eakit batch --dask-local, 2 workers"]
+    print(f"  Dask LocalCluster / local, 2 each  {dask / two:6.2f}x")
+    demo = rows["make demo: 16 sample businesses from CSV"][1].wall
+    print(f"  make demo, 16 businesses           {demo:6.1f} s  (target < 15)")
+    pdf_timed = rows[f"--format html,pdf, 2 workers ({args.pdf})"][1]
+    print(f"  PDF: {pages} pages; each page adds {(pdf_timed.wall - html_only) / pages:.3f} s "
+          f"on 2 workers ({(pdf_timed.wall - html_only) * 2 / pages:.3f} worker-seconds)")
+    if large is not None:
+        timed, peak = large
+        print(f"  {args.large} businesses, 2 workers       {timed.wall:6.1f} s  (target < 300); "
+              f"peak memory {peak / 2**20:.0f} MiB (PSS, whole process tree); {loads['large']}")
     print("\nWhere a batch report's time goes (CPU seconds in the kernel process):")
     for name, seconds in costs.items():
-        print(f"  {name:32} {seconds:6.2f}")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+        print(f"  {name:36} {seconds:6.2f}")
+    print(f"\n{load()} at the end")
 
 
 if __name__ == "__main__":

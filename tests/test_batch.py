@@ -217,8 +217,11 @@ def test_timeout_and_dead_kernel_fail_only_their_business(tmp_path):
 
 
 def _kernel_children() -> list[psutil.Process]:
+    """Kernels started cold, kernel templates and the kernels forked from them (which carry
+    their template's command line)."""
     return [p for p in psutil.Process().children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
+            if {"ipykernel", "kit.kernels.template"} & set(" ".join(p.cmdline()).split())
+            or "ipykernel_launcher" in " ".join(p.cmdline())]
 
 
 def test_dask_cluster_runs_the_same_batch(tmp_path):

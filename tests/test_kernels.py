@@ -95,6 +95,30 @@ def test_kernels_die_with_their_template():
     run_sync(km.cleanup_resources)()
 
 
+def test_without_fork_the_worker_gives_the_same_report(tmp_path: Path, monkeypatch):
+    """Where fork is missing, does a worker start an ordinary kernel and write the very same
+    report as with a forked one?"""
+    import kit.kernels
+    from kit.batch import worker
+    from kit.batch.jobs import ReportJob
+    from kit.batch.run import REPORT_NOTEBOOK
+    from tests.test_batch import _store_with_one_business
+
+    url = _store_with_one_business(tmp_path)
+    job = ReportJob("smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"),
+                    ("html",), "a4", 120)
+    results = {}
+    for forking in (True, False):
+        for module in (worker, kit.kernels):  # the worker's choice and the manager's
+            monkeypatch.setattr(module, "forks_kernels", lambda forking=forking: forking)
+        try:
+            results[forking] = worker.run_job(job)
+        finally:
+            worker.release_worker_resources()
+    assert results[True].ok and results[False].ok, [r.error for r in results.values()]
+    assert results[True].files == results[False].files
+
+
 def _descendants(pid: int) -> list[psutil.Process]:
     try:
         return psutil.Process(pid).children(recursive=True)

@@ -151,3 +151,66 @@ def test_report_view_carries_title_and_chart_inputs(small_defs: Definitions):
     drawn = view.drawn(small_defs)
     assert "<!--eakit-chart" not in drawn.html and "<svg" in drawn.html
     assert drawn._repr_mimebundle_()[1]["eakit_report"]["charts"] == {}
+
+
+@pytest.mark.parametrize(("letters", "index"), [
+    ("abbcd", 0), ("abbcd", 4), ("dddcc", 2),  # with the cohort median, various levels
+    ("abcd", 1),  # too few to compare: the profile alone
+])
+def test_compiled_profile_chart_draws_what_altair_builds(small_defs: Definitions, letters,
+                                                          index):
+    """Is the chart compiled once and refilled per business the very SVG that building it
+    with Altair for that business gives (same marks, same labels, same description)?"""
+    from kit.reports.charts import business_profile, for_print, profile_svg, to_svg
+
+    cohort = _cohort(letters)
+    for business in (cohort[index], cohort[0]):  # refill after another business's data
+        inputs = report_view(build_business_report(small_defs, business, [business],
+                                                   cohort)).charts["profile"]
+        assert profile_svg(small_defs, inputs) == to_svg(for_print(business_profile(small_defs,
+                                                                                    inputs)))
+
+
+def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
+    """Does the inline chart tell a screen reader what it is: role img, a title and a text
+    description naming the levels and the medians?"""
+    cohort = _cohort("abbcd")
+    report = build_business_report(small_defs, cohort[0], [cohort[0]], cohort)
+    html = report_view(report).drawn(small_defs).html
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert svg.startswith('<svg role="img" aria-label="Your level in each area, and the cohort '
+                          'median"')
+    assert "<title>Your level in each area, and the cohort median</title>" in svg
+    assert ("<desc>Bars show this business&#39;s level per area; marks show the median level "
+            "of the 5 businesses in the workshop (Alpha area: 2; Beta area: 2; "
+            "Gamma area: 2).</desc>") in svg
+
+
+@pytest.mark.parametrize("cohort", [
+    {"size": 4, "medians": {"alpha": 2}},  # medians for a group under five
+    {"size": 5, "medians": {"delta": 2}},  # an unknown area
+    {"size": 5, "medians": {"alpha": 9}},  # no such level
+    {"size": "5", "medians": {}}, {"size": 5}, None.__class__,  # wrong shapes
+])
+def test_cohort_parameter_is_checked(small_defs: Definitions, cohort):
+    """Is a cohort parameter that breaks the five-business rule or names unknown areas or
+    levels refused with a plain message?"""
+    from kit.errors import ReportError
+    from kit.reports.business import checked_cohort
+
+    with pytest.raises(ReportError, match="the cohort parameter must be"):
+        checked_cohort(small_defs, cohort)
+
+
+def test_report_from_a_cohort_view_matches_the_report_from_records(small_defs: Definitions):
+    """Does a report given the batch's once-computed cohort say exactly what one that scores
+    the workshop itself says?"""
+    from kit.reports.business import checked_cohort, cohort_parameter
+    from kit.reports.context import CohortView
+
+    cohort = _cohort("abbcd")
+    given = checked_cohort(small_defs, cohort_parameter(CohortView.of(small_defs, cohort)))
+    assert given == CohortView(5, {"alpha": 2.0, "beta": 2.0, "gamma": 2.0})
+    one = report_body(build_business_report(small_defs, cohort[2], [cohort[2]], cohort, WHEN))
+    two = report_body(build_business_report(small_defs, cohort[2], [cohort[2]], given, WHEN))
+    assert one == two

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -21,7 +22,9 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class ReportJob:
-    """What a worker needs for one business: the three ids, the notebook, how to render."""
+    """What a worker needs for one business: the three ids, what the batch worked out about
+    the workshop once (``kit.reports.business.cohort_parameter``), the notebook, how to
+    render."""
 
     business_id: str
     workshop: str
@@ -30,12 +33,14 @@ class ReportJob:
     formats: tuple[str, ...]
     paper: str
     timeout: float
+    cohort: dict[str, Any] | None = None
 
     @property
-    def parameters(self) -> dict[str, str]:
-        """The only values the report notebook receives (all checked before the batch ran)."""
+    def parameters(self) -> dict[str, Any]:
+        """The only values the report notebook receives (the ids checked before the batch ran,
+        the cohort's numbers checked again by the notebook)."""
         return {"database_url": self.database_url, "workshop": self.workshop,
-                "business_id": self.business_id}
+                "business_id": self.business_id, "cohort": self.cohort}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ from kit.batch.output import OutputFolder
 from kit.core.definitions import bundled_definitions
 from kit.errors import BatchError, Interrupted
 from kit.paths import NOTEBOOKS_DIR
+from kit.reports.business import cohort_parameter
+from kit.reports.context import CohortView
 from kit.reports.renderers import (
     PAPER_SIZES,
     RENDERERS,
@@ -131,6 +133,7 @@ def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], no
     previous = {} if options.force else read_previous(folder)
     shared = str([code_digest(notebook), formats, options.paper,
                   cohort_digest(batch.cohort, bundled_definitions().versions)])
+    cohort = cohort_parameter(CohortView.of(bundled_definitions(), batch.cohort))
     plan = Plan([], {}, [Entry(r.business_id, r.business_name, INVALID, error=r.reason)
                          for r in batch.rejected])
     for record in batch.records:
@@ -142,7 +145,8 @@ def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], no
         else:
             plan.keys[record.business_id] = key
             plan.jobs.append(ReportJob(record.business_id, batch.workshop, batch.database_url,
-                                       notebook, formats, options.paper, options.timeout))
+                                       notebook, formats, options.paper, options.timeout,
+                                       cohort))
     return plan
 
 

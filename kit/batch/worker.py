@@ -151,8 +151,8 @@ def init_worker() -> None:
     """Set up a pool worker process: die with the batch (even on ``kill -9``), release its
     kernels when the process ends, and leave Ctrl-C to the parent, which stops the batch and
     says what was finished."""
-    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
 
 

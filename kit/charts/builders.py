@@ -12,7 +12,7 @@ JupyterLab, Voila and exported reports alike).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -25,6 +25,7 @@ from kit.errors import ChartError
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)  # described() keeps the kind of chart
 
 OFFLINE_RENDERER = "svg"
+PROFILE_TITLE = "Your maturity profile"
 _CATEGORY_AXIS = alt.Axis(labelLimit=320)  # room for a short sentence, e.g. a task's name
 
 
@@ -102,13 +103,18 @@ def _in_order(column: pd.Series) -> list[str]:
     return [str(value) for value in pd.unique(column)]
 
 
-def profile_chart(placement: Placement) -> alt.LayerChart:
-    """A business's maturity profile: one bar per area at its level, labelled with the level's
-    name, and a dashed rule at the overall level; an area without a level shows why instead."""
-    rows = [{"area": d.name, "level": d.level or 0,
-             "label": dimension_status(placement, d),
+def profile_rows(placement: Placement) -> list[dict[str, Any]]:
+    """The profile chart's data: one row per area (level 0 where it has none yet)."""
+    return [{"area": d.name, "level": d.level or 0, "label": dimension_status(placement, d),
              "score": round(float(d.score), 2) if d.score is not None else None}
             for d in placement.dimensions]
+
+
+def profile_chart(placement: Placement) -> alt.LayerChart:
+    """A business's maturity profile: one bar per area at its level, the level's name in a
+    column right of the bars (where no bar, rule or mark can cover it), and a dashed rule at
+    the overall level; an area without a level shows why instead."""
+    rows = profile_rows(placement)
     data = pd.DataFrame(rows)
     levels = sorted(placement.level_labels)
     legend = ", ".join(f"{n} {placement.level_labels[n]}" for n in levels)
@@ -119,14 +125,21 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
         tooltip=["area", "level", "label", "score"],
     )
     layers = [base.mark_bar(color=PALETTE[3]),
-              base.mark_text(align="left", dx=4, color=PALETTE[7]).encode(text="label:N")]
+              base.mark_text(align="left", dx=8, color=PALETTE[7])
+              .encode(x=alt.datum(max(levels)), text="label:N")]
     overall = placement.overall_level
     if overall:
         layers.append(alt.Chart(pd.DataFrame([{"overall": overall}]))
                       .mark_rule(color=PALETTE[4], strokeDash=[6, 3], size=2)
                       .encode(x="overall:Q"))
+    return described(alt.layer(*layers).properties(width=320), PROFILE_TITLE,
+                     profile_description(placement, rows))
+
+
+def profile_description(placement: Placement, rows: list[dict[str, Any]] | None = None) -> str:
+    """What the profile chart shows, in words (read out by screen readers)."""
+    overall = placement.overall_level
     summary = (f"Overall {placement.overall_label} (level {overall})" if overall
                else "No overall level yet")
-    areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows)
-    return described(alt.layer(*layers).properties(width=320), "Your maturity profile",
-                     f"{summary}. Level per area: {areas}.")
+    areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows or profile_rows(placement))
+    return f"{summary}. Level per area: {areas}."

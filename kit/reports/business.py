@@ -16,15 +16,14 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from kit.core.ids import check_business_id
 from kit.core.cohort_stats import MIN_GROUP
 from kit.core.definitions import Definitions
+from kit.core.ids import check_business_id, check_workshop_code
 from kit.errors import ReportError
-from kit.reports.context import BusinessReport, build_business_report
+from kit.reports.context import BusinessReport, CohortView, build_business_report
 from kit.reports.html import chart_marker, render
 from kit.settings import CHARTS_VARIABLE
 from kit.store.database import Store
-from kit.core.ids import check_workshop_code
 
 REPORT_METADATA_KEY = "eakit_report"
 LEAVE_TO_RENDERER = "renderer"
@@ -50,14 +49,40 @@ class ReportView:
                 {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}})
 
 
-def load_report(store: Store, workshop: str, business_id: str) -> BusinessReport:
-    """The report on a business's latest submission in a workshop."""
-    cohort = store.latest_submissions(workshop)
-    current = next((record for record in cohort if record.business_id == business_id), None)
+def load_report(store: Store, workshop: str, business_id: str,
+                cohort: CohortView | None = None) -> BusinessReport:
+    """The report on a business's latest submission in a workshop (compared with ``cohort``,
+    else with the workshop as the store holds it now)."""
+    history = store.history(business_id)
+    current = max((record for record in history if record.workshop == workshop),
+                  key=lambda record: record.id, default=None)
     if current is None:
         raise ReportError(f"workshop {workshop!r}: business {business_id!r} has no submission "
                           f"in the store {store.url}")
-    return build_business_report(store.definitions, current, store.history(business_id), cohort)
+    if cohort is None:
+        cohort = CohortView.of(store.definitions, store.latest_submissions(workshop))
+    return build_business_report(store.definitions, current, history, cohort)
+
+
+def checked_cohort(definitions: Definitions, value: Any) -> CohortView:
+    """The ``cohort`` parameter a batch passes (``{"size": n, "medians": {area id: level}}``),
+    checked: whole and known numbers only, and no medians for a group under ``MIN_GROUP``."""
+    top = max(level.number for level in definitions.model.levels)
+    size = value.get("size") if isinstance(value, dict) else None
+    medians = value.get("medians") if isinstance(value, dict) else None
+    if (type(size) is not int or size < 0 or not isinstance(medians, dict)
+            or (medians and size < MIN_GROUP)
+            or any(key not in definitions.dimensions or type(level) not in (int, float)
+                   or not 0 <= level <= top for key, level in medians.items())):
+        raise ReportError(f"the cohort parameter must be {{'size': n, 'medians': {{area id: "
+                          f"level}}}} with known areas and levels from 0 to {top}, and no "
+                          f"medians for fewer than {MIN_GROUP} businesses")
+    return CohortView(size, {key: float(level) for key, level in medians.items()})
+
+
+def cohort_parameter(view: CohortView) -> dict[str, Any]:
+    """A ``CohortView`` as the report notebook's ``cohort`` parameter (plain JSON)."""
+    return {"size": view.size, "medians": dict(view.medians)}
 
 
 def report_body(report: BusinessReport) -> str:
@@ -84,13 +109,17 @@ def report_view(report: BusinessReport) -> ReportView:
     return ReportView(report_title(report), report_body(report), {"profile": inputs})
 
 
-def business_report(database_url: str | None, workshop: str, business_id: str) -> ReportView:
-    """Check the ids, load the business and return its report for display."""
+def business_report(database_url: str | None, workshop: str, business_id: str,
+                    cohort: dict[str, Any] | None = None) -> ReportView:
+    """Check the ids, load the business and return its report for display. ``cohort`` is
+    what a batch worked out once about the workshop (``cohort_parameter``); without it the
+    workshop is read from the store and scored here."""
     reason = check_workshop_code(workshop) or check_business_id(business_id)
     if reason:
         raise ReportError(reason)
     with Store.open(database_url) as store:
-        view = report_view(load_report(store, workshop, business_id))
+        view = None if cohort is None else checked_cohort(store.definitions, cohort)
+        view = report_view(load_report(store, workshop, business_id, view))
         definitions = store.definitions
     if os.environ.get(CHARTS_VARIABLE) == LEAVE_TO_RENDERER:
         return view

@@ -143,6 +143,20 @@ def cohort_medians(placements: Sequence[Placement],
             if len(values) >= minimum}
 
 
+@dataclass(frozen=True)
+class CohortView:
+    """What a report needs from its workshop: how many businesses took part and the median
+    level per area (only for groups of ``MIN_GROUP`` or more). A batch works it out once for
+    all its reports instead of scoring the whole workshop again for each business."""
+
+    size: int
+    medians: dict[str, float]
+
+    @classmethod
+    def of(cls, definitions: Definitions, cohort: Sequence[SubmissionRecord]) -> CohortView:
+        return cls(len(cohort), cohort_medians([score(definitions, r.answers) for r in cohort]))
+
+
 def _ladder(definitions: Definitions, level: int | None) -> list[Rung]:
     return [Rung(lvl.number, lvl.label, lvl.plain_summary, lvl.number == level)
             for lvl in definitions.model.levels]
@@ -201,12 +215,15 @@ def _progress(definitions: Definitions, current: SubmissionRecord, placement: Pl
 
 def build_business_report(definitions: Definitions, current: SubmissionRecord,
                           history: Sequence[SubmissionRecord],
-                          cohort: Sequence[SubmissionRecord],
+                          cohort: Sequence[SubmissionRecord] | CohortView,
                           generated_at: datetime | None = None) -> BusinessReport:
     """The report on ``current`` (a business's latest submission in a workshop), compared with
-    the ``cohort`` (the latest submission of every business there) and its own ``history``."""
+    the ``cohort`` (the latest submission of every business there, or a ``CohortView`` of
+    them) and its own ``history``."""
     placement = score(definitions, current.answers)
-    medians = cohort_medians([score(definitions, record.answers) for record in cohort])
+    if not isinstance(cohort, CohortView):
+        cohort = CohortView.of(definitions, cohort)
+    medians = cohort.medians
     rising = _below_top(placement)
     detailed = rising[:max(len(placement.focus), DETAILED_STEPS)]
     return BusinessReport(
@@ -223,6 +240,6 @@ def build_business_report(definitions: Definitions, current: SubmissionRecord,
         reasons=_reasons(placement, detailed),
         plan=_plan(placement, rising, len(detailed)),
         progress=_progress(definitions, current, placement, history),
-        cohort_size=len(cohort),
+        cohort_size=cohort.size,
         answered_version=current.questionnaire_version,
     )

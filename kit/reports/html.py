@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from kit.charts.palette import css_custom_properties
 from kit.paths import PACKAGE_DIR
 
 TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
@@ -26,6 +27,9 @@ ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=Tru
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           keep_trailing_newline=True)
 ENVIRONMENT.filters["day"] = _day
+# report.css takes every colour from the chart palette through these custom properties, so a
+# page and its charts cannot drift apart (``--eakit-blue`` is ``OKABE_ITO["blue"]``...).
+ENVIRONMENT.globals["palette_css"] = Markup(css_custom_properties())
 
 
 def render(template: str, **values: Any) -> str:

@@ -9,8 +9,10 @@ and runs on its own thread, because Playwright objects belong to the thread that
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +26,18 @@ CHROMIUM = Path(os.environ.get("EAKIT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
+# Every PDF page names what it is (the page's title: the business, or the workshop) and its
+# number; Chromium fills in pageNumber and totalPages. The title is escaped again here.
+PAGE_MARGINS = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
+FOOTER = ('<div style="width: 100%; margin: 0 14mm; font: 8pt DejaVu Sans, Arial, sans-serif; '
+          'color: #444; display: flex; justify-content: space-between; gap: 2em">'
+          '<span>{title}</span><span style="white-space: nowrap">page '
+          '<span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+def _running_title(page_html: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", page_html, re.DOTALL)
+    return html.escape(html.unescape(found.group(1)) if found else "")
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,10 @@ class _Printer:
         try:
             tab = context.new_page()
             tab.set_content(page_html, wait_until="load")
-            return tab.pdf(format=PAPER_SIZES[paper], print_background=True)
+            return tab.pdf(format=PAPER_SIZES[paper], print_background=True,
+                           margin=PAGE_MARGINS, display_header_footer=True,
+                           header_template="<span></span>",
+                           footer_template=FOOTER.format(title=_running_title(page_html)))
         finally:
             context.close()
 

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from kit.core.cohort_stats import MIN_GROUP, CohortPicture, cohort_picture
 from kit.core.definitions import Definitions, Recommendation
+from kit.core.scoring import Placement, score_valid_answers
 from kit.reports.charts import for_print, heatmap_chart, level_distribution_chart, to_svg
 from kit.reports.html import page, render
-from kit.core.scoring import Placement, score_valid_answers
 from kit.store.database import Store
 
 TOP_PRIORITIES = 3
@@ -27,8 +27,10 @@ class Priority:
     """An area many businesses should start with, and the step most of them face there."""
 
     name: str
-    businesses: int
-    to_label: str
+    businesses: int  # for how many businesses the area is a starting point
+    from_label: str  # the most common level there among them...
+    to_label: str  # ...and the next one
+    moving: int | None  # how many of them are at ``from_label`` (None: a group too small to say)
     recommendations: list[Recommendation]
 
 
@@ -42,9 +44,11 @@ def cohort_priorities(definitions: Definitions, placements: Sequence[Placement],
     priorities = []
     for dim in ranked[:top]:
         next_levels = Counter(p.dimension(dim).level + 1 for p in placements if dim in p.focus)
-        level = next_levels.most_common(1)[0][0]
+        level, moving = next_levels.most_common(1)[0]
         priorities.append(Priority(definitions.dimensions[dim].name, starts[dim],
+                                   definitions.model.level(level - 1).label,
                                    definitions.model.level(level).label,
+                                   moving if moving >= minimum else None,
                                    definitions.recommendations_for(dim, level)))
     return priorities
 
