@@ -128,5 +128,5 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
     summary = (f"Overall {placement.overall_label} (level {overall})" if overall
                else "No overall level yet")
     areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows)
-    return described(alt.layer(*layers).properties(width=320), "Your maturity profile",
+    return described(alt.LayerChart(layer=layers).properties(width=320), "Your maturity profile",
                      f"{summary}. Level per area: {areas}.")

@@ -57,7 +57,8 @@ def questionnaire_dict(definitions: Definitions) -> dict:
 
 
 def _questions_csv(definitions: Definitions) -> str:
-    rows = [["question_id", "dimension", "text", "option_id", "option_level", "option_text"]]
+    rows: list[list[str | int]] = [
+        ["question_id", "dimension", "text", "option_id", "option_level", "option_text"]]
     for question in definitions.questionnaire.questions:
         rows += [[question.id, question.dimension, question.text, o.id, o.level, o.text]
                  for o in question.options]

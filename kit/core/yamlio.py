@@ -114,3 +114,12 @@ def load_model(path: Path, model: type[ModelT]) -> ModelT:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
         raise DefinitionError(validation_problems(path, data, node, exc)) from None
+
+
+def load_collecting(path: Path, model: type[ModelT], problems: list[str]) -> ModelT | None:
+    """One definition file, or None with its problems added, so every file gets reported."""
+    try:
+        return load_model(path, model)
+    except DefinitionError as exc:
+        problems.extend(exc.problems)
+        return None

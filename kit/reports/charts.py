@@ -49,7 +49,7 @@ def profile_against_cohort(placement: Placement, medians: dict[str, float],
         tooltip=[alt.Tooltip("median:Q", title="cohort median")])
     described_medians = "; ".join(f"{r['area']}: {r['median']:g}" for r in rows)
     return described(
-        alt.layer(*profile_chart(placement).layer, ticks),
+        alt.LayerChart(layer=[*profile_chart(placement).layer, ticks]),
         "Your level in each area, and the cohort median",
         f"Bars show this business's level per area; marks show the median level of the "
         f"{cohort_size} businesses in the workshop ({described_medians}).")
@@ -61,11 +61,12 @@ def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
             .configure_axisY(labelLimit=AREA_LABEL_LIMIT))
 
 
-def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int) -> alt.Chart:
+def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str],
+                  minimum: int) -> alt.LayerChart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
-    columns = {**{n: f"{n} {label}" for n, label in level_labels.items()},
-               NOT_PLACED: "not placed"}
+    columns: dict[int | str, str] = {
+        **{n: f"{n} {label}" for n, label in level_labels.items()}, NOT_PLACED: "not placed"}
     data = pd.DataFrame([{"area": row.name, "level": columns[key],
                           "businesses": count or 0,
                           "shown": f"<{minimum}" if count is None else str(count)}
@@ -81,13 +82,13 @@ def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str], minimum:
     text = base.mark_text().encode(
         text="shown:N",
         color=alt.condition(alt.datum.businesses > 0, alt.value("#111"), alt.value("#777")))
-    return described(alt.layer(cells, text),
+    return described(alt.LayerChart(layer=[cells, text]),
                      "Businesses per area and level",
                      "Each cell counts the businesses at that level in that area; groups too "
                      f"small to show are marked <{minimum}.")
 
 
-def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Chart:
+def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.LayerChart:
     """Businesses per overall level, in level order; hidden small groups read '<minimum'."""
     data = pd.DataFrame([{"level": f"{item.level} {item.label}" if item.level else item.label,
                           "businesses": item.count or 0,
@@ -98,7 +99,7 @@ def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Char
         x=alt.X("businesses:Q", title="Businesses", axis=alt.Axis(tickMinStep=1)))
     bars = base.mark_bar(color=PALETTE[3]).encode(tooltip=["level", "shown"])
     labels = base.mark_text(align="left", dx=4).encode(text="shown:N")
-    return described(alt.layer(bars, labels).properties(width=360),
+    return described(alt.LayerChart(layer=[bars, labels]).properties(width=360),
                      "Businesses per overall level",
                      "; ".join(f"{level}: {shown}" for level, shown
                                in zip(data["level"], data["shown"], strict=True)))
