@@ -92,9 +92,14 @@ class DimensionResult:
         return max(self.needed - self.answered, 0)
 
     @property
+    def next_level(self) -> int | None:
+        """The level to aim for: one above a placed level below the top, else None."""
+        return self.level + 1 if self.level is not None and self.level < TOP_LEVEL else None
+
+    @property
     def below_top(self) -> bool:
         """Placed, and below the top level: there is a next level to aim for."""
-        return self.level is not None and self.level < TOP_LEVEL
+        return self.next_level is not None
 
 
 @dataclass(frozen=True)
