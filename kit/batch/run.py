@@ -136,7 +136,7 @@ def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], no
     for record in batch.records:
         key = fingerprint(record, shared)
         before = previous.get(record.business_id)
-        if is_up_to_date(before, key, folder, formats):
+        if before is not None and is_up_to_date(before, key, folder, formats):
             plan.entries.append(Entry(record.business_id, record.display_name, UP_TO_DATE,
                                       before.reports, before.notebook, None, 0, "", key))
         else:
