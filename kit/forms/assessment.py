@@ -382,6 +382,12 @@ class AssessmentForm(widgets.VBox):
         if not first:
             self.page.focus(f".{self.uid} .eakit-step-heading")
 
+    @property
+    def _business(self) -> str:
+        """The business the form was started for: every stage after the entry has one."""
+        assert self.business_id is not None, "start() names the business first"
+        return self.business_id
+
     def _start_from_entry(self) -> None:
         values = self.entry.read()
         if values:
@@ -403,7 +409,7 @@ class AssessmentForm(widgets.VBox):
         if not self.consent.agree.value:
             self.message.value = _problems_html(say("consent.tick_first"), [])
             return
-        self.store.record_consent(self.workshop, self.business_id, self.notice.version)
+        self.store.record_consent(self.workshop, self._business, self.notice.version)
         self._open_questions()
 
     def _open_questions(self) -> None:
@@ -461,7 +467,7 @@ class AssessmentForm(widgets.VBox):
             self.questions.focus_first_missing()
             return None
         self.submit_button.disabled = True
-        self.record = self.store.submit(self.workshop, self.business_id, valid,
+        self.record = self.store.submit(self.workshop, self._business, valid,
                                         self.submission_key)
         self.placement = score_valid_answers(self.definitions, self.record.answers)
         earlier = [(r, score_valid_answers(self.definitions, r.answers))
