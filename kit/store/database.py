@@ -340,7 +340,8 @@ class Store:
 
     # lookups and get-or-create, shared by the writers below
 
-    def _insert_ignore(self, conn: Connection, table: Table, values: dict, keys: list[str]) -> None:
+    def _insert_ignore(self, conn: Connection, table: Table, values: dict[str, Any],
+                       keys: list[str]) -> None:
         conn.execute(self._insert(table).values(**values).on_conflict_do_nothing(
             index_elements=keys))
 
