@@ -45,7 +45,7 @@ class ReportView:
 
         return ReportView(self.title, draw_charts(self.html, self.charts, definitions))
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         return ({"text/html": self.html, "text/plain": self.title},
                 {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}})
 
