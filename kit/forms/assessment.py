@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
@@ -203,7 +204,7 @@ class QuestionsPanel:
         area = self._area_of[question_id]
         area.values = {**area.values, question_id: value}
 
-    def _on_values(self, change: dict) -> None:
+    def _on_values(self, change: dict[str, Any]) -> None:
         area: AreaQuestions = change["owner"]
         for qid in area.question_ids:
             self.values.pop(qid, None)
@@ -414,10 +415,10 @@ class AssessmentForm(widgets.VBox):
 
     def _open_questions(self) -> None:
         if self.display_name:
-            self.store.ensure_business(self.workshop, self.business_id, self.display_name)
-        draft = self.store.load_draft(self.workshop, self.business_id) or {}
+            self.store.ensure_business(self.workshop, self._business, self.display_name)
+        draft = self.store.load_draft(self.workshop, self._business) or {}
         self.questions.set_answers(draft)
-        earlier = self.store.history(self.business_id)
+        earlier = self.store.history(self._business)
         notes = []
         if draft:
             notes.append(say("questions.welcome_back", count=len(draft)))
@@ -449,7 +450,7 @@ class AssessmentForm(widgets.VBox):
         valid = self._checked_answers()
         if valid is None:
             return False
-        self.store.save_draft(self.workshop, self.business_id, valid)
+        self.store.save_draft(self.workshop, self._business, valid)
         self.saved.value = f"<p><small>{escape(say('questions.saved', count=len(valid)))}" \
                            "</small></p>"
         if self.message.value and not self.questions.flagged:
@@ -471,8 +472,8 @@ class AssessmentForm(widgets.VBox):
                                         self.submission_key)
         self.placement = score_valid_answers(self.definitions, self.record.answers)
         earlier = [(r, score_valid_answers(self.definitions, r.answers))
-                   for r in self.store.history(self.business_id) if r.id != self.record.id]
-        self.result.show(self.placement, earlier, self.business_id)
+                   for r in self.store.history(self._business) if r.id != self.record.id]
+        self.result.show(self.placement, earlier, self._business)
         self.message.value = ""
         self._show("result")
         return self.record
