@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,7 +222,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
     except KeyboardInterrupt:
         interrupted = True
         print("Stopping: waiting for the reports already running...", file=sys.stderr)
-        results.close()  # stops the workers; a second Ctrl-C ends the wait
+        if isinstance(results, Generator):  # no jobs: nothing runs, nothing to stop
+            results.close()  # stops the workers; a second Ctrl-C ends the wait
     finally:  # also when interrupted: the next run then skips what is already done
         close_renderers()
         entries.sort(key=lambda e: (e.business_id == "", e.business_id))
