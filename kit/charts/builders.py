@@ -132,7 +132,7 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
         layers.append(alt.Chart(pd.DataFrame([{"overall": overall}]))
                       .mark_rule(color=PALETTE[4], strokeDash=[6, 3], size=2)
                       .encode(x="overall:Q"))
-    return described(alt.layer(*layers).properties(width=320), PROFILE_TITLE,
+    return described(alt.LayerChart(layer=layers).properties(width=320), PROFILE_TITLE,
                      profile_description(placement, rows))
 
 

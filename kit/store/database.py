@@ -169,8 +169,11 @@ ENGINES: dict[str, Callable[[str], Engine]] = {
     "sqlite": _sqlite_engine,
     "postgresql": _postgresql_engine,
 }
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-MIGRATION_LOCKS: dict[str, Callable[[Connection], None]] = {
+# Both dialects' INSERT offers ON CONFLICT (an upsert); the generic one does not.
+UpsertInsert = sqlite.Insert | postgresql.Insert
+INSERTS: dict[str, Callable[[Table], UpsertInsert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
+MIGRATION_LOCKS: dict[str, Callable[[Connection], object]] = {
     "sqlite": lambda conn: None,  # BEGIN IMMEDIATE already lets one process migrate at a time
     "postgresql": lambda conn: conn.exec_driver_sql(
         f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})"),
@@ -337,7 +340,8 @@ class Store:
 
     # lookups and get-or-create, shared by the writers below
 
-    def _insert_ignore(self, conn: Connection, table: Table, values: dict, keys: list[str]) -> None:
+    def _insert_ignore(self, conn: Connection, table: Table, values: dict[str, Any],
+                       keys: list[str]) -> None:
         conn.execute(self._insert(table).values(**values).on_conflict_do_nothing(
             index_elements=keys))
 
@@ -349,7 +353,7 @@ class Store:
             conn.execute(update(workshops).where(workshops.c.code == code,
                                                  workshops.c.title != title)
                          .values(title=title))
-        return conn.scalar(select(workshops.c.id).where(workshops.c.code == code))
+        return conn.execute(select(workshops.c.id).where(workshops.c.code == code)).scalar_one()
 
     def _business_pk(self, conn: Connection, workshop_pk: int, business_id: str,
                      display_name: str = "") -> int:
@@ -361,8 +365,8 @@ class Store:
             conn.execute(update(businesses).where(businesses.c.business_id == business_id,
                                                   businesses.c.display_name != display_name)
                          .values(display_name=display_name))
-        business_pk = conn.scalar(select(businesses.c.id)
-                                  .where(businesses.c.business_id == business_id))
+        business_pk: int = conn.execute(
+            select(businesses.c.id).where(businesses.c.business_id == business_id)).scalar_one()
         self._insert_ignore(conn, enrolments, {"workshop_pk": workshop_pk,
                                                "business_pk": business_pk,
                                                "joined_at": _now()},
@@ -491,7 +495,9 @@ class Store:
                         submitted_at=_now(), **self.definitions.versions))
                     conn.execute(delete(drafts).where(drafts.c.workshop_pk == workshop_pk,
                                                       drafts.c.business_pk == business_pk))
-                    return self._by_key(conn, submission_key), True
+                    stored = self._by_key(conn, submission_key)
+                    assert stored is not None, "inserted above, in this transaction"
+                    return stored, True
         except IntegrityError:
             # Another writer stored the same key between our check and insert (PostgreSQL
             # runs writers side by side); its row is the one to return.
@@ -533,14 +539,15 @@ class Store:
 
     def submission_count(self) -> int:
         with self._read() as conn:
-            return conn.scalar(select(func.count()).select_from(submissions))
+            return conn.execute(select(func.count()).select_from(submissions)).scalar_one()
 
     def progress(self, workshop: str) -> WorkshopProgress:
         with self._read() as conn:
             workshop_pk = conn.scalar(select(workshops.c.id).where(workshops.c.code == workshop))
 
             def count(query: Any) -> int:
-                return conn.scalar(select(func.count()).select_from(query.subquery()))
+                return conn.execute(
+                    select(func.count()).select_from(query.subquery())).scalar_one()
 
             enrolled = count(select(enrolments.c.business_pk)
                              .where(enrolments.c.workshop_pk == workshop_pk))

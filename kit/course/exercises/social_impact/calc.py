@@ -239,7 +239,8 @@ def prioritise(candidates: pd.DataFrame, efficiency_weight: float = DEFAULT_EFFI
     table = _scored(candidates, efficiency_weight, risk_penalty, risks.max(axis=1))
     labels = {risk.id: risk for risk in samples.risks}
     # Risks inside the first verdict band need no safeguard, so none is named for them.
-    serious = [labels[column] if value > samples.verdicts[0].up_to_risk else None
+    # idxmax(axis=1) gives column labels (str here); pandas-stubs types its result as int.
+    serious = [labels[column] if value > samples.verdicts[0].up_to_risk else None  # type: ignore[index]
                for column, value in zip(risks.idxmax(axis=1), table["risk"], strict=True)]
     table["worst_risk"] = [risk.label if risk else "none serious" for risk in serious]
     table["verdict"] = [_verdict(int(value), samples) for value in table["risk"]]
