@@ -33,6 +33,7 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--VoilaConfiguration.strip_sources=True",
                  "--MappingKernelManager.cull_idle_timeout=1200",
                  "--MappingKernelManager.cull_interval=60",
+                 "--VoilaExecutor.iopub_timeout=120",
                  "--MappingKernelManager.cull_connected=True",
                  "--KernelManager.transport=ipc",
                  "--VoilaConfiguration.multi_kernel_manager_class="
