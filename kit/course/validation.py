@@ -41,6 +41,8 @@ FILE_MODELS: dict[str, str] = {
         "kit.course.exercises.customer_experience.data:CustomerExperienceSamples",
     "*exercises/customer_relationships.yaml":
         "kit.course.exercises.customer_relationships.data:CustomerRelationshipSamples",
+    "*exercises/fair_decisions.yaml":
+        "kit.course.exercises.fair_decisions.data:FairDecisionSamples",
 }
 
 
