@@ -8,6 +8,7 @@ never carry a worked answer (a cell tagged ``solution``), which only the facilit
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import nbformat
@@ -185,7 +186,7 @@ def test_next_links_follow_the_course_order() -> None:
     """Does every 'Next: *title*' line name the lesson that follows in course.yaml?"""
     lessons = load_course().lessons
     following = {lesson.notebook.removesuffix(".ipynb"): after.title
-                 for lesson, after in zip(lessons, lessons[1:], strict=False)}
+                 for lesson, after in pairwise(lessons)}
     checked = 0
     for source in SOURCES:
         found = re.search(r"^Next: \*(.+?)\*", source.read_text(encoding="utf-8"), re.MULTILINE)

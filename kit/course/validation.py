@@ -41,6 +41,7 @@ FILE_MODELS: dict[str, str] = {
         "kit.course.exercises.customer_experience.data:CustomerExperienceSamples",
     "*exercises/customer_relationships.yaml":
         "kit.course.exercises.customer_relationships.data:CustomerRelationshipSamples",
+    "*further_reading.yaml": "kit.course.reading:ReadingList",
     "*exercises/fair_decisions.yaml":
         "kit.course.exercises.fair_decisions.data:FairDecisionSamples",
 }
