@@ -149,3 +149,25 @@ def test_chart_describes_both_measures() -> None:
     spec = fair.fairness_chart(result).to_dict()
     assert spec["title"] == "Two ways to measure fairness"
     assert "group B: 32 % of all, 80 % of those who repaid" in spec["description"]
+
+
+def test_stakeholder_map_places_the_lender_sample() -> None:
+    """Influence and affected of 3 or more count as high; which quadrant is each in?"""
+    mapped = fair.stakeholder_map(fair.example_stakeholders()).set_index("stakeholder")
+    assert mapped["approach"].to_dict() == {
+        "Refused applicants": "consult and protect",   # 1, 5
+        "Loan officers": "involve closely",            # 3, 4
+        "Owner and board": "involve closely",          # 5, 3
+        "Financial regulator": "keep satisfied",       # 5, 1
+        "Local advice centre": "keep informed",        # 2, 2
+        "Software supplier": "keep satisfied",         # 4, 2
+    }
+    spec = fair.stakeholder_chart(mapped.reset_index()).to_dict()
+    assert "Refused applicants: consult and protect" in spec["description"]
+
+
+def test_stakeholder_map_refuses_a_score_outside_1_to_5() -> None:
+    table = fair.example_stakeholders()
+    table.loc[0, "influence"] = 6
+    with pytest.raises(ExerciseInputError, match="'Refused applicants' influence is 6"):
+        fair.stakeholder_map(table)

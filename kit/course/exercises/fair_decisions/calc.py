@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from numbers import Integral
 
 import pandas as pd
 from pydantic import ValidationError
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from kit.course.exercises.customer_relationships.calc import FOUR_FIFTHS
 from kit.course.exercises.customer_relationships.data import LoanScoring
 from kit.course.exercises.fair_decisions.data import GovernanceRecord, GroupOutcomes, Measure
+from kit.course.exercises.score_tables import require_columns, require_unique_labels
 from kit.errors import ExerciseInputError
 
 DEFAULT_GAP_POINTS = 10
@@ -210,6 +212,33 @@ def compare_fairness(groups: Sequence[GroupOutcomes],
                           "repaid_approval": [100 * float(rate) for rate in repaid.values()]})
     return FairnessComparison(rates, min(approval.values()) / max(approval.values()),
                               100 * (max(repaid.values()) - min(repaid.values())), gap_allowed)
+
+
+# --- the stakeholder map --------------------------------------------------------------------
+
+APPROACHES = {(True, True): "involve closely", (True, False): "keep satisfied",
+              (False, True): "consult and protect", (False, False): "keep informed"}
+HIGH = 3
+
+
+def stakeholder_map(stakeholders: pd.DataFrame) -> pd.DataFrame:
+    """Each stakeholder's place on the influence / affected grid and how to deal with them.
+
+    Scores of 3 or more count as high. Those highly affected but with little influence
+    ("consult and protect") are the people an automated decision most easily overlooks.
+    """
+    where = "stakeholder map"
+    require_columns(stakeholders, ["stakeholder", "influence", "affected"], where)
+    require_unique_labels(stakeholders, "stakeholder", where)
+    for row in stakeholders.itertuples():
+        for column in ("influence", "affected"):
+            value = getattr(row, column)
+            if isinstance(value, bool) or not isinstance(value, Integral) or not 1 <= value <= 5:
+                raise ExerciseInputError(f"{where}: {row.stakeholder!r} {column} is {value!r}; "
+                                         "it must be a whole number from 1 to 5.")
+    return stakeholders.assign(approach=[
+        APPROACHES[(row.influence >= HIGH, row.affected >= HIGH)]
+        for row in stakeholders.itertuples()]).reset_index(drop=True)
 
 
 # --- the governance record --------------------------------------------------------------------

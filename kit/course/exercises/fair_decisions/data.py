@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+import pandas as pd
 from pydantic import Field
 
 from kit.core.definitions import Identifier, Prose, Strict, unique_ids
@@ -53,11 +54,26 @@ class GovernanceRecord(Strict):
     measures: list[Measure] = Field(min_length=1)
 
 
+class Stakeholder(Strict):
+    """Someone an automated decision touches: how much they can change it, how much it
+    changes things for them (1 to 5 each)."""
+
+    stakeholder: Prose
+    influence: int = Field(ge=1, le=5)
+    affected: int = Field(ge=1, le=5)
+
+
 class FairDecisionSamples(Strict):
     schema_version: Literal[1]
     explained_applicants: list[str] = Field(min_length=1)
     outcome_cases: Annotated[list[OutcomeCase], unique_ids("outcome case")] = Field(min_length=1)
     governance_example: GovernanceRecord
+    stakeholders: list[Stakeholder] = Field(min_length=1)
+
+
+def example_stakeholders() -> pd.DataFrame:
+    """The lender's stakeholders as a table a participant can edit."""
+    return pd.DataFrame([s.model_dump() for s in load_samples().stakeholders])
 
 
 @lru_cache(maxsize=4)
