@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Integral
+from typing import cast
 
 import pandas as pd
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from kit.course.exercises.customer_relationships.calc import FOUR_FIFTHS
 from kit.course.exercises.customer_relationships.data import LoanScoring
@@ -37,8 +39,9 @@ def rule_table(scoring: LoanScoring) -> pd.DataFrame:
 def approval_table(rates: pd.DataFrame) -> pd.DataFrame:
     """Approval counts and rates per group, written '27 of 30' and '90 %'."""
     return pd.DataFrame({
-        "approved": [f"{row.approved} of {row.applications}" for row in rates.itertuples()],
-        "rate": [f"{100 * row.rate:.0f} %" for row in rates.itertuples()],
+        "approved": [f"{approved} of {applications}" for approved, applications
+                     in zip(rates["approved"], rates["applications"], strict=True)],
+        "rate": [f"{100 * rate:.0f} %" for rate in rates["rate"]],
     }, index=pd.Index(rates["group"], name="group"))
 
 
@@ -137,7 +140,9 @@ def explain_applicants(applications: pd.DataFrame, scoring: LoanScoring,
     if missing:
         raise ExerciseInputError(f"explanation: no applicant {', '.join(missing)} in the "
                                  "applications.")
-    return [explain_applicant(indexed.loc[wanted], scoring) for wanted in applicant_ids]
+    # ids are unique (checked with the sample), so each lookup is one row
+    return [explain_applicant(cast(pd.Series, indexed.loc[wanted]), scoring)
+            for wanted in applicant_ids]
 
 
 # --- two fairness measures --------------------------------------------------------------------
@@ -230,15 +235,16 @@ def stakeholder_map(stakeholders: pd.DataFrame) -> pd.DataFrame:
     where = "stakeholder map"
     require_columns(stakeholders, ["stakeholder", "influence", "affected"], where)
     require_unique_labels(stakeholders, "stakeholder", where)
-    for row in stakeholders.itertuples():
-        for column in ("influence", "affected"):
-            value = getattr(row, column)
-            if isinstance(value, bool) or not isinstance(value, Integral) or not 1 <= value <= 5:
-                raise ExerciseInputError(f"{where}: {row.stakeholder!r} {column} is {value!r}; "
+    for column in ("influence", "affected"):
+        for name, value in zip(stakeholders["stakeholder"], stakeholders[column], strict=True):
+            if (isinstance(value, bool) or not isinstance(value, Integral)
+                    or not 1 <= int(value) <= 5):
+                raise ExerciseInputError(f"{where}: {name!r} {column} is {value!r}; "
                                          "it must be a whole number from 1 to 5.")
     return stakeholders.assign(approach=[
-        APPROACHES[(row.influence >= HIGH, row.affected >= HIGH)]
-        for row in stakeholders.itertuples()]).reset_index(drop=True)
+        APPROACHES[(int(influence) >= HIGH, int(affected) >= HIGH)]
+        for influence, affected in zip(stakeholders["influence"], stakeholders["affected"],
+                                       strict=True)]).reset_index(drop=True)
 
 
 # --- the governance record --------------------------------------------------------------------
@@ -261,7 +267,7 @@ def governance_record(system: str, decision: str, owner: str, appeal_route: str,
         raise ExerciseInputError(f"governance record: {problems}.") from None
 
 
-def _plain(error: dict) -> str:
+def _plain(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind in {"string_too_short", "too_short"}:
         return "write at least a few words here"
