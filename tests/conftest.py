@@ -1,15 +1,24 @@
-"""Shared fixtures: the small hand-computable definitions and a way to run the CLI for real."""
+"""Shared fixtures: the small hand-computable definitions and two ways to run the CLI.
+
+``run_cli`` calls ``kit.cli.main`` in this process (what the console script does, without the
+second or so a fresh interpreter costs); ``run_eakit`` starts the installed console script, for
+the few tests where the real executable is the point.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from kit.cli import main
 from kit.core.definitions import DefinitionFiles, Definitions, load_definitions
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,6 +43,37 @@ def definitions_copy(tmp_path: Path) -> Path:
     target = tmp_path / "definitions"
     shutil.copytree(TEST_DEFINITIONS, target)
     return target
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a trainer sees of one command: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            input: str | None = None) -> CliResult:
+    """Run ``eakit ARGS`` in this process through ``kit.cli.main``, as the console script does.
+
+    The working folder, environment variables and standard input apply to this call only, as
+    they would to a subprocess; argparse's exits (usage errors) become the exit status.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        if cwd is not None:
+            patch.chdir(cwd)
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        patch.setattr(sys, "stdin", io.StringIO(input or ""))
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(list(args))
+            except SystemExit as exc:
+                status = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return CliResult(status, out.getvalue(), err.getvalue())
 
 
 def run_eakit(*args: str, cwd: Path | None = None, env: dict | None = None,

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from sqlalchemy.exc import OperationalError
 
 from kit.apps.assessment import WorkshopAssessment, app_page
 from kit.apps.launch import assessment_app
 from kit.paths import NOTEBOOKS_DIR
 from kit.store.database import Store
+from tests.notebook_runner import execute_notebook
 
 APP_NOTEBOOKS = sorted((NOTEBOOKS_DIR / "apps").glob("*.ipynb"))
 
@@ -122,16 +122,13 @@ def test_each_stage_moves_focus_to_its_heading(form):
 
 
 def _execute(path: Path, environ: dict[str, str]) -> nbformat.NotebookNode:
-    notebook = nbformat.read(path, as_version=4)
     saved = dict(os.environ)
     os.environ.update(environ)
     try:
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        return execute_notebook(path, 300)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return notebook
 
 
 def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:

@@ -34,7 +34,7 @@ from kit.core.scoring import score_answers
 from kit.paths import SAMPLE_COHORT
 from kit.store.database import Store
 from kit.tables.cohort_file import read_cohort
-from tests.conftest import require_system_tool, run_eakit
+from tests.conftest import require_system_tool, run_cli
 from tests.html_checks import page_problems, texts
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -94,7 +94,7 @@ def main_batch(tmp_path_factory: pytest.TempPathFactory):
     bad_id = ["bad id!", "Spaces Shop", "a"] + [""] * (len(QUESTIONS) - 1)
     cohort = write_cohort(folder / "cohort.csv", GOOD, [bad_answer, bad_id])
     out = folder / "out"
-    result = run_eakit("batch", str(cohort), "--workshop", "test", "--out", str(out),
+    result = run_cli("batch", str(cohort), "--workshop", "test", "--out", str(out),
                        "--workers", "2", "--notebook", str(fault_notebook(folder)),
                        "--timeout", "90")
     return result, out, folder
@@ -190,11 +190,11 @@ def test_rerun_skips_up_to_date_reports_and_force_redoes_them(main_batch):
     written = report.stat().st_mtime_ns
     args = ["batch", str(folder / "cohort.csv"), "--workshop", "test", "--out", str(again),
             "--workers", "2", "--notebook", str(folder / "fault_report.ipynb")]
-    second = run_eakit(*args)
+    second = run_cli(*args)
     assert "0 report(s) written, 5 up to date, 1 failed, 2 input problem(s)" in second.stdout
     assert report.stat().st_mtime_ns == written
     assert manifest(again)["smb-001"]["status"] == UP_TO_DATE
-    forced = run_eakit(*args, "--force")
+    forced = run_cli(*args, "--force")
     assert "5 report(s) written, 0 up to date, 1 failed" in forced.stdout
     assert report.stat().st_mtime_ns != written
 
@@ -248,7 +248,7 @@ def test_pdf_reports_print_on_the_chosen_paper(tmp_path):
     require_system_tool("/usr/bin/chromium", "PDF reports are printed by headless Chromium")
     cohort = write_cohort(tmp_path / "pdf.csv", [GOOD[0]])
     out = tmp_path / "out"
-    result = run_eakit("batch", str(cohort), "--out", str(out), "--workers", "1",
+    result = run_cli("batch", str(cohort), "--out", str(out), "--workers", "1",
                        "--format", "html,pdf", "--paper", "letter")
     assert result.returncode == 0, result.stderr
     for pdf in (out / "businesses" / "smb-001.pdf", out / "summary.pdf"):

@@ -24,7 +24,7 @@ from kit.reports import renderers
 from kit.reports.business import ReportView
 from kit.store.database import Store
 from kit.tables.cohort_file import read_cohort
-from tests.conftest import run_eakit
+from tests.conftest import run_cli
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_failure_reasons_are_plain():
 
 def test_batch_without_input_says_what_to_give(tmp_path):
     """Does `eakit batch` with neither a file nor a workshop say what it needs (exit 2)?"""
-    result = run_eakit("batch", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    result = run_cli("batch", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 2
     assert "name a cohort file (CSV/XLSX) or a --workshop" in result.stderr
 

@@ -1,4 +1,4 @@
-"""The ``eakit`` command as a trainer runs it: real subprocesses, real files."""
+"""The ``eakit`` verbs as a trainer runs them, through ``kit.cli.main`` on real files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kit.core.definitions import bundled_definitions
-from tests.conftest import run_eakit
+from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def question_ids() -> list[str]:
 
 def test_validate_bundled_definitions():
     """Does `eakit validate` accept the shipped files?"""
-    result = run_eakit("validate")
+    result = run_cli("validate")
     assert result.returncode == 0, result.stderr
     assert "all valid" in result.stdout
 
@@ -27,7 +27,7 @@ def test_validate_names_file_key_and_reason(definitions_copy):
     """Does `eakit validate PATH` name the broken file, line, key and reason, and fail?"""
     path = definitions_copy / "questionnaire.yaml"
     path.write_text(path.read_text().replace("level: 4,", "level: 7,", 1))
-    result = run_eakit("validate", str(definitions_copy))
+    result = run_cli("validate", str(definitions_copy))
     assert result.returncode == 1
     assert (f"{path}:18: questions[0 id=alpha_q1].options[3 id=d].level: Input should be less "
             "than or equal to 4") in result.stderr
@@ -38,14 +38,14 @@ def test_validate_unknown_file(tmp_path):
     """Is a file the kit does not know refused with the names it does know?"""
     stray = tmp_path / "notes.yaml"
     stray.write_text("a: 1\n")
-    result = run_eakit("validate", str(stray))
+    result = run_cli("validate", str(stray))
     assert result.returncode == 1
     assert "not a known definition file" in result.stderr
 
 
 def test_questions_json_export(question_ids):
     """Does the JSON export carry versions, areas and every question with its options?"""
-    result = run_eakit("questions", "--format", "json")
+    result = run_cli("questions", "--format", "json")
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert data["model_version"] == "1.0.0" and data["questionnaire_version"] == "1.0.0"
@@ -59,7 +59,7 @@ def test_questions_json_export(question_ids):
 
 def test_questions_csv_export(question_ids):
     """Does the CSV export list one row per option under a header?"""
-    result = run_eakit("questions", "--format", "csv")
+    result = run_cli("questions", "--format", "csv")
     rows = list(csv.reader(result.stdout.splitlines()))
     assert rows[0] == ["question_id", "dimension", "text", "option_id", "option_level",
                        "option_text"]
@@ -69,7 +69,7 @@ def test_questions_csv_export(question_ids):
 def test_template_is_a_blank_cohort(tmp_path, question_ids):
     """Does `eakit template` write business_id, business_name and one column per question?"""
     out = tmp_path / "cohort.csv"
-    result = run_eakit("template", "--out", str(out))
+    result = run_cli("template", "--out", str(out))
     assert result.returncode == 0
     assert next(csv.reader(out.open())) == ["business_id", "business_name", *question_ids]
 
@@ -83,7 +83,7 @@ def _answers_file(tmp_path, answers, business_id="smb-900"):
 def test_score_json_all_top_answers(tmp_path, question_ids):
     """Answering the top practice everywhere gives Transformative (level 4) in every area."""
     path = _answers_file(tmp_path, dict.fromkeys(question_ids, "d"))
-    result = run_eakit("score", str(path), "--format", "json")
+    result = run_cli("score", str(path), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["business_id"] == "smb-900"
@@ -98,7 +98,7 @@ def test_score_text_explains_in_plain_language(tmp_path, question_ids):
     answers = dict.fromkeys(question_ids, "d")
     transparency = [q for q in question_ids if q.startswith("transparency_")]
     answers.update(dict.fromkeys(transparency, "a"))
-    result = run_eakit("score", str(_answers_file(tmp_path, answers)))
+    result = run_cli("score", str(_answers_file(tmp_path, answers)))
     assert result.returncode == 0, result.stderr
     # 8 areas at 4.0 and one at 1.0: average 33/9 = 3.67 (Strategic by score), capped at 2
     assert "Overall: Proactive (level 2 of 4), with an average of 3.67" in result.stdout
@@ -112,7 +112,7 @@ def test_score_keeps_valid_answers_and_names_bad_ones(tmp_path, question_ids):
     answers = dict.fromkeys(question_ids, "b")
     answers[question_ids[0]] = "z"
     answers["no_such_question"] = "a"
-    result = run_eakit("score", str(_answers_file(tmp_path, answers)), "--format", "json")
+    result = run_cli("score", str(_answers_file(tmp_path, answers)), "--format", "json")
     assert result.returncode == 1
     assert f"question {question_ids[0]!r}: unknown answer 'z'" in result.stderr
     assert "question 'no_such_question': unknown question" in result.stderr
@@ -128,7 +128,7 @@ def test_score_malformed_json(tmp_path, content, message):
     """Is a broken answers file refused with where and why?"""
     path = tmp_path / "answers.json"
     path.write_text(content)
-    result = run_eakit("score", str(path))
+    result = run_cli("score", str(path))
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -143,7 +143,7 @@ def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
         writer.writerow(["00123", "First Bakery", *["a"] * len(question_ids)])
         writer.writerow(["bad-row", "Broken Books", "q", *["b"] * (len(question_ids) - 1)])
         writer.writerow(["NA", "Third Cafe", *["c"] * len(question_ids)])
-    result = run_eakit("score", str(path))
+    result = run_cli("score", str(path))
     assert result.returncode == 1
     assert (f"business 'bad-row' (row 3): question {question_ids[0]!r}: unknown answer 'q'"
             in result.stderr)
@@ -155,7 +155,7 @@ def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
 
 def test_sample_cohort_spans_all_levels():
     """Does the bundled sample cohort place businesses at every one of the four levels?"""
-    result = run_eakit("score", str(bundled_definitions().files.model.parents[1] / "kit" /
+    result = run_cli("score", str(bundled_definitions().files.model.parents[1] / "kit" /
                                     "samples" / "sample_cohort.csv"), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -174,7 +174,7 @@ def test_validate_checks_course_content_too(tmp_path):
     quiz = content / "quizzes" / "social_impact.yaml"
     text = quiz.read_text()
     quiz.write_text(text.replace("feedback:", "feedbak:", 1))
-    result = run_eakit("validate", str(content))
+    result = run_cli("validate", str(content))
     assert result.returncode == 1
     assert f"{quiz}:" in result.stderr
     assert "feedbak: Extra inputs are not permitted" in result.stderr
@@ -190,11 +190,11 @@ def test_purge_erases_only_businesses_past_retention(tmp_path, question_ids):
         for business_id in ("smb-old", "smb-new"):
             store.submit("w1", business_id, dict.fromkeys(question_ids, "b"), business_id)
         _age_business(store, "smb-old", 366)
-    result = run_eakit("purge", "--database", str(database), "--yes")
+    result = run_cli("purge", "--database", str(database), "--yes")
     assert result.returncode == 0, result.stderr
     assert "Inactive for more than 365 days: smb-old" in result.stdout
     assert "Erased 1 business(es)" in result.stdout
     with Store.open(str(database)) as store:
         assert [r.business_id for r in store.latest_submissions("w1")] == ["smb-new"]
-    again = run_eakit("purge", "--database", str(database), "--yes")
+    again = run_cli("purge", "--database", str(database), "--yes")
     assert "nothing to erase" in again.stdout

@@ -12,15 +12,22 @@ import pytest
 
 from kit.course.exercises.customer_experience.calc import (
     CHECKS,
+    break_even_margin,
     check_transcript,
     churn_rate,
     compare_years,
+    comparison_table,
     customer_lifetime_value,
+    customers_needed_per_year,
     ethical_automation_roi,
+    mean_lifetime_years,
+    median_lifetime_years,
     nps,
     nps_breakdown,
+    nps_margin_of_error,
     parse_transcript,
     retention_rate,
+    roi_sentence,
 )
 from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
 from kit.course.exercises.customer_experience.data import (
@@ -148,11 +155,24 @@ def test_compare_years_reports_each_metric_and_direction() -> None:
 
 
 def test_roi_of_the_change() -> None:
-    """Is ROI (CLTV gain x customers at the end - investment) / investment in per cent?"""
-    # gain: (500 - 400) x 110 customers = 11,000; (11,000 - 5,000) / 5,000 = 120 %
-    assert ethical_automation_roi(BEFORE, AFTER, 5000) == pytest.approx(120.0)
-    # the same change costing 22,000 loses money: (11,000 - 22,000) / 22,000 = -50 %
-    assert ethical_automation_roi(BEFORE, AFTER, 22000) == pytest.approx(-50.0)
+    """Is ROI (CLTV gain x margin x customers at the end - investment) / investment in %?"""
+    # revenue gain: (500 - 400) x 110 customers = 11,000
+    # all of it profit (margin 100 %): (11,000 - 5,000) / 5,000 = 120 %
+    assert ethical_automation_roi(BEFORE, AFTER, 5000, margin_percent=100) == pytest.approx(120.0)
+    # margin 50 %: 5,500 gained, (5,500 - 5,000) / 5,000 = 10 %
+    assert ethical_automation_roi(BEFORE, AFTER, 5000, margin_percent=50) == pytest.approx(10.0)
+    # the default margin is 30 %: 3,300 gained; on 5,000 spent (3,300 - 5,000) / 5,000 = -34 %
+    assert ethical_automation_roi(BEFORE, AFTER, 5000) == pytest.approx(-34.0)
+    # the same change costing 22,000 at full margin: (11,000 - 22,000) / 22,000 = -50 %
+    assert ethical_automation_roi(BEFORE, AFTER, 22000, 100) == pytest.approx(-50.0)
+
+
+def test_break_even_margin() -> None:
+    """Is the break-even margin the investment over the revenue gain?"""
+    # 5,000 / 11,000 = 45.45 %
+    assert break_even_margin(BEFORE, AFTER, 5000) == pytest.approx(45.4545, abs=1e-4)
+    # a change that lowers lifetime value never pays, whatever the margin
+    assert break_even_margin(AFTER, BEFORE, 5000) == float("inf")
 
 
 @pytest.mark.parametrize("investment", [0, -100])
@@ -160,6 +180,13 @@ def test_roi_needs_a_positive_investment(investment: float) -> None:
     """Is an investment of zero or less refused rather than dividing by it?"""
     with pytest.raises(ExerciseInputError, match=f"investment is {investment}"):
         ethical_automation_roi(BEFORE, AFTER, investment)
+
+
+@pytest.mark.parametrize("margin", [0, -5, 120])
+def test_roi_needs_a_margin_between_0_and_100(margin: float) -> None:
+    """Is a gross margin outside (0, 100] refused with a message naming it?"""
+    with pytest.raises(ExerciseInputError, match=f"gross margin is {margin} %"):
+        ethical_automation_roi(BEFORE, AFTER, 5000, margin)
 
 
 def test_local_eats_scenario_matches_its_comments() -> None:
@@ -170,6 +197,90 @@ def test_local_eats_scenario_matches_its_comments() -> None:
     assert table.loc["Churn rate", ["before", "after"]].tolist() == pytest.approx([15.0, 13.0])
     # 24 x 10 x 100 / 13 = 1846.15
     assert table.loc["Customer lifetime value", "after"] == pytest.approx(1846.15, abs=0.01)
+    assert scenario.gross_margin_percent == 30
+
+
+def test_local_eats_return_on_gross_margin() -> None:
+    """Is the lesson's headline return the 72 % on margin, not the 474 % on revenue?"""
+    scenario = roi_scenario("local_eats_chatbot")
+    before, after = scenario.before, scenario.after
+    # 30 % of 240 a year: 72 / 0.15 = 480 before, 72 / 0.13 = 553.846 after;
+    # 73.846 x 210 = 15,507.69; (15,507.69 - 9,000) / 9,000 = 72.31 %
+    assert ethical_automation_roi(before, after, 9000, 30) == pytest.approx(72.31, abs=0.01)
+    # revenue gain 246.154 x 210 = 51,692.31; 9,000 / 51,692.31 = 17.41 %
+    assert break_even_margin(before, after, 9000) == pytest.approx(17.41, abs=0.01)
+
+
+@pytest.mark.parametrize(("customers_at_end", "roi"), [
+    (208, -20.76),  # 172 kept, churn 14 %: 72 / 0.14 = 514.29; 34.29 x 208 = 7,131.43
+    (209, 23.85),   # 173 kept, churn 13.5 %: 72 / 0.135 = 533.33; 53.33 x 209 = 11,146.67
+])
+def test_one_customer_flips_the_sign(customers_at_end: int, roi: float) -> None:
+    """Does one more customer kept turn a loss into a gain, as the lesson shows?"""
+    scenario = roi_scenario("local_eats_chatbot")
+    year = scenario.after.model_copy(update={"customers_at_end": customers_at_end})
+    assert ethical_automation_roi(scenario.before, year, 9000, 30) == pytest.approx(roi, abs=0.01)
+
+
+@pytest.mark.parametrize(("churn", "mean", "median"), [
+    (15, 6.6667, 4.2650),   # 100 / 15; ln 2 / -ln 0.85 = 0.693147 / 0.162519
+    (50, 2.0, 1.0),         # half leave each year: half are gone after exactly one year
+    (100, 1.0, 0.0),        # everybody leaves within the year
+])
+def test_mean_and_median_lifetime(churn: float, mean: float, median: float) -> None:
+    """Is the mean stay 100 / churn and the median the year by which half have left?"""
+    assert mean_lifetime_years(churn) == pytest.approx(mean, abs=1e-4)
+    assert median_lifetime_years(churn) == pytest.approx(median, abs=1e-4)
+
+
+def test_lifetime_rejects_a_churn_of_zero() -> None:
+    """Does a churn of 0 (nobody ever leaves) fail with a message saying why?"""
+    with pytest.raises(ExerciseInputError, match=r"annual churn is 0 %.*stay forever"):
+        median_lifetime_years(0)
+
+
+@pytest.mark.parametrize(("before", "after", "needed"), [
+    # (1.959964 + 0.841621)^2 = 7.848879; 0.25 + 0.24 = 0.49; / 0.1^2 -> 384.6 -> 385
+    (50, 60, 385),
+    # Local Eats: 0.85 x 0.15 + 0.87 x 0.13 = 0.2406; / 0.02^2 = 601.5; x 7.848879 -> 4722
+    (85, 87, 4722),
+])
+def test_customers_needed_per_year(before: float, after: float, needed: int) -> None:
+    """Is the sample size the two-proportion formula (5 % two-sided, 80 % power), rounded up?"""
+    assert customers_needed_per_year(before, after) == needed
+
+
+@pytest.mark.parametrize(("before", "after", "message"), [
+    (85, 85, "the two rates are equal"),
+    (0, 50, "before_percent is 0"),
+])
+def test_customers_needed_rejects_bad_rates(before: float, after: float, message: str) -> None:
+    with pytest.raises(ExerciseInputError, match=message):
+        customers_needed_per_year(before, after)
+
+
+@pytest.mark.parametrize(("ratings", "margin"), [
+    # one promoter, one detractor: variance 1 - 0 = 1; 100 x 1.959964 x sqrt(1 / 2) = 138.59
+    ([10, 0], 138.59),
+    # Local Eats after: 0.45 + 0.20 - 0.25^2 = 0.5875; 195.9964 x sqrt(0.5875 / 20) = 33.59
+    (roi_scenario("local_eats_chatbot").after.ratings, 33.59),
+])
+def test_nps_margin_of_error(ratings: list[int], margin: float) -> None:
+    """Is the 95 % margin of NPS 1.96 standard errors of the +1/0/-1 scores, in points?"""
+    assert nps_margin_of_error(ratings) == pytest.approx(margin, abs=0.01)
+
+
+def test_figures_are_written_for_a_person() -> None:
+    """Does the comparison read '£1,846' and '+2.0 points', never 1846.153846?"""
+    scenario = roi_scenario("local_eats_chatbot")
+    table = comparison_table(scenario.before, scenario.after, "£")
+    assert table.loc["Net Promoter Score"].tolist() == ["-10", "+25", "+35", "yes"]
+    assert table.loc["Retention rate"].tolist() == ["85.0 %", "87.0 %", "+2.0 points", "yes"]
+    assert table.loc["Churn rate"].tolist() == ["15.0 %", "13.0 %", "-2.0 points", "yes"]
+    assert table.loc["Customer lifetime value"].tolist() == ["£1,600", "£1,846", "+£246", "yes"]
+    summary = roi_sentence(scenario.before, scenario.after, 9000, "£", 30)
+    assert summary.startswith("**Return on gross margin: +72 %** on the £9,000 spent")
+    assert "below a 17 % margin it loses money" in summary
 
 
 # --- chatbot transparency -----------------------------------------------------------------
@@ -261,14 +372,25 @@ def test_roi_calculator_sliders_feed_the_calculation() -> None:
     """Moving the later year's sliders: do the comparison and the ROI follow them?"""
     calculator = roi_calculator("local_eats_chatbot")
     # Shipped: 24 x 10 a year, churn 13 % -> CLTV 1846.15; before 1600 (see the scenario test).
-    assert calculator.result.comparison.loc["Customer lifetime value", "after"] == \
-        pytest.approx(1846.15, abs=0.01)
+    assert calculator.result.comparison.loc["Customer lifetime value", "After"] == "£1,846"
+    assert calculator.result.roi == pytest.approx(72.31, abs=0.01)
     calculator.controls["average_order_value"].value = 20.0
     # 20 x 10 x 100 / 13 = 1538.46: now below the year before, so the change lost value.
     after = calculator.result.comparison.loc["Customer lifetime value"]
-    assert after["after"] == pytest.approx(1538.46, abs=0.01)
-    assert not after["improved"]
+    assert after["After"] == "£1,538"
+    assert after["better?"] == "no"
     assert calculator.result.roi < 0
+
+
+@pytest.mark.parametrize(("margin", "roi"), [
+    (17, -2.36),   # 51,692.31 x 0.17 = 8,787.69; (8,787.69 - 9,000) / 9,000
+    (18, 3.38),    # 51,692.31 x 0.18 = 9,304.62; (9,304.62 - 9,000) / 9,000
+])
+def test_roi_calculator_margin_slider(margin: int, roi: float) -> None:
+    """Does the margin slider move the return across zero near the 17.4 % break-even?"""
+    calculator = roi_calculator("local_eats_chatbot")
+    calculator.controls["margin_percent"].value = margin
+    assert calculator.result.roi == pytest.approx(roi, abs=0.01)
 
 
 def test_transparency_checker_checks_what_was_typed_on_press() -> None:

@@ -209,6 +209,17 @@ def test_sample_inventories_flag_what_the_lessons_discuss(inventory_id: str,
     assert flags.to_dict() == flagged
 
 
+def test_bookshop_can_declare_the_delivery_purpose_the_lesson_asks_for() -> None:
+    """Can the participant give address and phone the planned delivery purpose, as asked?"""
+    inventory = data_inventory("bookshop_events")
+    table = inventory.table()
+    table.loc[table["field"].isin(["home_address", "phone_number"]), "purpose"] = "home_delivery"
+    review = review_data_collection(table, inventory.needs()).set_index("field")
+    assert review.loc["home_address", "verdict"] == "keep"
+    assert review.loc["phone_number", "verdict"] == "keep"
+    assert review.loc["date_of_birth", "verdict"] == "beyond purpose"
+
+
 # --- the nine-point checklist ---------------------------------------------------------------
 
 

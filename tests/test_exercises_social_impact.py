@@ -17,11 +17,13 @@ def _tasks(*rows: tuple) -> pd.DataFrame:
 
 
 def test_freed_resources_for_two_tasks() -> None:
-    """Are hours, value net of tools and impact hours right for a two-task table?"""
+    """Are hours, value net of tools, impact hours and payback right for a two-task table?"""
     tasks = _tasks(("Stock count", 5, 0.6, 20, 10), ("Invoices", 4, 0.5, 25, 0))
+    tasks["setup_cost"] = [570, 0]
     freed = ex.freed_resources(tasks, reinvest_share=0.25, weeks_per_year=40)
     # Stock: 5 x 0.6 = 3 h/week; x 40 = 120 h/year; x 20 = 2400; minus 12 x 10 = 2280;
-    #        impact 120 x 0.25 = 30 h.  Invoices: 2 h/week; 80 h; 2000; no tool; impact 20 h.
+    #        impact 120 x 0.25 = 30 h; set-up 570 / (2280 / 12 = 190 a month) = 3 months.
+    # Invoices: 2 h/week; 80 h; 2000; no tool; impact 20 h; nothing to set up, no payback.
     assert freed.to_dict("list") == {
         "task": ["Stock count", "Invoices"],
         "hours_freed_per_week": [3.0, 2.0],
@@ -30,8 +32,25 @@ def test_freed_resources_for_two_tasks() -> None:
         "tool_cost_per_year": [120, 0],
         "net_value_per_year": [2280.0, 2000.0],
         "impact_hours_per_year": [30.0, 20.0],
+        "setup_cost": [570.0, 0.0],
+        "payback_months": [3.0, 0.0],
     }
-    assert ex.freed_totals(freed)["impact_hours_per_year"] == 50.0
+    totals = ex.freed_totals(freed)
+    assert totals["impact_hours_per_year"] == 50.0
+    # together: 570 / (4280 / 12) = 6840 / 4280 = 1.598 months
+    assert totals["payback_months"] == pytest.approx(1.5981, abs=1e-4)
+
+
+def test_payback_without_set_up_column_and_when_it_never_pays() -> None:
+    """Is a missing setup_cost read as 0, and a tool that costs more than it saves 'never'?"""
+    freed = ex.freed_resources(_tasks(("A", 1, 0.5, 10, 50)), 0.2, weeks_per_year=40)
+    assert freed.loc[0, "setup_cost"] == 0.0 and freed.loc[0, "payback_months"] == 0.0
+    tasks = _tasks(("A", 1, 0.5, 10, 50))
+    tasks["setup_cost"] = [100]
+    # 0.5 h x 40 = 20 h x 10 = 200 a year; fees 600: net -400, so the set-up is never repaid
+    freed = ex.freed_resources(tasks, 0.2, weeks_per_year=40)
+    assert freed.loc[0, "payback_months"] == float("inf")
+    assert "the savings never pay it back" in ex.freed_summary(freed, "x")
 
 
 def test_bakery_sample_totals_and_summary() -> None:
@@ -44,9 +63,12 @@ def test_bakery_sample_totals_and_summary() -> None:
     assert totals["hours_freed_per_year"] == pytest.approx(423.2)
     assert totals["net_value_per_year"] == pytest.approx(7445.6)
     assert totals["impact_hours_per_year"] == pytest.approx(105.8)
+    # set-up 600 + 0 + 900 + 150 + 450 = 2,100; 12 x 2,100 / 7,445.6 = 3.38 months
+    assert totals["setup_cost"] == 2100
     assert ex.freed_summary(freed, "the food bank") == (
         "Automating these tasks frees about **9.2 hours a week** (423 a year), worth about "
-        "**7,446** a year in staff time after tool costs of 540. Giving your chosen share to "
+        "**7,446** a year in staff time after tool fees of 540 a year. Setting the tools up "
+        "costs 2,100 once, paid back in about **3.4 months**. Giving your chosen share to "
         "*the food bank* means **106 hours a year** for it.")
 
 
@@ -275,3 +297,13 @@ def test_kpi_form_escapes_what_was_typed() -> None:
     form.fields["process"].value, form.fields["kpi"].value = "Routes", "<b>x</b>"
     form.add()
     assert "<b>x</b>" not in form.message.value and "&lt;b&gt;x&lt;/b&gt;" in form.message.value
+
+
+def test_freed_table_is_written_for_a_person() -> None:
+    """Does the bakery table read '3.0' hours and '600' set-up, never 3.0000001 or inf?"""
+    table = ex.freed_table(ex.freed_resources(data.example_tasks(), reinvest_share=0.25))
+    # Stock: 5 x 0.6 = 3 h a week, 138 a year; 138 x 18 - 180 = 2,304; 600 x 12 / 2,304 = 3.1
+    assert table.loc["Counting stock and ingredients"].tolist() == [
+        "3.0", "138", "2,304", "600", "3.1 months", "34"]
+    # Ordering supplies has nothing to set up
+    assert table.loc["Ordering supplies", "paid back in"] == "-"

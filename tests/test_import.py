@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kit.store.database import Store
-from tests.conftest import FIXTURES, run_eakit
+from tests.conftest import FIXTURES, run_cli
 
 CORPUS = FIXTURES / "import"
 TRANSPARENCY_ALLOWED = "(allowed: a, b, c, d, dont_know)"
@@ -25,7 +25,7 @@ def database(tmp_path: Path) -> str:
 
 
 def import_file(name: str, database: str, workshop: str = "corpus"):
-    return run_eakit("import", str(CORPUS / name), "--workshop", workshop,
+    return run_cli("import", str(CORPUS / name), "--workshop", workshop,
                      "--database", database)
 
 
@@ -128,7 +128,7 @@ def test_changed_answers_are_a_new_assessment(database, tmp_path):
     import_file("plain_utf8.csv", database)
     changed = tmp_path / "changed.csv"
     changed.write_text((CORPUS / "plain_utf8.csv").read_text().replace(",b,b,b", ",c,c,c"))
-    result = run_eakit("import", str(changed), "--workshop", "corpus", "--database", database)
+    result = run_cli("import", str(changed), "--workshop", "corpus", "--database", database)
     assert "1 new submission(s)" in result.stdout
     with Store.open(database) as store:
         assert [r.answers["transparency_chatbot_disclosure"]
@@ -137,7 +137,7 @@ def test_changed_answers_are_a_new_assessment(database, tmp_path):
 
 def test_import_refuses_unsafe_workshop(database):
     """Is a workshop code that could escape a folder refused before reading anything?"""
-    result = run_eakit("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "../x",
+    result = run_cli("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "../x",
                        "--database", database)
     assert result.returncode == 2
     assert "workshop '../x' must be" in result.stderr
@@ -146,7 +146,7 @@ def test_import_refuses_unsafe_workshop(database):
 def test_database_from_environment(tmp_path):
     """Without --database, EAKIT_DATABASE_URL picks the store."""
     url = f"sqlite:///{tmp_path / 'env.sqlite'}"
-    result = run_eakit("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "corpus",
+    result = run_cli("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "corpus",
                        env={"EAKIT_DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     assert list(stored(url)) == ["smb-103"]
@@ -157,20 +157,20 @@ def test_database_from_environment(tmp_path):
 def test_export_writes_everything_held(database, tmp_path):
     """`eakit export` writes the business's data as JSON, to the screen or a file."""
     import_file("text_ids.csv", database)
-    result = run_eakit("export", "00123", "--database", database)
+    result = run_cli("export", "00123", "--database", database)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert (data["business_id"], data["display_name"]) == ("00123", "Leading Zeros")
     assert [s["source"] for s in data["submissions"]] == ["import"]
     out = tmp_path / "export" / "00123.json"
-    result = run_eakit("export", "00123", "--database", database, "--out", str(out))
+    result = run_cli("export", "00123", "--database", database, "--out", str(out))
     assert f"Wrote {out}: 1 submission(s), 0 draft(s), 0 consent(s)." in result.stdout
     assert json.loads(out.read_text())["business_id"] == "00123"
 
 
 def test_export_unknown_business(database):
     """Asking for a business the store does not hold says so (exit 2)."""
-    result = run_eakit("export", "smb-404", "--database", database)
+    result = run_cli("export", "smb-404", "--database", database)
     assert result.returncode == 2
     assert "eakit export: no data is held on business 'smb-404'" in result.stderr
 
@@ -179,7 +179,7 @@ def test_export_unknown_business(database):
 def test_delete_asks_first(database, answer):
     """Without --yes nothing is erased unless the trainer answers yes."""
     import_file("plain_utf8.csv", database)
-    result = run_eakit("delete", "smb-103", "--database", database, input=answer + "\n")
+    result = run_cli("delete", "smb-103", "--database", database, input=answer + "\n")
     assert result.returncode == 1
     assert "Erase business 'smb-103' (1 submission(s), 0 draft(s), 0 consent(s))" in result.stdout
     assert "Nothing deleted." in result.stdout
@@ -197,7 +197,7 @@ def test_delete_erases_and_lists_report_files(database, tmp_path):
     other = reports / "corpus" / "businesses" / "smb-1090.html"
     for path in [*mine, other]:
         path.write_text("report")
-    result = run_eakit("delete", "smb-109", "--database", database, "--reports", str(reports),
+    result = run_cli("delete", "smb-109", "--database", database, "--reports", str(reports),
                        input="y\n")
     assert result.returncode == 0, result.stderr
     assert ("Erased business 'smb-109' from the store (submissions: 1, enrolments: 1, "
@@ -215,11 +215,11 @@ def test_delete_yes_remove_files(database, tmp_path):
     folder = tmp_path / "reports" / "businesses"
     folder.mkdir(parents=True)
     (folder / "smb-103.html").write_text("report")
-    result = run_eakit("delete", "smb-103", "--yes", "--remove-files", "--database", database,
+    result = run_cli("delete", "smb-103", "--yes", "--remove-files", "--database", database,
                        "--reports", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
     assert f"Removed 1 report file(s) under {tmp_path / 'reports'}:" in result.stdout
     assert not (folder / "smb-103.html").exists()
     assert stored(database) == {}
-    again = run_eakit("delete", "smb-103", "--yes", "--database", database)
+    again = run_cli("delete", "smb-103", "--yes", "--database", database)
     assert "Nothing is held on business 'smb-103'; nothing to delete." in again.stdout

@@ -8,6 +8,7 @@ never carry a worked answer (a cell tagged ``solution``), which only the facilit
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import nbformat
@@ -179,3 +180,18 @@ def test_worked_answers_are_prose(source: Path) -> None:
     code = [index for index, cell in enumerate(bn.read_source(source).cells)
             if bn.is_solution(cell) and cell.cell_type != "markdown"]
     assert not code, f"solution-tagged code cells {code}: make them markdown or test them"
+
+
+def test_next_links_follow_the_course_order() -> None:
+    """Does every 'Next: *title*' line name the lesson that follows in course.yaml?"""
+    lessons = load_course().lessons
+    following = {lesson.notebook.removesuffix(".ipynb"): after.title
+                 for lesson, after in pairwise(lessons)}
+    checked = 0
+    for source in SOURCES:
+        found = re.search(r"^Next: \*(.+?)\*", source.read_text(encoding="utf-8"), re.MULTILINE)
+        if found:
+            key = str(source.relative_to(bn.SOURCES_DIR)).removesuffix(".md")
+            assert found.group(1) == following[key], source.name
+            checked += 1
+    assert checked >= 2

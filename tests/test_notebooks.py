@@ -11,10 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from kit.paths import NOTEBOOKS_DIR
 from kit.settings import URL_VARIABLE
+from tests.notebook_runner import execute_notebook
 
 NOTEBOOK_TIMEOUT = 300
 COURSE_NOTEBOOKS = [NOTEBOOKS_DIR / "00_start_here.ipynb",
@@ -54,7 +54,4 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path,
     """Does the notebook execute without error in a fresh kernel, from its own folder?"""
     # Lessons that embed the self-assessment save answers; keep them out of the checkout.
     monkeypatch.setenv(URL_VARIABLE, f"sqlite:///{tmp_path / 'eakit.sqlite'}")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()  # raises CellExecutionError, naming the cell and the traceback
+    execute_notebook(path, NOTEBOOK_TIMEOUT)  # raises CellExecutionError, naming the cell

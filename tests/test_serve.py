@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from kit.apps.serve import (
     voila_config,
 )
 from kit.errors import AppSettingsError, ServeError
-from tests.conftest import run_eakit
+from tests.conftest import run_cli
 
 
 def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
@@ -33,6 +35,7 @@ def test_assessment_is_local_tokenless_and_locked_down(tmp_path):
                  "--VoilaConfiguration.strip_sources=True",
                  "--MappingKernelManager.cull_idle_timeout=1200",
                  "--MappingKernelManager.cull_interval=60",
+                 "--VoilaExecutor.iopub_timeout=120",
                  "--MappingKernelManager.cull_connected=True",
                  "--KernelManager.transport=ipc",
                  "--VoilaConfiguration.multi_kernel_manager_class="
@@ -129,7 +132,7 @@ def test_room_beyond_the_machine_is_refused():
 def test_cli_refuses_a_room_too_large_for_this_machine():
     """Does `eakit serve assessment --expect` with an impossible room stop before Voila starts,
     pointing to the README's recipe for several processes?"""
-    result = run_eakit("serve", "assessment", "--workshop", "demo", "--expect", "1000000")
+    result = run_cli("serve", "assessment", "--workshop", "demo", "--expect", "1000000")
     assert result.returncode == 2
     assert result.stderr.startswith("eakit serve: --expect 1000000: this machine can hold about")
     assert "Larger rooms" in result.stderr
@@ -185,6 +188,91 @@ def test_app_settings_from_environment():
 
 def test_cli_refuses_a_bad_workshop():
     """Does `eakit serve` stop before starting Voila when the workshop code is unusable?"""
-    result = run_eakit("serve", "assessment", "--workshop", "no spaces please")
+    result = run_cli("serve", "assessment", "--workshop", "no spaces please")
     assert result.returncode == 2
     assert result.stderr.startswith("eakit serve: workshop 'no spaces please' must be")
+
+
+# --- culling next to Voila's pool of preheated kernels ----------------------------------------
+
+class _Kernel:
+    """What the culler reads of a kernel: its state, its spec and its last activity."""
+
+    def __init__(self, idle_seconds: float) -> None:
+        self.execution_state = "idle"
+        self.kernel_name = "python3"
+        self.kernel_spec = type("Spec", (), {"metadata": {}})()
+        self.last_activity = datetime.now(UTC) - timedelta(seconds=idle_seconds)
+
+
+def _pooled(kernel_id: str) -> asyncio.Future:
+    task = asyncio.get_running_loop().create_future()
+    task.set_result({"kernel_id": kernel_id})
+    return task
+
+
+def _culling_manager(tmp_path: Path):
+    """Voila's preheating manager over ours, as `eakit serve` builds it, with no notebook to
+    preheat; stopping a kernel takes a moment, as it does for real."""
+    from traitlets.config import Configurable
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from kit.apps.voila_kernels import PoolAwareKernelManager
+
+    class Server(Configurable):
+        root_dir = str(tmp_path)
+        notebook_path = None
+
+    class Manager(voila_kernel_manager_factory(PoolAwareKernelManager, True, 2)):
+        stopped: list[str]
+        arrivals: list  # called while a kernel is being stopped
+
+        async def shutdown_kernel(self, kernel_id: str, *args, **kwargs) -> None:
+            self.stopped.append(kernel_id)
+            await asyncio.sleep(0.01)
+            while self.arrivals:
+                self.arrivals.pop(0)()
+            del self._kernels[kernel_id]
+
+    manager = Manager(parent=Server(), cull_idle_timeout=15, cull_connected=True)
+    manager.stopped, manager.arrivals = [], []
+    return manager
+
+
+def test_kernel_handed_out_while_culling_waits_is_kept(tmp_path):
+    """A participant arrives while the culler is stopping a closed tab's kernel and is handed
+    a preheated kernel that sat in the pool for a minute: is that kernel kept (its idle time
+    counted from the hand-out), while the closed tab's kernel is stopped?"""
+    async def scenario() -> list[str]:
+        manager = _culling_manager(tmp_path)
+        manager._kernels.update({"closed-tab": _Kernel(5), "pooled": _Kernel(60),
+                                 "spare": _Kernel(60)})
+        pool = [_pooled("pooled"), _pooled("spare")]
+        manager._pools["assessment.ipynb"] = pool
+        await manager.cull_kernels()  # a round while the tab is not yet idle for long
+        manager._kernels["closed-tab"].last_activity -= timedelta(seconds=11)
+        manager.arrivals.append(lambda: pool.pop(0))  # hand-out while the tab's kernel stops
+        await manager.cull_kernels()
+        return manager.stopped
+
+    assert asyncio.run(scenario()) == ["closed-tab"]
+
+
+def test_kernel_handed_out_after_a_long_wait_is_kept(tmp_path):
+    """A preheated kernel handed out after a minute in the pool, with no other kernel about:
+    does the next round leave it alone, and cull it once it has been idle for the cull time
+    since the hand-out?"""
+    async def scenario() -> tuple[list[str], list[str]]:
+        manager = _culling_manager(tmp_path)
+        manager._kernels["pooled"] = _Kernel(60)
+        pool = [_pooled("pooled")]
+        manager._pools["assessment.ipynb"] = pool
+        await manager.cull_kernels()
+        pool.pop(0)
+        await manager.cull_kernels()
+        kept = list(manager.stopped)
+        manager._kernels["pooled"].last_activity -= timedelta(seconds=16)
+        await manager.cull_kernels()
+        return kept, manager.stopped
+
+    assert asyncio.run(scenario()) == ([], ["pooled"])

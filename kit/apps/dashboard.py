@@ -136,9 +136,9 @@ def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
     """Areas down, levels across; the darker the cell, the more businesses sit there."""
     if not picture.heatmap:
         return ""
-    columns = [*level_labels, NOT_PLACED]
-    head = "".join(f"<th class='num' title='{escape(level_labels[c])}'>{c}</th>"
-                   if c != NOT_PLACED else "<th class='num'>none</th>" for c in columns)
+    columns: list[int | str] = [*level_labels, NOT_PLACED]
+    head = "".join(f"<th class='num' title='{escape(label)}'>{number}</th>"
+                   for number, label in level_labels.items()) + "<th class='num'>none</th>"
     rows = []
     for row in picture.heatmap:
         cells = []

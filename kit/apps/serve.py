@@ -43,6 +43,10 @@ PROVISIONER = "eakit-forking-provisioner"  # kit.kernels.provisioner.ForkingProv
 PRELOAD = "kit.apps.preload"
 LOCAL_HOST = "127.0.0.1"
 ANY_HOST = ("0.0.0.0", "::", "")
+# After a cell's reply Voila waits this long for the cell's last outputs (nbclient's default is
+# 4 s). What arrives later is dropped: on a busy machine that was the form itself, and a
+# participant got a page without it. The wait ends as soon as the kernel says it is done.
+OUTPUT_WAIT_SECONDS = 120
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the dashboard's token is in its URL
     "X-Content-Type-Options": "nosniff",
@@ -163,6 +167,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
         f"--MappingKernelManager.cull_connected={APPS[options.app].cull_connected}",
+        f"--VoilaExecutor.iopub_timeout={OUTPUT_WAIT_SECONDS}",
     ]
     if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
         argv.append("--KernelManager.transport=ipc")

@@ -4,8 +4,10 @@
 perhaps for an hour. Jupyter's culler measures idleness from a kernel's last message, so once such
 a kernel is handed to a late participant it already looks long idle and can be stopped in the
 second before their browser connects. This manager notes when a kernel leaves the pool and counts
-its idle time from then. Voila keeps its pools in ``_pools`` (a list of tasks per notebook whose
-results name the kernel); without preheating there are none and nothing changes.
+its idle time from then. It looks again before it judges each kernel: a round pauses while it
+stops a culled kernel, and a hand-out can fall in that pause. Voila keeps its pools in
+``_pools`` (a list of tasks per notebook whose results name the kernel); without preheating
+there are none and nothing changes.
 
 **The cap.** ``room_cap`` kernels at most run at once (``eakit serve --expect`` sets it from the
 machine's memory). A kernel asked for beyond it waits until another one stops; Voila's pool
@@ -54,14 +56,24 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):
                     ready.add(task.result()["kernel_id"])
         return ready
 
-    async def cull_kernels(self) -> None:
+    def _note_hand_outs(self) -> None:
+        """Start the idle clock of every kernel that left the pool since the last look."""
         pooled = self._pooled_now()
-        for kernel_id in self._pooled_before - pooled:  # handed out since the last round
+        for kernel_id in self._pooled_before - pooled:
             kernel = self._kernels.get(kernel_id)
             if kernel is not None:
                 kernel.last_activity = datetime.now(UTC)
         self._pooled_before = pooled
+
+    async def cull_kernels(self) -> None:
+        self._note_hand_outs()
         await super().cull_kernels()
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        # A round waits while it stops each culled kernel, and a participant may be handed a
+        # pooled kernel meanwhile: look again before judging each kernel, not only per round.
+        self._note_hand_outs()
+        await super().cull_kernel_if_idle(kernel_id)
 
     # the cap
 

@@ -108,9 +108,10 @@ def load_input(out_database: Path, cohort_file: Path | None, workshop: str | Non
                database: str | None) -> BatchInput:
     """Import the cohort file if there is one, then read and check the workshop's latest
     submissions. ``out_database`` is where a file is imported when no database is named."""
-    if cohort_file is None and workshop is None:
-        raise BatchError("name a cohort file (CSV/XLSX) or a --workshop in the store")
-    workshop = workshop or workshop_from_file(cohort_file)
+    if not workshop:
+        if cohort_file is None:
+            raise BatchError("name a cohort file (CSV/XLSX) or a --workshop in the store")
+        workshop = workshop_from_file(cohort_file)
     reason = check_workshop_code(workshop)
     if reason:
         raise BatchError(reason)

@@ -71,7 +71,7 @@ class OutputFolder:
             for leftover in folder.glob(f".*{TEMP_SUFFIX}.*"):
                 leftover.unlink(missing_ok=True)
 
-    def write_with(self, path: Path, writer: Callable[[Path], None]) -> None:
+    def write_with(self, path: Path, writer: Callable[[Path], object]) -> None:
         """Let ``writer`` fill a temporary file (same suffix), then rename it over ``path``."""
         temporary = path.with_name(f".{path.stem}.{os.getpid()}{TEMP_SUFFIX}{path.suffix}")
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,7 +140,7 @@ def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], no
     for record in batch.records:
         key = fingerprint(record, shared)
         before = previous.get(record.business_id)
-        if is_up_to_date(before, key, folder, formats):
+        if before is not None and is_up_to_date(before, key, folder, formats):
             plan.entries.append(Entry(record.business_id, record.display_name, UP_TO_DATE,
                                       before.reports, before.notebook, None, 0, "", key))
         else:
@@ -225,7 +226,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
     except KeyboardInterrupt:
         interrupted = True
         print("Stopping: waiting for the reports already running...", file=sys.stderr)
-        results.close()  # stops the workers; a second Ctrl-C ends the wait
+        if isinstance(results, Generator):  # no jobs: nothing runs, nothing to stop
+            results.close()  # stops the workers; a second Ctrl-C ends the wait
     finally:  # also when interrupted: the next run then skips what is already done
         close_renderers()
         entries.sort(key=lambda e: (e.business_id == "", e.business_id))

@@ -66,7 +66,8 @@ class FreshKernelEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: AsyncKernelManager,
-                                 keep: list, execution_timeout: float | None = None,
+                                 keep: list[nbformat.NotebookNode],
+                                 execution_timeout: float | None = None,
                                  start_timeout: float = 60, **_unused: Any) -> Any:
         keep.append(nb_man.nb)
         client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
@@ -180,7 +181,7 @@ def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
 def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
     """Run the parameterised notebook on ``km`` with a deadline; the executed notebook, or
     ``NotebookFailure`` carrying it as far as it ran."""
-    keep: list = []
+    keep: list[nbformat.NotebookNode] = []
     timed_out = threading.Event()
 
     def expire() -> None:

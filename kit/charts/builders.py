@@ -66,7 +66,11 @@ def described(chart: ChartT, title: str, description: str) -> ChartT:
 def bar_chart(data: pd.DataFrame, *, category: str, value: str, title: str, description: str,
               color: str | None = None, colors: Mapping[str, str] | None = None,
               value_title: str | None = None, in_data_order: bool = False) -> alt.Chart:
-    """Horizontal bars with a tooltip, longest first (or in the data's order).
+    """Horizontal bars, longest first (or in the data's order).
+
+    The tooltip in the spec shows only under an interactive renderer (a participant's own
+    ``alt.renderers.enable("default")``); the course's SVG renderer drops it, so the figures a
+    reader needs go in ``description``.
 
     ``color`` names a column to colour by; ``colors`` optionally fixes some of its colours.
     """
@@ -132,7 +136,7 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
         layers.append(alt.Chart(pd.DataFrame([{"overall": overall}]))
                       .mark_rule(color=PALETTE[4], strokeDash=[6, 3], size=2)
                       .encode(x="overall:Q"))
-    return described(alt.layer(*layers).properties(width=320), PROFILE_TITLE,
+    return described(alt.LayerChart(layer=layers).properties(width=320), PROFILE_TITLE,
                      profile_description(placement, rows))
 
 

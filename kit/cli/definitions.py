@@ -8,7 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kit.cli.verbs import Verb
 from kit.paths import ROOT
@@ -38,7 +38,7 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def questionnaire_dict(definitions: Definitions) -> dict:
+def questionnaire_dict(definitions: Definitions) -> dict[str, Any]:
     """The questionnaire in the exchange format other tools read."""
     from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE
 
@@ -57,7 +57,8 @@ def questionnaire_dict(definitions: Definitions) -> dict:
 
 
 def _questions_csv(definitions: Definitions) -> str:
-    rows = [["question_id", "dimension", "text", "option_id", "option_level", "option_text"]]
+    rows: list[list[str | int]] = [
+        ["question_id", "dimension", "text", "option_id", "option_level", "option_text"]]
     for question in definitions.questionnaire.questions:
         rows += [[question.id, question.dimension, question.text, o.id, o.level, o.text]
                  for o in question.options]

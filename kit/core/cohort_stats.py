@@ -98,12 +98,13 @@ def level_counts(definitions: Definitions, placements: Sequence[Placement],
                        minimum: int = MIN_GROUP) -> list[LevelCount]:
     """Businesses per overall level, then those without an overall placement."""
     tally = Counter(p.overall_level for p in placements)
-    counts = {level.number: tally[level.number] for level in definitions.model.levels}
-    counts[NOT_PLACED] = tally[None]
+    counts: dict[int | None, int] = {level.number: tally[level.number]
+                                     for level in definitions.model.levels}
+    counts[None] = tally[None]
     shown = suppress_small(counts, minimum)
     labels = {level.number: level.label for level in definitions.model.levels}
-    return [LevelCount(None if key == NOT_PLACED else key,
-                       labels.get(key, "Not placed yet"), n) for key, n in shown.items()]
+    return [LevelCount(key, "Not placed yet" if key is None else labels[key], n)
+            for key, n in shown.items()]
 
 
 def dimension_heatmap(definitions: Definitions, placements: Sequence[Placement],

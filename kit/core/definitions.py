@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from kit.core.yamlio import describe_location, load_model, read_yaml
+from kit.core.yamlio import ModelT, describe_location, load_model, read_yaml
 from kit.errors import DefinitionError
 from kit.paths import ASSESSMENTS_DIR, CONTENT_DIR
 
@@ -279,20 +279,24 @@ def cross_check(definitions: Definitions) -> list[str]:
     return problems
 
 
+def _load_collecting(path: Path, kind: type[ModelT], problems: list[str]) -> ModelT | None:
+    """One definition file, or None with its problems added, so every file gets reported."""
+    try:
+        return load_model(path, kind)
+    except DefinitionError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 def load_definitions(files: DefinitionFiles | None = None) -> Definitions:
     """Load and cross-check the definitions, collecting every problem before raising."""
     files = files or DefinitionFiles()
     problems: list[str] = []
-    loaded = []
-    for path, kind in ((files.model, MaturityModel), (files.questionnaire, Questionnaire),
-                       (files.recommendations, RecommendationLibrary)):
-        try:
-            loaded.append(load_model(path, kind))
-        except DefinitionError as exc:
-            problems.extend(exc.problems)
-    if problems:
+    model = _load_collecting(files.model, MaturityModel, problems)
+    questionnaire = _load_collecting(files.questionnaire, Questionnaire, problems)
+    library = _load_collecting(files.recommendations, RecommendationLibrary, problems)
+    if model is None or questionnaire is None or library is None:
         raise DefinitionError(problems)
-    model, questionnaire, library = loaded
     return Definitions(model, questionnaire, library, files)
 
 

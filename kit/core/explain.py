@@ -55,7 +55,7 @@ def dimension_paragraph(placement: Placement, result: DimensionResult) -> list[s
     """The lines explaining one area: what holds it back and what lifts it."""
     lines = [f"{result.name}: {dimension_status(placement, result)}"
              + (f" (average {_score(result.score):.2f})" if result.score is not None else "")]
-    if result.status != "placed":
+    if result.status != "placed" or result.level is None:
         return lines
     if result.capped_by_weakest:
         lines.append("  Its average is higher, but its weakest answer holds it at this level.")
@@ -84,8 +84,7 @@ def explain_text(placement: Placement, heading: str = "") -> str:
     width = max(len(d.name) for d in placement.dimensions)
     lines += [f"  {d.name.ljust(width)}  {dimension_status(placement, d)}"
               for d in placement.dimensions]
-    focus = placement.focus or [d.dimension_id for d in placement.dimensions
-                                if d.status == "placed" and d.level < TOP_LEVEL]
+    focus = placement.focus or [d.dimension_id for d in placement.dimensions if d.below_top]
     if focus:
         lines += ["", "Where to start:"]
         for dimension_id in focus:

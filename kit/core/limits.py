@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_DEFINITION_BYTES = 1_000_000  # the bundled questionnaire is about 40 KB
 MAX_INPUT_BYTES = 20_000_000  # a cohort of 2,000 businesses is about 200 KB as CSV
@@ -18,6 +22,12 @@ MAX_INTEGER_DIGITS = 30  # no answer or setting is a number this long
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1},}}")
 _JSON_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _event_line(event: yaml.Event) -> int:
+    """The line (from 1) an event starts on; the parser sets the mark on every event."""
+    assert event.start_mark is not None, "parsed events carry their position"
+    return event.start_mark.line + 1
 
 
 def size_problem(path: Path, limit: int) -> str | None:
@@ -62,13 +72,13 @@ def yaml_problem(path: Path, text: str) -> str | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING_DEPTH:
-                    return (f"{path}:{event.start_mark.line + 1}: nested more than "
+                    return (f"{path}:{_event_line(event)}: nested more than "
                             f"{MAX_NESTING_DEPTH} levels deep")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif (isinstance(event, yaml.ScalarEvent) and event.style is None
                   and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))):
-                return (f"{path}:{event.start_mark.line + 1}: a number with more than "
+                return (f"{path}:{_event_line(event)}: a number with more than "
                         f"{MAX_INTEGER_DIGITS} digits")
     except yaml.YAMLError:
         return None  # the loader reports syntax errors with their line

@@ -20,7 +20,7 @@ from kit.paths import CONTENT_DIR
 
 PRIVACY_FILE = CONTENT_DIR / "privacy.yaml"
 SectionId = Literal["stored", "purpose", "retention", "audience", "rights"]
-REQUIRED_SECTIONS: tuple[str, ...] = ("stored", "purpose", "retention", "audience")
+REQUIRED_SECTIONS: tuple[SectionId, ...] = ("stored", "purpose", "retention", "audience")
 
 
 class NoticeSection(Strict):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -71,6 +71,8 @@ class Step:
 
 @dataclass(frozen=True)
 class DimensionResult:
+    """One area's placement; ``score`` and ``level`` are set exactly when status is "placed"."""
+
     dimension_id: str
     name: str
     status: Status
@@ -88,6 +90,16 @@ class DimensionResult:
     @property
     def more_answers_needed(self) -> int:
         return max(self.needed - self.answered, 0)
+
+    @property
+    def next_level(self) -> int | None:
+        """The level to aim for: one above a placed level below the top, else None."""
+        return self.level + 1 if self.level is not None and self.level < TOP_LEVEL else None
+
+    @property
+    def below_top(self) -> bool:
+        """Placed, and below the top level: there is a next level to aim for."""
+        return self.next_level is not None
 
 
 @dataclass(frozen=True)
@@ -201,21 +213,21 @@ def _place_dimension(definitions: Definitions, dimension_id: str,
     counted = [CountedAnswer(q, answers[q.id], _counted_level(q, answers[q.id], rules))
                for q in applicable if q.id in answers]
     needed = math.ceil(len(applicable) * rules.min_answered_share)
-    base = {"dimension_id": dimension_id, "name": dimension.name, "answered": len(counted),
-            "applicable": len(applicable), "needed": needed}
+    unplaced = DimensionResult(dimension_id=dimension_id, name=dimension.name,
+                               status="not_applicable", answered=len(counted),
+                               applicable=len(applicable), needed=needed)
     if not applicable:
-        return DimensionResult(status="not_applicable", **base)
+        return unplaced
     if len(counted) < needed:
-        return DimensionResult(status="insufficient", **base)
+        return replace(unplaced, status="insufficient")
     score, level, capped = place_levels([a.level for a in counted], rules)
-    return DimensionResult(
-        status="placed", score=score, level=level, capped_by_weakest=capped,
+    return replace(
+        unplaced, status="placed", score=score, level=level, capped_by_weakest=capped,
         held_back_by=[a for a in counted if a.level <= level and a.level < TOP_LEVEL],
         dont_know=[a.question for a in counted if a.answer == DONT_KNOW],
         steps_to_next=_steps_to_next_level(counted, level, rules),
         recommendations=definitions.recommendations_for(dimension_id, level + 1)
-        if level < TOP_LEVEL else [],
-        **base)
+        if level < TOP_LEVEL else [])
 
 
 def score_answers(definitions: Definitions, answers: Mapping[str, object]) -> Placement:
@@ -230,17 +242,28 @@ def score_valid_answers(definitions: Definitions, answers: Mapping[str, object])
     """Place a business on its valid answers and list the rejected ones on the placement."""
     valid, problems = check_answers(definitions, answers)
     placement = _place(definitions, valid)
-    return Placement(**{**placement.__dict__, "rejected": problems})
+    return replace(placement, rejected=problems)
+
+
+@dataclass(frozen=True)
+class _PlacedArea:
+    """A placed dimension's id, score and level, with the types a placed dimension has."""
+
+    dimension_id: str
+    score: Fraction
+    level: int
 
 
 def _place(definitions: Definitions, answers: Mapping[str, str]) -> Placement:
     rules = definitions.model.scoring
     results = [_place_dimension(definitions, d.id, answers) for d in definitions.model.dimensions]
-    base = {"dimensions": results, **definitions.versions,
-            "level_labels": {lvl.number: lvl.label for lvl in definitions.model.levels}}
-    placed = [r for r in results if r.status == "placed"]
+    unplaced = Placement(dimensions=results, model_version=definitions.model.version,
+                         questionnaire_version=definitions.questionnaire.version,
+                         level_labels={lvl.number: lvl.label for lvl in definitions.model.levels})
+    placed = [_PlacedArea(r.dimension_id, r.score, r.level) for r in results
+              if r.status == "placed" and r.score is not None and r.level is not None]
     if not placed or any(r.status == "insufficient" for r in results):
-        return Placement(**base)
+        return unplaced
     levels = [r.level for r in placed]
     overall_score = sum((r.score for r in placed), Fraction(0)) / len(placed)
     overall_level, capped = _gated_level(levels, overall_score, rules)
@@ -249,5 +272,5 @@ def _place(definitions: Definitions, answers: Mapping[str, str]) -> Placement:
     below_next = sorted((r for r in placed if r.level <= overall_level),
                         key=lambda r: (r.level, r.score))
     focus = capped_by or [r.dimension_id for r in below_next[:3]]
-    return Placement(overall_score=overall_score, overall_level=overall_level,
-                     capped_by=capped_by, focus=focus if overall_level < TOP_LEVEL else [], **base)
+    return replace(unplaced, overall_score=overall_score, overall_level=overall_level,
+                   capped_by=capped_by, focus=focus if overall_level < TOP_LEVEL else [])

@@ -23,7 +23,8 @@ class _StrictLoader(yaml.SafeLoader):
     """A SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode,
+                       deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -114,3 +115,12 @@ def load_model(path: Path, model: type[ModelT]) -> ModelT:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
         raise DefinitionError(validation_problems(path, data, node, exc)) from None
+
+
+def load_collecting(path: Path, model: type[ModelT], problems: list[str]) -> ModelT | None:
+    """One definition file, or None with its problems added, so every file gets reported."""
+    try:
+        return load_model(path, model)
+    except DefinitionError as exc:
+        problems.extend(exc.problems)
+        return None

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -27,19 +27,9 @@ from kit.core.definitions import (
     require_unique_ids,
     unique_ids,
 )
-from kit.core.yamlio import load_model
+from kit.core.yamlio import ModelT, load_collecting, load_model
 from kit.errors import AnswerError, DefinitionError, UnknownContentError
 from kit.paths import CONTENT_DIR, NOTEBOOKS_DIR
-
-TOPICS = (
-    "social_impact",
-    "community_engagement",
-    "service_automation",
-    "customer_experience",
-    "customer_relationships",
-)
-LEVELS = ("fundamentals", "intermediate", "advanced")
-MIN_QUESTIONS_PER_LEVEL = 3
 
 Topic = Literal[
     "social_impact",
@@ -49,6 +39,9 @@ Topic = Literal[
     "customer_relationships",
 ]
 LessonLevel = Literal["fundamentals", "intermediate", "advanced"]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+LEVELS: tuple[LessonLevel, ...] = get_args(LessonLevel)
+MIN_QUESTIONS_PER_LEVEL = 3
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=32)]
 
 
@@ -307,15 +300,12 @@ def _check_file_named_for_topic(path: Path, topic: str | None = None) -> list[st
     return []
 
 
-def _load_all(paths: Iterable[Path], model: type) -> tuple[dict[Path, Any], list[str]]:
+def _load_all(paths: Iterable[Path],
+              model: type[ModelT]) -> tuple[dict[Path, ModelT], list[str]]:
     """Load every file, collecting problems from all of them before giving up."""
-    loaded, problems = {}, []
-    for path in paths:
-        try:
-            loaded[path] = load_model(path, model)
-        except DefinitionError as exc:
-            problems.extend(exc.problems)
-    return loaded, problems
+    problems: list[str] = []
+    loaded = {path: load_collecting(path, model, problems) for path in paths}
+    return {path: file for path, file in loaded.items() if file is not None}, problems
 
 
 def _raise_if(problems: list[str]) -> None:
@@ -323,7 +313,8 @@ def _raise_if(problems: list[str]) -> None:
         raise DefinitionError(problems)
 
 
-def _load_folder(root: Path, folder: str, model: type, key: str) -> dict[Path, Any]:
+def _load_folder(root: Path, folder: str, model: type[ModelT],
+                 key: str) -> dict[Path, ModelT]:
     """Every ``<topic>.yaml`` in ``folder``; an item id (``key`` list) may live in one file only."""
     loaded, problems = _load_all(_topic_files(root, folder), model)
     owners: dict[str, Path] = {}

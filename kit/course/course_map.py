@@ -106,7 +106,8 @@ def workshop_schedule(course: Course, workshop_id: str) -> pd.DataFrame:
     rows = []
     for item in workshop.agenda:
         lesson = lessons.get(item.lesson) if item.lesson else None
-        minutes = item.minutes or lesson.minutes
+        minutes = item.minutes or (lesson.minutes if lesson else None)
+        assert minutes is not None, "checked on load: an activity has minutes, a lesson exists"
         end = clock + timedelta(minutes=minutes)
         rows.append({"Start": f"{clock:%H:%M}", "End": f"{end:%H:%M}",
                      "Session": lesson.title if lesson else item.activity,

@@ -26,6 +26,8 @@ from kit.course.content import (
     load_course,
     quiz_questions,
 )
+from kit.course.reading import load_reading, reading_markdown
+from kit.errors import UnknownContentError
 
 _FULL_WIDTH = widgets.Layout(width="100%")
 
@@ -192,6 +194,15 @@ def lesson_intro(lesson_id: str) -> Markdown:
 def discussion(lesson_id: str) -> Markdown:
     """The lesson's discussion prompts, the same ones the facilitator notes and handout list."""
     return Markdown(course_map.discussion(load_course(), lesson_id))
+
+
+def further_reading(lesson_id: str) -> Markdown:
+    """The books, papers and laws behind the lesson (``content/further_reading.yaml``)."""
+    works = load_reading().get(lesson_id)
+    if works is None:
+        raise UnknownContentError(f"further reading: no lesson {lesson_id!r} in "
+                                  "further_reading.yaml.")
+    return Markdown(reading_markdown(works))
 
 
 def full_table(frame: pd.DataFrame) -> HTML:

@@ -41,6 +41,9 @@ FILE_MODELS: dict[str, str] = {
         "kit.course.exercises.customer_experience.data:CustomerExperienceSamples",
     "*exercises/customer_relationships.yaml":
         "kit.course.exercises.customer_relationships.data:CustomerRelationshipSamples",
+    "*further_reading.yaml": "kit.course.reading:ReadingList",
+    "*exercises/fair_decisions.yaml":
+        "kit.course.exercises.fair_decisions.data:FairDecisionSamples",
 }
 
 
@@ -98,7 +101,9 @@ def _check_with_siblings(path: Path) -> list[str]:
     else the bundled ones (a questionnaire alone could name an area the model lacks)."""
     found = {kind: next(iter(sorted(path.parent.glob(f"*{kind}*.yaml"))), None)
              for kind in TRIO}
-    found[_trio_kind(path)] = path
+    kind = _trio_kind(path)
+    if kind is not None:
+        found[kind] = path
     try:
         load_definitions(_trio(found))
     except DefinitionError as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
@@ -152,11 +153,11 @@ class AreaQuestions(anywidget.AnyWidget):
     _esm = AREA_JS
     _css = (Path(__file__).with_name("areas.css")).read_text(encoding="utf-8")
     heading = traitlets.Unicode().tag(sync=True)
-    questions = traitlets.List().tag(sync=True)
+    questions: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     labels = traitlets.Dict().tag(sync=True)
     expanded = traitlets.Bool(False).tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
-    flagged = traitlets.List().tag(sync=True)
+    flagged: traitlets.List[str] = traitlets.List().tag(sync=True)
     focus_question = traitlets.Unicode("").tag(sync=True)
     focus_request = traitlets.Int(0).tag(sync=True)
 

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
@@ -203,7 +204,7 @@ class QuestionsPanel:
         area = self._area_of[question_id]
         area.values = {**area.values, question_id: value}
 
-    def _on_values(self, change: dict) -> None:
+    def _on_values(self, change: dict[str, Any]) -> None:
         area: AreaQuestions = change["owner"]
         for qid in area.question_ids:
             self.values.pop(qid, None)
@@ -373,6 +374,12 @@ class AssessmentForm(widgets.VBox):
         if not first:
             self.page.focus(f".{self.uid} .eakit-step-heading")
 
+    @property
+    def _business(self) -> str:
+        """The business the form was started for: every stage after the entry has one."""
+        assert self.business_id is not None, "start() names the business first"
+        return self.business_id
+
     def _start_from_entry(self) -> None:
         values = self.entry.read()
         if values:
@@ -394,15 +401,15 @@ class AssessmentForm(widgets.VBox):
         if not self.consent.agree.value:
             self.message.value = _problems_html(say("consent.tick_first"), [])
             return
-        self.store.record_consent(self.workshop, self.business_id, self.notice.version)
+        self.store.record_consent(self.workshop, self._business, self.notice.version)
         self._open_questions()
 
     def _open_questions(self) -> None:
         if self.display_name:
-            self.store.ensure_business(self.workshop, self.business_id, self.display_name)
-        draft = self.store.load_draft(self.workshop, self.business_id) or {}
+            self.store.ensure_business(self.workshop, self._business, self.display_name)
+        draft = self.store.load_draft(self.workshop, self._business) or {}
         self.questions.set_answers(draft)
-        earlier = self.store.history(self.business_id)
+        earlier = self.store.history(self._business)
         notes = []
         if draft:
             notes.append(say("questions.welcome_back", count=len(draft)))
@@ -434,7 +441,7 @@ class AssessmentForm(widgets.VBox):
         valid = self._checked_answers()
         if valid is None:
             return False
-        self.store.save_draft(self.workshop, self.business_id, valid)
+        self.store.save_draft(self.workshop, self._business, valid)
         self.saved.value = f"<p><small>{escape(say('questions.saved', count=len(valid)))}" \
                            "</small></p>"
         if self.message.value and not self.questions.flagged:
@@ -452,12 +459,12 @@ class AssessmentForm(widgets.VBox):
             self.questions.focus_first_missing()
             return None
         self.submit_button.disabled = True
-        self.record = self.store.submit(self.workshop, self.business_id, valid,
+        self.record = self.store.submit(self.workshop, self._business, valid,
                                         self.submission_key)
         self.placement = score_valid_answers(self.definitions, self.record.answers)
         earlier = [(r, score_valid_answers(self.definitions, r.answers))
-                   for r in self.store.history(self.business_id) if r.id != self.record.id]
-        self.result.show(self.placement, earlier, self.business_id)
+                   for r in self.store.history(self._business) if r.id != self.record.id]
+        self.result.show(self.placement, earlier, self._business)
         self.message.value = ""
         self._show("result")
         return self.record

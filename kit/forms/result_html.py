@@ -15,14 +15,13 @@ from itertools import chain, zip_longest
 from kit.core.explain import HUMANS_DECIDE, dimension_status, overall_sentence
 from kit.core.messages import say
 from kit.core.records import SubmissionRecord
-from kit.core.scoring import TOP_LEVEL, DimensionResult, Placement, Step
+from kit.core.scoring import DimensionResult, Placement, Step
 
 FIRST_STEPS = 3
 
 
 def _focus(placement: Placement) -> list[DimensionResult]:
-    ids = placement.focus or [d.dimension_id for d in placement.dimensions
-                              if d.status == "placed" and d.level < TOP_LEVEL]
+    ids = placement.focus or [d.dimension_id for d in placement.dimensions if d.below_top]
     return [placement.dimension(i) for i in ids]
 
 

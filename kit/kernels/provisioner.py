@@ -28,7 +28,7 @@ from kit.kernels.forking import forks_kernels, template_for
 LAUNCHER = ["-m", "ipykernel_launcher"]
 
 
-class ForkingProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ForkingProvisioner(LocalProvisioner):
     """Start each kernel as a fork of a template that has imported ``preload`` already."""
 
     preload = List(Unicode(), help="modules the template imports before forking").tag(
@@ -42,8 +42,10 @@ class ForkingProvisioner(LocalProvisioner):  # type: ignore[misc]
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         quiet = kwargs.get("stdout") is subprocess.DEVNULL
-        self.process = template_for(self.preload).fork(
+        forked = template_for(self.preload).fork(
             cmd[3:], kwargs.get("env") or dict(os.environ), cwd, quiet)
-        self.pid = self.pgid = self.process.pid
+        # jupyter_client types ``process`` as Popen; a forked kernel offers the same methods.
+        self.process = forked  # type: ignore[assignment]
+        self.pid = self.pgid = forked.pid
         self.cwd = pathlib.Path(cwd)
         return self.connection_info

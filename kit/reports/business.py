@@ -44,7 +44,7 @@ class ReportView:
 
         return ReportView(self.title, draw_charts(self.html, self.charts, definitions))
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
         return ({"text/html": self.html, "text/plain": self.title},
                 {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}})
 
@@ -118,8 +118,8 @@ def business_report(database_url: str | None, workshop: str, business_id: str,
     if reason:
         raise ReportError(reason)
     with Store.open(database_url) as store:
-        view = None if cohort is None else checked_cohort(store.definitions, cohort)
-        view = report_view(load_report(store, workshop, business_id, view))
+        cohort_view = None if cohort is None else checked_cohort(store.definitions, cohort)
+        view = report_view(load_report(store, workshop, business_id, cohort_view))
         definitions = store.definitions
     if os.environ.get(CHARTS_VARIABLE) == LEAVE_TO_RENDERER:
         return view

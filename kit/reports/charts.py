@@ -105,7 +105,8 @@ def profile_against_cohort(placement: Placement, medians: dict[str, float],
         color=MEDIAN_COLOUR, opacity=1, thickness=4, size=16).encode(
         y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]), x=alt.X("median:Q"),
         tooltip=[alt.Tooltip("median:Q", title="cohort median")])
-    return described(alt.layer(*profile_chart(placement).layer, ticks), AGAINST_COHORT_TITLE,
+    return described(alt.LayerChart(layer=[*profile_chart(placement).layer, ticks]),
+                     AGAINST_COHORT_TITLE,
                      median_description(rows, cohort_size))
 
 
@@ -149,11 +150,11 @@ def _ink(count: int, top: int) -> str:
 
 
 def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str],
-                  minimum: int) -> alt.Chart:
+                  minimum: int) -> alt.LayerChart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
-    columns = {**{n: f"{n} {label}" for n, label in level_labels.items()},
-               NOT_PLACED: "not placed"}
+    columns: dict[int | str, str] = {
+        **{n: f"{n} {label}" for n, label in level_labels.items()}, NOT_PLACED: "not placed"}
     top = max((count or 0 for row in rows for count in row.cells.values()), default=0)
     data = pd.DataFrame([{"area": row.name, "level": columns[key],
                           "businesses": count or 0,
@@ -177,7 +178,7 @@ def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str],
                      f"small to show are marked <{minimum}.")
 
 
-def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Chart:
+def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.LayerChart:
     """Businesses per overall level, in level order; hidden small groups read '<minimum'."""
     data = pd.DataFrame([{"level": f"{item.level} {item.label}" if item.level else item.label,
                           "businesses": item.count or 0,
@@ -188,7 +189,7 @@ def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Char
         x=alt.X("businesses:Q", title="Businesses", axis=alt.Axis(tickMinStep=1)))
     bars = base.mark_bar(color=PALETTE[3]).encode(tooltip=["level", "shown"])
     labels = base.mark_text(align="left", dx=4).encode(text="shown:N")
-    return described(alt.layer(bars, labels).properties(width=360),
+    return described(alt.LayerChart(layer=[bars, labels]).properties(width=360),
                      "Businesses per overall level",
                      "; ".join(f"{level}: {shown}" for level, shown
                                in zip(data["level"], data["shown"], strict=True)))

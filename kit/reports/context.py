@@ -173,7 +173,7 @@ def _below_top(placement: Placement) -> list[DimensionResult]:
     """Placed areas that can still rise, the focus areas first, then weakest first."""
     focus = [placement.dimension(dim) for dim in placement.focus]
     others = sorted((d for d in placement.dimensions
-                     if d.status == "placed" and d.level < TOP_LEVEL and d not in focus),
+                     if d.below_top and d not in focus),
                     key=lambda d: (d.level, d.score))
     return focus + others
 
@@ -186,7 +186,7 @@ def _reasons(placement: Placement, areas: list[DimensionResult]) -> list[Reason]
 def _plan(placement: Placement, areas: list[DimensionResult], detailed: int) -> list[PlanItem]:
     focus = set(placement.focus)
     return [PlanItem(priority, d.name, level_name(placement, d.level),
-                     level_name(placement, d.level + 1), d.dimension_id in focus,
+                     level_name(placement, d.next_level), d.dimension_id in focus,
                      priority <= detailed, d.steps_to_next, d.recommendations)
             for priority, d in enumerate(areas, start=1)]
 

@@ -43,7 +43,8 @@ def cohort_priorities(definitions: Definitions, placements: Sequence[Placement],
                     key=lambda dim: (-starts[dim], list(definitions.dimensions).index(dim)))
     priorities = []
     for dim in ranked[:top]:
-        next_levels = Counter(p.dimension(dim).level + 1 for p in placements if dim in p.focus)
+        next_levels = Counter(level for p in placements if dim in p.focus
+                              if (level := p.dimension(dim).next_level) is not None)
         level, moving = next_levels.most_common(1)[0]
         priorities.append(Priority(definitions.dimensions[dim].name, starts[dim],
                                    definitions.model.level(level - 1).label,

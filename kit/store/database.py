@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -47,6 +47,11 @@ from kit.core.scoring import check_answers
 from kit.errors import AnswerError, StoreError
 from kit.paths import PACKAGE_DIR
 from kit.settings import DEFAULT_URL, database_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    UpsertInsert = sqlite.Insert | postgresql.Insert
 
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"
 EXPORT_FORMAT = "eakit-business-export/1"
@@ -169,10 +174,11 @@ ENGINES: dict[str, Callable[[str], Engine]] = {
     "sqlite": _sqlite_engine,
     "postgresql": _postgresql_engine,
 }
-# The dialect module with each backend's INSERT ... ON CONFLICT; only the one in use is loaded.
+# The dialect module with each backend's INSERT ... ON CONFLICT (an upsert; the generic INSERT
+# has none); only the one in use is loaded.
 INSERT_MODULES = {"sqlite": "sqlalchemy.dialects.sqlite",
                   "postgresql": "sqlalchemy.dialects.postgresql"}
-MIGRATION_LOCKS: dict[str, Callable[[Connection], None]] = {
+MIGRATION_LOCKS: dict[str, Callable[[Connection], object]] = {
     "sqlite": lambda conn: None,  # BEGIN IMMEDIATE already lets one process migrate at a time
     "postgresql": lambda conn: conn.exec_driver_sql(
         f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})"),
@@ -282,7 +288,8 @@ class Store:
     def __init__(self, engine: Engine, definitions: Definitions) -> None:
         self.engine = engine
         self.definitions = definitions
-        self._insert = importlib.import_module(INSERT_MODULES[engine.dialect.name]).insert
+        self._insert: Callable[[Table], UpsertInsert] = importlib.import_module(
+            INSERT_MODULES[engine.dialect.name]).insert
 
     @classmethod
     def open(cls, url: str | None = None, definitions: Definitions | None = None, *,
@@ -348,7 +355,8 @@ class Store:
 
     # lookups and get-or-create, shared by the writers below
 
-    def _insert_ignore(self, conn: Connection, table: Table, values: dict, keys: list[str]) -> None:
+    def _insert_ignore(self, conn: Connection, table: Table, values: dict[str, Any],
+                       keys: list[str]) -> None:
         conn.execute(self._insert(table).values(**values).on_conflict_do_nothing(
             index_elements=keys))
 
@@ -360,7 +368,7 @@ class Store:
             conn.execute(update(workshops).where(workshops.c.code == code,
                                                  workshops.c.title != title)
                          .values(title=title))
-        return conn.scalar(select(workshops.c.id).where(workshops.c.code == code))
+        return conn.execute(select(workshops.c.id).where(workshops.c.code == code)).scalar_one()
 
     def _business_pk(self, conn: Connection, workshop_pk: int, business_id: str,
                      display_name: str = "") -> int:
@@ -372,8 +380,8 @@ class Store:
             conn.execute(update(businesses).where(businesses.c.business_id == business_id,
                                                   businesses.c.display_name != display_name)
                          .values(display_name=display_name))
-        business_pk = conn.scalar(select(businesses.c.id)
-                                  .where(businesses.c.business_id == business_id))
+        business_pk: int = conn.execute(
+            select(businesses.c.id).where(businesses.c.business_id == business_id)).scalar_one()
         self._insert_ignore(conn, enrolments, {"workshop_pk": workshop_pk,
                                                "business_pk": business_pk,
                                                "joined_at": _now()},
@@ -502,7 +510,9 @@ class Store:
                         submitted_at=_now(), **self.definitions.versions))
                     conn.execute(delete(drafts).where(drafts.c.workshop_pk == workshop_pk,
                                                       drafts.c.business_pk == business_pk))
-                    return self._by_key(conn, submission_key), True
+                    stored = self._by_key(conn, submission_key)
+                    assert stored is not None, "inserted above, in this transaction"
+                    return stored, True
         except IntegrityError:
             # Another writer stored the same key between our check and insert (PostgreSQL
             # runs writers side by side); its row is the one to return.
@@ -544,14 +554,15 @@ class Store:
 
     def submission_count(self) -> int:
         with self._read() as conn:
-            return conn.scalar(select(func.count()).select_from(submissions))
+            return conn.execute(select(func.count()).select_from(submissions)).scalar_one()
 
     def progress(self, workshop: str) -> WorkshopProgress:
         with self._read() as conn:
             workshop_pk = conn.scalar(select(workshops.c.id).where(workshops.c.code == workshop))
 
             def count(query: Any) -> int:
-                return conn.scalar(select(func.count()).select_from(query.subquery()))
+                return conn.execute(
+                    select(func.count()).select_from(query.subquery())).scalar_one()
 
             enrolled = count(select(enrolments.c.business_pk)
                              .where(enrolments.c.workshop_pk == workshop_pk))

@@ -114,8 +114,7 @@ def _csv_sheets(path: Path) -> list[Sheet]:
 
 def _cell_text(value: object, formula: object) -> str:
     if value is None:
-        is_formula = isinstance(formula, str) and formula.startswith("=")
-        return _unsaved(formula) if is_formula else ""
+        return _unsaved(formula) if isinstance(formula, str) and formula.startswith("=") else ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return NumberText(value) if isinstance(value, int | float) else str(value)

@@ -135,8 +135,8 @@ def mix_advice(mix: pd.DataFrame, samples: CommunitySamples | None = None) -> li
         raise ExerciseInputError("metric mix advice: the mix counts no measures at all; choose "
                                  "at least one first.")
     advice = {kind.id: kind.advice_if_missing for kind in samples.metric_kinds}
-    return [advice[row.kind] for row in mix.itertuples()
-            if Fraction(int(row.count), total) < MIN_SHARE]
+    return [advice[kind] for kind, count in zip(mix["kind"], mix["count"], strict=True)
+            if Fraction(int(count), total) < MIN_SHARE]
 
 
 # --- trust-safeguard audit ---------------------------------------------------------------------

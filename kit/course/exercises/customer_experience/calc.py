@@ -7,15 +7,18 @@ money spent, and a rule-by-rule transparency check of a chatbot transcript.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
+from statistics import NormalDist
 from typing import cast
 
 import pandas as pd
 
 from kit.course.exercises.customer_experience.data import (
+    DEFAULT_MARGIN_PERCENT,
     SPEAKERS,
     CustomerYear,
     RoiScenario,
@@ -106,17 +109,72 @@ def customer_lifetime_value(average_order_value: float, orders_per_year: float,
     """Revenue one customer brings over the whole relationship, in a deliberately simple model.
 
     Order value x orders a year x expected years as a customer, where the expected years are
-    100 / annual churn %: if a fifth of customers leave each year, a customer stays five years.
+    100 / annual churn %: if a fifth of customers leave each year, a customer stays five years
+    on average (the mean; see ``median_lifetime_years`` for the typical stay).
     """
     for name, value in {"average_order_value": average_order_value,
                         "orders_per_year": orders_per_year}.items():
         if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
             raise ExerciseInputError(f"CLTV: {name} is {value!r}; it must be a number, 0 or more.")
-    if not 0 < churn_percent <= 100:
-        raise ExerciseInputError(f"CLTV: annual churn is {churn_percent!r} %; it must be above 0 "
-                                 "and at most 100 (with no churn at all a customer would stay "
-                                 "forever and the value would have no end).")
-    return average_order_value * orders_per_year * 100 / churn_percent
+    return average_order_value * orders_per_year * mean_lifetime_years(churn_percent)
+
+
+def _check_churn(churn_percent: float) -> None:
+    if isinstance(churn_percent, bool) or not isinstance(churn_percent, Real) \
+            or not 0 < churn_percent <= 100:
+        raise ExerciseInputError(f"lifetime: annual churn is {churn_percent!r} %; it must be "
+                                 "above 0 and at most 100 (with no churn at all a customer "
+                                 "would stay forever and the value would have no end).")
+
+
+def mean_lifetime_years(churn_percent: float) -> float:
+    """Average years a customer stays when the same share leaves every year: 100 / churn %."""
+    _check_churn(churn_percent)
+    return 100 / churn_percent
+
+
+def median_lifetime_years(churn_percent: float) -> float:
+    """Years by which half the customers have left: the typical stay, shorter than the mean.
+
+    With a share c leaving each year, (1 - c) ** t are still there after t years; half are
+    left when t = ln 2 / -ln(1 - c). A few very loyal customers pull the mean above it.
+    """
+    _check_churn(churn_percent)
+    if churn_percent == 100:
+        return 0.0
+    return math.log(2) / -math.log(1 - churn_percent / 100)
+
+
+def customers_needed_per_year(before_percent: float, after_percent: float) -> int:
+    """Customers to follow in each year to tell two retention rates apart reliably.
+
+    The usual two-proportion formula: a 5 % chance of seeing a change that is not there
+    (two-sided) and an 80 % chance of seeing one that is, n = (z_a + z_b)^2 x
+    (p1 q1 + p2 q2) / (p1 - p2)^2, rounded up.
+    """
+    for name, value in {"before_percent": before_percent, "after_percent": after_percent}.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < 100:
+            raise ExerciseInputError(f"sample size: {name} is {value!r}; it must be a rate "
+                                     "above 0 and below 100 %.")
+    if before_percent == after_percent:
+        raise ExerciseInputError("sample size: the two rates are equal; no number of customers "
+                                 "can show a difference that is not there.")
+    p1, p2 = before_percent / 100, after_percent / 100
+    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.80)
+    return math.ceil(z ** 2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2)
+
+
+def nps_margin_of_error(ratings: Iterable[int]) -> float:
+    """Half-width, in NPS points, of a 95 % interval around the score from these ratings.
+
+    Each answer counts +1 (promoter), 0 (passive) or -1 (detractor); NPS is 100 x their mean,
+    so its standard error is 100 x sqrt(variance / n) and the margin 1.96 times that.
+    """
+    values = _checked_ratings(ratings)
+    promoters = sum(value >= 9 for value in values) / len(values)
+    detractors = sum(value <= 6 for value in values) / len(values)
+    variance = promoters + detractors - (promoters - detractors) ** 2
+    return 100 * NormalDist().inv_cdf(0.975) * math.sqrt(variance / len(values))
 
 
 
@@ -167,19 +225,83 @@ def compare_years(before: CustomerYear, after: CustomerYear) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("metric")
 
 
-def ethical_automation_roi(before: CustomerYear, after: CustomerYear, investment: float) -> float:
-    """Return on the money spent making automation fairer, in per cent.
 
-    The gain is the rise in lifetime value per customer times the customers at the end of the
-    later year; ROI = (gain - investment) / investment x 100. It ignores timing and costs of
-    serving customers on purpose: the lesson is about direction, not accounting.
-    """
+def _check_roi_inputs(investment: float, margin_percent: float) -> None:
     if isinstance(investment, bool) or not isinstance(investment, Real) or investment <= 0:
         raise ExerciseInputError(f"ROI: investment is {investment!r}; it must be a positive "
                                  "amount of money.")
-    gain = (lifetime_value(after) - lifetime_value(before)) * after.customers_at_end
+    if isinstance(margin_percent, bool) or not isinstance(margin_percent, Real) \
+            or not 0 < margin_percent <= 100:
+        raise ExerciseInputError(f"ROI: gross margin is {margin_percent!r} %; it must be above "
+                                 "0 and at most 100 (the share of each sale left after the "
+                                 "cost of what was sold).")
+
+
+def _revenue_gain(before: CustomerYear, after: CustomerYear) -> float:
+    return (lifetime_value(after) - lifetime_value(before)) * after.customers_at_end
+
+
+def ethical_automation_roi(before: CustomerYear, after: CustomerYear, investment: float,
+                           margin_percent: float = DEFAULT_MARGIN_PERCENT) -> float:
+    """Return on gross margin of the money spent making automation fairer, in per cent.
+
+    Revenue is not profit: the gain is the rise in lifetime value per customer, times the
+    gross margin (what is left of a sale after the cost of the goods), times the customers at
+    the end of the later year; ROI = (gain - investment) / investment x 100. It ignores timing
+    and the cost of serving customers on purpose: the lesson is about direction.
+    """
+    _check_roi_inputs(investment, margin_percent)
+    gain = _revenue_gain(before, after) * margin_percent / 100
     return 100 * (gain - investment) / investment
 
+
+def break_even_margin(before: CustomerYear, after: CustomerYear, investment: float) -> float:
+    """The gross margin, in per cent, below which the change loses money (inf if it never pays)."""
+    _check_roi_inputs(investment, DEFAULT_MARGIN_PERCENT)
+    revenue_gain = _revenue_gain(before, after)
+    return math.inf if revenue_gain <= 0 else 100 * investment / revenue_gain
+
+
+# --- figures as a person reads them -----------------------------------------------------------
+
+FORMATS: dict[str, Callable[[float, str], str]] = {
+    "points": lambda value, _: f"{value:+.0f}",
+    "%": lambda value, _: f"{value:.1f} %",
+    "money": lambda value, currency: f"{currency}{value:,.0f}",
+}
+
+
+def _change(value: float, unit: str, currency: str) -> str:
+    if unit == "money":
+        return f"{'+' if value >= 0 else '-'}{currency}{abs(value):,.0f}"
+    return f"{value:+.0f}" if unit == "points" else f"{value:+.1f} points"
+
+
+def comparison_table(before: CustomerYear, after: CustomerYear,
+                     currency: str = "£") -> pd.DataFrame:
+    """``compare_years`` written for a reader: units, thousands separators, yes or no."""
+    table = compare_years(before, after)
+    rows = {metric: {before.label: FORMATS[row.unit](row.before, currency),
+                     after.label: FORMATS[row.unit](row.after, currency),
+                     "change": _change(row.change, row.unit, currency),
+                     "better?": "yes" if row.improved else "no"}
+            for metric, row in table.iterrows()}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "figure"
+    return frame
+
+
+def roi_sentence(before: CustomerYear, after: CustomerYear, investment: float, currency: str,
+                 margin_percent: float = DEFAULT_MARGIN_PERCENT) -> str:
+    """The return in one sentence (Markdown) that says what it is and what it assumes."""
+    roi = ethical_automation_roi(before, after, investment, margin_percent)
+    floor = break_even_margin(before, after, investment)
+    limit = ("it never pays back at any margin" if math.isinf(floor) or floor > 100
+             else f"below a {floor:.0f} % margin it loses money")
+    return (f"**Return on gross margin: {roi:+,.0f} %** on the {currency}{investment:,.0f} "
+            f"spent, with a {margin_percent:.0f} % gross margin (the rise in lifetime value "
+            f"counted as profit, not revenue, over {after.customers_at_end} customers); "
+            f"{limit}.")
 
 
 @dataclass(frozen=True)
@@ -190,16 +312,20 @@ class RoiWhatIf:
     after: CustomerYear
     comparison: pd.DataFrame
     investment: float
+    margin_percent: float
     roi: float
 
 
 def roi_what_if(scenario: RoiScenario, *, customers_at_end: int, average_order_value: float,
-                investment: float) -> RoiWhatIf:
-    """The scenario with the later year's customers, order value and the money spent replaced."""
+                investment: float, margin_percent: float = DEFAULT_MARGIN_PERCENT) -> RoiWhatIf:
+    """The scenario with the later year's customers, order value, money spent and margin
+    replaced."""
     after = scenario.after.model_copy(update={"customers_at_end": customers_at_end,
                                               "average_order_value": average_order_value})
-    return RoiWhatIf(scenario.before, after, compare_years(scenario.before, after), investment,
-                     ethical_automation_roi(scenario.before, after, investment))
+    return RoiWhatIf(scenario.before, after, comparison_table(scenario.before, after,
+                                                              scenario.currency),
+                     investment, margin_percent,
+                     ethical_automation_roi(scenario.before, after, investment, margin_percent))
 
 
 # --- chatbot transparency ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from kit.paths import CONTENT_DIR
 
 RULES_FILE = CONTENT_DIR / "checklists" / "chatbot_transparency.yaml"
 SAMPLES_FILE = CONTENT_DIR / "exercises" / "customer_experience.yaml"
+DEFAULT_MARGIN_PERCENT = 30.0  # gross margin assumed when a scenario names none
 
 
 class CustomerYear(Strict):
@@ -97,6 +98,9 @@ class RoiScenario(Strict):
     title: Prose
     currency: str = Field(min_length=1, max_length=3)
     investment: float = Field(gt=0)
+    gross_margin_percent: float = Field(default=DEFAULT_MARGIN_PERCENT, gt=0, le=100,
+                                        description="share of each sale left after the cost "
+                                        "of what was sold")
     before: CustomerYear
     after: CustomerYear
 

@@ -13,10 +13,13 @@ from kit.course.exercises.customer_experience.calc import (
     RoiWhatIf,
     check_transcript,
     parse_transcript,
+    roi_sentence,
     roi_what_if,
 )
 from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
 from kit.course.exercises.customer_experience.data import (
+    DEFAULT_MARGIN_PERCENT,
+    CustomerYear,
     load_samples,
     roi_scenario,
     sample_transcript,
@@ -43,16 +46,25 @@ def roi_calculator(scenario_id: str = "local_eats_chatbot") -> Explorer[RoiWhatI
             value=round(scenario.investment), min=500, max=round(5 * scenario.investment),
             step=500, description=f"Spent on the change ({currency})", style=_STYLE,
             layout=_LAYOUT),
+        "margin_percent": ipw.IntSlider(
+            value=round(scenario.gross_margin_percent), min=5, max=100, step=1,
+            description="Gross margin (%)", style=_STYLE, layout=_LAYOUT),
     }
 
     def show(what_if: RoiWhatIf) -> list[object]:
-        return [what_if.comparison.round(1),
-                Markdown(f"**Return on the {currency}{what_if.investment:,} spent: "
-                         f"{what_if.roi:,.0f} %**"),
+        return [what_if.comparison,
+                roi_summary(what_if.before, what_if.after, what_if.investment, currency,
+                            what_if.margin_percent),
                 nps_chart([what_if.before, what_if.after])]
 
     return Explorer(partial(roi_what_if, scenario), controls, show,
                     header=ipw.HTML(f"<b>{escape(scenario.title)}</b>"))
+
+
+def roi_summary(before: CustomerYear, after: CustomerYear, investment: float, currency: str,
+                margin_percent: float = DEFAULT_MARGIN_PERCENT) -> Markdown:
+    """The return on gross margin in one sentence, shown as Markdown in a lesson."""
+    return Markdown(roi_sentence(before, after, investment, currency, margin_percent))
 
 
 def _verdicts(results: pd.DataFrame) -> list[object]:

@@ -80,8 +80,9 @@ def disparate_impact(rates: pd.DataFrame, threshold: Fraction = FOUR_FIFTHS) -> 
     if len(rates) < 2:
         raise ExerciseInputError("disparate impact: only one group in the table; the ratio "
                                  "compares groups, so it needs at least two.")
-    exact = {str(row.group): Fraction(int(row.approved), int(row.applications))
-             for row in rates.itertuples()}
+    exact = {str(group): Fraction(int(approved), int(applications))
+             for group, approved, applications
+             in zip(rates["group"], rates["approved"], rates["applications"], strict=True)}
     highest = max(exact, key=exact.__getitem__)
     lowest = min(exact, key=exact.__getitem__)
     if exact[highest] == 0:
@@ -151,17 +152,17 @@ def review_data_collection(fields: pd.DataFrame,
         raise ExerciseInputError(f"{where}: purpose(s) {', '.join(map(repr, unknown))} are not "
                                  f"defined; known purposes: {', '.join(purposes)}.")
     rows = []
-    for row in fields.itertuples():
-        if not _has_purpose(row.purpose):
+    for field, purpose in zip(fields["field"], fields["purpose"], strict=True):
+        if not _has_purpose(purpose):
             verdict, advice = "no purpose", ("Nothing you do uses it: stop asking for it and "
                                              "delete what you already hold.")
-        elif row.field in purposes[row.purpose]:
-            verdict, advice = "keep", f"Needed for {row.purpose}."
+        elif field in purposes[purpose]:
+            verdict, advice = "keep", f"Needed for {purpose}."
         else:
-            needs = ", ".join(sorted(purposes[row.purpose]))
-            verdict, advice = "beyond purpose", (f"{row.purpose} needs only {needs}; drop this "
+            needs = ", ".join(sorted(purposes[purpose]))
+            verdict, advice = "beyond purpose", (f"{purpose} needs only {needs}; drop this "
                                                  "field or collect a less detailed one.")
-        rows.append({"field": row.field, "purpose": row.purpose if verdict != "no purpose"
+        rows.append({"field": field, "purpose": purpose if verdict != "no purpose"
                      else NO_PURPOSE, "verdict": verdict, "advice": advice})
     return pd.DataFrame(rows)
 

@@ -36,7 +36,7 @@ _STYLE = {"description_width": "12em"}
 
 def _audit_view(audit: BiasAudit) -> list[object]:
     rates = audit.rates
-    return [rates.assign(rate=rates["rate"].round(2)).set_index("group"),
+    return [rates.assign(rate=[f"{rate:.0%}" for rate in rates["rate"]]).set_index("group"),
             Markdown(f"**Disparate-impact ratio {float(audit.impact.ratio):.2f}.** "
                      f"{audit.impact.verdict()}"),
             approval_chart(rates, audit.impact)]

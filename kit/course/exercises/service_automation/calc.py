@@ -95,16 +95,19 @@ def plan_rollout(projects: pd.DataFrame, capacity_days: float) -> pd.DataFrame:
     _check_days(projects, capacity_days, where)
     used: dict[int, float] = {}
     rows = []
-    for project in projects.itertuples(index=False):
+    # Column by column (as itertuples does inside): the stubs type a tuple's fields as any scalar.
+    for opportunity, pilot_days, rollout_days in zip(
+            projects["opportunity"], projects["pilot_days"], projects["rollout_days"],
+            strict=True):
         phase = 1
-        while (used.get(phase, 0) + project.pilot_days > capacity_days
-               or used.get(phase + 1, 0) + project.rollout_days > capacity_days):
+        while (used.get(phase, 0) + pilot_days > capacity_days
+               or used.get(phase + 1, 0) + rollout_days > capacity_days):
             phase += 1
-        used[phase] = used.get(phase, 0) + project.pilot_days
-        used[phase + 1] = used.get(phase + 1, 0) + project.rollout_days
-        rows.append({"opportunity": project.opportunity, "pilot_phase": phase,
-                     "rollout_phase": phase + 1, "pilot_days": project.pilot_days,
-                     "rollout_days": project.rollout_days})
+        used[phase] = used.get(phase, 0) + pilot_days
+        used[phase + 1] = used.get(phase + 1, 0) + rollout_days
+        rows.append({"opportunity": opportunity, "pilot_phase": phase,
+                     "rollout_phase": phase + 1, "pilot_days": pilot_days,
+                     "rollout_days": rollout_days})
     return pd.DataFrame(rows)
 
 

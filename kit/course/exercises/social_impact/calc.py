@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
@@ -46,13 +47,22 @@ TASK_COLUMNS = ("task", "hours_per_week", "automatable_share", "hourly_cost",
                 "tool_cost_per_month")
 
 
+def _payback_months(setup_cost: float, net_value_per_year: float) -> float:
+    """Months of net savings that repay the set-up cost (inf when the savings never do)."""
+    if setup_cost == 0:
+        return 0.0
+    return math.inf if net_value_per_year <= 0 else 12 * setup_cost / net_value_per_year
+
+
 def freed_resources(tasks: pd.DataFrame, reinvest_share: float,
                     weeks_per_year: int | None = None) -> pd.DataFrame:
-    """Per task: hours freed a week and a year, their value net of the tool, the impact hours.
+    """Per task: hours freed a week and a year, their value net of the tool, the impact hours,
+    and how many months of that value pay back the one-off set-up cost.
 
     hours freed a week = hours_per_week x automatable_share; a year is that x weeks_per_year;
     net value a year = hours a year x hourly_cost - 12 x tool_cost_per_month; impact hours a
-    year = hours a year x reinvest_share (the part of the freed time given to the impact goal).
+    year = hours a year x reinvest_share (the part of the freed time given to the impact goal);
+    payback = 12 x setup_cost / net value a year (``setup_cost`` is optional, 0 when absent).
     """
     where = "freed resources"
     require_columns(tasks, TASK_COLUMNS, where)
@@ -69,12 +79,55 @@ def freed_resources(tasks: pd.DataFrame, reinvest_share: float,
     table["tool_cost_per_year"] = 12 * tasks["tool_cost_per_month"]
     table["net_value_per_year"] = table["value_freed_per_year"] - table["tool_cost_per_year"]
     table["impact_hours_per_year"] = table["hours_freed_per_year"] * reinvest_share
+    setup = tasks["setup_cost"] if "setup_cost" in tasks else pd.Series(0.0, index=tasks.index)
+    _check_column_range(tasks.assign(setup_cost=setup), "task", "setup_cost", 0, math.inf,
+                        where)
+    table["setup_cost"] = setup.astype(float)
+    table["payback_months"] = [_payback_months(cost, net) for cost, net
+                               in zip(table["setup_cost"], table["net_value_per_year"],
+                                      strict=True)]
     return table.reset_index(drop=True)
 
 
 def freed_totals(freed: pd.DataFrame) -> dict[str, float]:
-    """Column totals of a ``freed_resources`` table (everything except the task names)."""
-    return {column: float(freed[column].sum()) for column in freed.columns if column != "task"}
+    """Column totals of a ``freed_resources`` table; payback is that of all tasks together."""
+    totals = {column: float(freed[column].sum()) for column in freed.columns
+              if column not in {"task", "payback_months"}}
+    totals["payback_months"] = _payback_months(totals["setup_cost"],
+                                               totals["net_value_per_year"])
+    return totals
+
+
+FREED_HEADINGS = {"hours_freed_per_week": "hours freed a week",
+                  "hours_freed_per_year": "hours a year", "net_value_per_year":
+                  "value a year after fees", "setup_cost": "set-up (once)",
+                  "payback_months": "paid back in", "impact_hours_per_year":
+                  "hours for the impact goal"}
+
+
+def _months(months: float) -> str:
+    return "never" if math.isinf(months) else "-" if months == 0 else f"{months:.1f} months"
+
+
+def freed_table(freed: pd.DataFrame) -> pd.DataFrame:
+    """A ``freed_resources`` table as a participant reads it: rounded, with words for units."""
+    shown = pd.DataFrame({
+        "hours_freed_per_week": [f"{hours:.1f}" for hours in freed["hours_freed_per_week"]],
+        "hours_freed_per_year": [f"{hours:.0f}" for hours in freed["hours_freed_per_year"]],
+        "net_value_per_year": [f"{value:,.0f}" for value in freed["net_value_per_year"]],
+        "setup_cost": [f"{cost:,.0f}" for cost in freed["setup_cost"]],
+        "payback_months": [_months(months) for months in freed["payback_months"]],
+        "impact_hours_per_year": [f"{hours:.0f}" for hours in freed["impact_hours_per_year"]],
+    }, index=pd.Index(freed["task"], name="task"))
+    return shown.rename(columns=FREED_HEADINGS)
+
+
+def _payback_words(months: float) -> str:
+    if months == 0:
+        return "with nothing to set up there is nothing to pay back"
+    if math.isinf(months):
+        return "the savings never pay it back"
+    return f"paid back in about **{months:.1f} months**"
 
 
 def freed_summary(freed: pd.DataFrame, impact_goal: str) -> str:
@@ -82,8 +135,10 @@ def freed_summary(freed: pd.DataFrame, impact_goal: str) -> str:
     totals = freed_totals(freed)
     return (f"Automating these tasks frees about **{totals['hours_freed_per_week']:.1f} hours a "
             f"week** ({totals['hours_freed_per_year']:.0f} a year), worth about "
-            f"**{totals['net_value_per_year']:,.0f}** a year in staff time after tool costs of "
-            f"{totals['tool_cost_per_year']:,.0f}. Giving your chosen share to *{impact_goal}* "
+            f"**{totals['net_value_per_year']:,.0f}** a year in staff time after tool fees of "
+            f"{totals['tool_cost_per_year']:,.0f} a year. Setting the tools up costs "
+            f"{totals['setup_cost']:,.0f} once, {_payback_words(totals['payback_months'])}. "
+            f"Giving your chosen share to *{impact_goal}* "
             f"means **{totals['impact_hours_per_year']:.0f} hours a year** for it.")
 
 
@@ -239,7 +294,8 @@ def prioritise(candidates: pd.DataFrame, efficiency_weight: float = DEFAULT_EFFI
     table = _scored(candidates, efficiency_weight, risk_penalty, risks.max(axis=1))
     labels = {risk.id: risk for risk in samples.risks}
     # Risks inside the first verdict band need no safeguard, so none is named for them.
-    serious = [labels[column] if value > samples.verdicts[0].up_to_risk else None
+    # idxmax(axis=1) gives column labels (str here); pandas-stubs types its result as int.
+    serious = [labels[column] if value > samples.verdicts[0].up_to_risk else None  # type: ignore[index]
                for column, value in zip(risks.idxmax(axis=1), table["risk"], strict=True)]
     table["worst_risk"] = [risk.label if risk else "none serious" for risk in serious]
     table["verdict"] = [_verdict(int(value), samples) for value in table["risk"]]

@@ -27,6 +27,8 @@ class Task(Strict):
     automatable_share: Annotated[float, Field(ge=0, le=1)]
     hourly_cost: Annotated[float, Field(ge=0)]
     tool_cost_per_month: Annotated[float, Field(ge=0)]
+    setup_cost: Annotated[float, Field(ge=0, description="one-off: buying, configuring and "
+                                       "learning the tool")] = 0
 
 
 class Kpi(Strict):

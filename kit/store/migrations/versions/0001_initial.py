@@ -18,12 +18,12 @@ depends_on = None
 Timestamp = sa.DateTime(timezone=True)
 
 
-def _workshop_fk() -> sa.Column:
+def _workshop_fk() -> sa.Column[int]:
     return sa.Column("workshop_pk", sa.Integer,
                      sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False)
 
 
-def _business_fk() -> sa.Column:
+def _business_fk() -> sa.Column[int]:
     return sa.Column("business_pk", sa.Integer,
                      sa.ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False)
 
