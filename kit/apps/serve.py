@@ -22,6 +22,7 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kit.apps.capacity import Machine, RoomPlan, measure_machine, plan_room
 from kit.core.ids import check_workshop_code
@@ -299,7 +300,7 @@ def run(options: ServeOptions) -> int:
         [str(TEMPLATES_ROOT), *filter(None, [os.environ.get("JUPYTER_PATH")])])
 
     class KitVoila(Voila):
-        def init_handlers(self) -> list:
+        def init_handlers(self) -> list[Any]:
             return [(route, RoomPageHandler if handler is TornadoVoilaHandler else handler,
                      *rest) for route, handler, *rest in super().init_handlers()]
 

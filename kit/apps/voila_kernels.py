@@ -38,12 +38,14 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):
 
     room_cap = Integer(0, config=True, help="Most kernels at once; 0 for no limit.")
     room_pool = Integer(0, config=True, help="Kernels to keep prepared while the cap allows.")
+    # Voila's trait, declared on the class it builds from this one when preheating
+    kernel_pools_config: dict[str, dict[str, Any]]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._pooled_before: set[str] = set()
         self._reserved: set[str] = set()  # kernel ids let through the cap, not yet registered
-        self._cleared: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()  # past the cap
+        self._cleared: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()  # past the cap
         self._closing = False
 
     # culling
@@ -105,7 +107,7 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):
         config["pool_size"] = max(0, min(self.room_pool, self.room_cap - in_use))
         self.kernel_pools_config = {**self.kernel_pools_config, "default": config}
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         """Start a kernel once the room has space for it (at once when there is no cap)."""
         if not self.room_cap:
             return await super().start_kernel(*args, **kwargs)
@@ -124,6 +126,6 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):
         finally:
             self._reserved.discard(kernel_id)
 
-    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._closing = True  # pool refills still waiting for room give up
         await super().shutdown_all(*args, **kwargs)
