@@ -68,7 +68,10 @@ def database(workdir) -> str:
 
 @pytest.fixture(scope="module")
 def assessment(workdir, database):
-    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "4")
+    # this server never culls, so every page the module opens keeps its kernel: room for them
+    # all (a cap of 22), four prepared ahead
+    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "20",
+                       "--preheat", "4")
     yield server
     server.stop()
 
