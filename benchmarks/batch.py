@@ -68,8 +68,13 @@ def make_store(folder: Path, businesses: int) -> tuple[str, list[str]]:
         writer.writerow(["business_id", "business_name", *questions])
         for n, business_id in enumerate(ids):
             sample = rows[n % len(rows)]
-            writer.writerow([business_id, f"{sample.business_name} {n + 1}",
-                             *(sample.answers.get(q, "") for q in questions)])
+            writer.writerow(
+                [
+                    business_id,
+                    f"{sample.business_name} {n + 1}",
+                    *(sample.answers.get(q, "") for q in questions),
+                ]
+            )
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     with Store.open(url) as store:
         import_cohort(store, path, WORKSHOP)
@@ -88,15 +93,18 @@ class Timed:
 
     @staticmethod
     def _cpu() -> float:
-        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return sum(
+            resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
 
 
 def floor(url: str, ids: list[str]) -> Timed:
     """No kernel: load, compute, draw the chart and lay out the page, in this process."""
     with Store.open(url) as store:
-        cohort = cohort_parameter(CohortView.of(store.definitions,
-                                                store.latest_submissions(WORKSHOP)))
+        cohort = cohort_parameter(
+            CohortView.of(store.definitions, store.latest_submissions(WORKSHOP))
+        )
     business_report(url, WORKSHOP, ids[0], cohort)  # imports and the first chart not counted
     page_html = ""
     with Timed() as timed:
@@ -128,9 +136,12 @@ def eakit_batch(args: list[str], expect: int, large: bool = False) -> tuple[Time
     timing and, when ``large`` (which also shows its progress bar), its peak memory."""
     peak = 0
     with Timed() as timed:
-        process = subprocess.Popen([str(BIN / "eakit"), "batch", *args], text=True,
-                                   stdout=subprocess.PIPE,
-                                   stderr=None if large else subprocess.PIPE)
+        process = subprocess.Popen(
+            [str(BIN / "eakit"), "batch", *args],
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=None if large else subprocess.PIPE,
+        )
         while large:
             try:
                 process.wait(0.5)
@@ -144,13 +155,16 @@ def eakit_batch(args: list[str], expect: int, large: bool = False) -> tuple[Time
 
 
 def batch(url: str, ids: list[str], out: Path, *options: str) -> Timed:
-    return eakit_batch(["--workshop", WORKSHOP, "--database", url, "--out", str(out),
-                        "--force", *options], len(ids))[0]
+    return eakit_batch(
+        ["--workshop", WORKSHOP, "--database", url, "--out", str(out), "--force", *options],
+        len(ids),
+    )[0]
 
 
 def pdf_pages(folder: Path) -> int:
-    return sum(len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
-               for path in folder.rglob("*.pdf"))
+    return sum(
+        len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes())) for path in folder.rglob("*.pdf")
+    )
 
 
 def hand_loop(url: str, ids: list[str], out: Path) -> Timed:
@@ -159,12 +173,30 @@ def hand_loop(url: str, ids: list[str], out: Path) -> Timed:
     with Timed() as timed:
         for business_id in ids:
             executed = out / f"{business_id}.ipynb"
-            subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p",
-                            "database_url", url, "-p", "workshop", WORKSHOP, "-p",
-                            "business_id", business_id, "--no-progress-bar"],
-                           check=True, capture_output=True)
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                            str(executed)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    str(BIN / "papermill"),
+                    str(NOTEBOOK),
+                    str(executed),
+                    "-p",
+                    "database_url",
+                    url,
+                    "-p",
+                    "workshop",
+                    WORKSHOP,
+                    "-p",
+                    "business_id",
+                    business_id,
+                    "--no-progress-bar",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                check=True,
+                capture_output=True,
+            )
     return timed
 
 
@@ -181,8 +213,9 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
     from kit.settings import CHARTS_VARIABLE
 
     with Store.open(url) as store:
-        cohort = cohort_parameter(CohortView.of(store.definitions,
-                                                store.latest_submissions(WORKSHOP)))
+        cohort = cohort_parameter(
+            CohortView.of(store.definitions, store.latest_submissions(WORKSHOP))
+        )
     costs = {}
     env = {**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER}
     kernel_manager(preload=(WARMUP_MODULE,))  # the template's own start is a fixed cost
@@ -190,14 +223,14 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
 
     template_for((WARMUP_MODULE,))._ready.wait(120)
     for label, make, extra in (
-            ("cold kernel, bare", lambda: AsyncKernelManager(kernel_name="python3"), []),
-            ("cold kernel + warm-up", lambda: AsyncKernelManager(kernel_name="python3"),
-             [WARMUP]),
-            ("forked kernel (what a batch uses)",
-             lambda: kernel_manager(preload=(WARMUP_MODULE,)), [])):
+        ("cold kernel, bare", lambda: AsyncKernelManager(kernel_name="python3"), []),
+        ("cold kernel + warm-up", lambda: AsyncKernelManager(kernel_name="python3"), [WARMUP]),
+        ("forked kernel (what a batch uses)", lambda: kernel_manager(preload=(WARMUP_MODULE,)), []),
+    ):
         km = make()
-        run_sync(km.start_kernel)(extra_arguments=extra, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        run_sync(km.start_kernel)(
+            extra_arguments=extra, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         client = km.client()
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=120)
@@ -208,7 +241,8 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
             run_sync(client.execute_interactive)(
                 "from kit.reports.business import business_report\n"
                 f"view = business_report({url!r}, {WORKSHOP!r}, {business_id!r}, {cohort!r})",
-                timeout=120)
+                timeout=120,
+            )
             costs["report cell (forked kernel)"] = sum(process.cpu_times()[:2]) - booted
         client.stop_channels()
         run_sync(km.shutdown_kernel)(now=True)
@@ -223,26 +257,40 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--businesses", type=int, default=50)
-    parser.add_argument("--hand", type=int, default=4,
-                        help="businesses to time the hand loop on (it is slow)")
+    parser.add_argument(
+        "--hand", type=int, default=4, help="businesses to time the hand loop on (it is slow)"
+    )
     parser.add_argument("--pdf", type=int, default=10, help="businesses to print as PDF")
-    parser.add_argument("--large", type=int, default=0,
-                        help="also run a batch of this many businesses (e.g. 1000)")
-    parser.add_argument("--large-only", action="store_true",
-                        help="run only the --large batch")
+    parser.add_argument(
+        "--large", type=int, default=0, help="also run a batch of this many businesses (e.g. 1000)"
+    )
+    parser.add_argument("--large-only", action="store_true", help="run only the --large batch")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {load()} at the start")
     if args.large_only:
         with tempfile.TemporaryDirectory(prefix="eakit-bench-") as tmp:
             url, ids = make_store(Path(tmp), args.large)
             print(f"{args.large} businesses on 2 workers (the progress bar is the batch's):")
-            timed, peak = eakit_batch(["--workshop", WORKSHOP, "--database", url, "--out",
-                                       str(Path(tmp) / "out"), "--workers", "2"], len(ids),
-                                      large=True)
-        print(f"{args.large} businesses, 2 workers: {timed.wall:.1f} s "
-              f"({timed.wall / len(ids):.3f} s and {timed.cpu / len(ids):.3f} CPU s per "
-              f"report; target < 300 s); peak memory {peak / 2**20:.0f} MiB (PSS, whole "
-              f"process tree); {load()} at the end")
+            timed, peak = eakit_batch(
+                [
+                    "--workshop",
+                    WORKSHOP,
+                    "--database",
+                    url,
+                    "--out",
+                    str(Path(tmp) / "out"),
+                    "--workers",
+                    "2",
+                ],
+                len(ids),
+                large=True,
+            )
+        print(
+            f"{args.large} businesses, 2 workers: {timed.wall:.1f} s "
+            f"({timed.wall / len(ids):.3f} s and {timed.cpu / len(ids):.3f} CPU s per "
+            f"report; target < 300 s); peak memory {peak / 2**20:.0f} MiB (PSS, whole "
+            f"process tree); {load()} at the end"
+        )
         return
     loads = {}
     with tempfile.TemporaryDirectory(prefix="eakit-bench-") as tmp:
@@ -257,20 +305,40 @@ def main() -> None:
 
         measure("no kernel (the floor)", len(ids), lambda: floor(url, ids))
         for workers in (1, 2):
-            measure(f"eakit batch, {workers} worker(s)", len(ids),
-                    lambda w=workers: batch(url, ids, folder / f"out{w}", "--workers", str(w)))
-        measure("eakit batch --dask-local, 2 workers", len(ids),
-                lambda: batch(url, ids, folder / "dask", "--dask-local", "--workers", "2"))
-        measure("hand loop: papermill + nbconvert CLIs", args.hand,
-                lambda: hand_loop(url, ids[:args.hand], folder / "hand"))
-        measure("make demo: 16 sample businesses from CSV", 16, lambda: eakit_batch(
-            [str(SAMPLE_COHORT), "--workshop", "demo", "--out", str(folder / "demo")], 16)[0])
+            measure(
+                f"eakit batch, {workers} worker(s)",
+                len(ids),
+                lambda w=workers: batch(url, ids, folder / f"out{w}", "--workers", str(w)),
+            )
+        measure(
+            "eakit batch --dask-local, 2 workers",
+            len(ids),
+            lambda: batch(url, ids, folder / "dask", "--dask-local", "--workers", "2"),
+        )
+        measure(
+            "hand loop: papermill + nbconvert CLIs",
+            args.hand,
+            lambda: hand_loop(url, ids[: args.hand], folder / "hand"),
+        )
+        measure(
+            "make demo: 16 sample businesses from CSV",
+            16,
+            lambda: eakit_batch(
+                [str(SAMPLE_COHORT), "--workshop", "demo", "--out", str(folder / "demo")], 16
+            )[0],
+        )
         (folder / "pdf").mkdir()
         pdf_url, pdf_ids = make_store(folder / "pdf", args.pdf)
-        measure(f"HTML only, 2 workers ({args.pdf} businesses)", args.pdf,
-                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "html"))
-        measure(f"--format html,pdf, 2 workers ({args.pdf})", args.pdf,
-                lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "out", "--format", "html,pdf"))
+        measure(
+            f"HTML only, 2 workers ({args.pdf} businesses)",
+            args.pdf,
+            lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "html"),
+        )
+        measure(
+            f"--format html,pdf, 2 workers ({args.pdf})",
+            args.pdf,
+            lambda: batch(pdf_url, pdf_ids, folder / "pdf" / "out", "--format", "html,pdf"),
+        )
         pages = pdf_pages(folder / "pdf" / "out" / "businesses")
         html_only = rows[f"HTML only, 2 workers ({args.pdf} businesses)"][1].wall
         costs = kernel_costs(url, ids[0])
@@ -279,19 +347,36 @@ def main() -> None:
             (folder / "large").mkdir()
             large_url, large_ids = make_store(folder / "large", args.large)
             print(f"\n{args.large} businesses on 2 workers (the progress bar is the batch's):")
-            large = eakit_batch(["--workshop", WORKSHOP, "--database", large_url, "--out",
-                                 str(folder / "large" / "out"), "--workers", "2"],
-                                len(large_ids), large=True)
+            large = eakit_batch(
+                [
+                    "--workshop",
+                    WORKSHOP,
+                    "--database",
+                    large_url,
+                    "--out",
+                    str(folder / "large" / "out"),
+                    "--workers",
+                    "2",
+                ],
+                len(large_ids),
+                large=True,
+            )
             loads["large"] = load()
     base = rows["no kernel (the floor)"][1].wall / rows["no kernel (the floor)"][0]
-    hand = (rows["hand loop: papermill + nbconvert CLIs"][1].wall
-            / rows["hand loop: papermill + nbconvert CLIs"][0])
-    print(f"\n{'method':44} {'reports':>7} {'s/report':>9} {'CPU s/rep':>10} "
-          f"{'x floor':>8} {'hand/this':>10}  load after")
+    hand = (
+        rows["hand loop: papermill + nbconvert CLIs"][1].wall
+        / rows["hand loop: papermill + nbconvert CLIs"][0]
+    )
+    print(
+        f"\n{'method':44} {'reports':>7} {'s/report':>9} {'CPU s/rep':>10} "
+        f"{'x floor':>8} {'hand/this':>10}  load after"
+    )
     for name, (count, timed) in rows.items():
         wall = timed.wall / count
-        print(f"{name:44} {count:>7} {wall:>9.3f} {timed.cpu / count:>10.3f} "
-              f"{wall / base:>8.1f} {hand / wall:>10.1f}  {loads[name]}")
+        print(
+            f"{name:44} {count:>7} {wall:>9.3f} {timed.cpu / count:>10.3f} "
+            f"{wall / base:>8.1f} {hand / wall:>10.1f}  {loads[name]}"
+        )
     per = {name: timed.wall / count for name, (count, timed) in rows.items()}
     one, two = per["eakit batch, 1 worker(s)"], per["eakit batch, 2 worker(s)"]
     print("\nTargets (issue 16):")
@@ -303,12 +388,16 @@ def main() -> None:
     demo = rows["make demo: 16 sample businesses from CSV"][1].wall
     print(f"  make demo, 16 businesses           {demo:6.1f} s  (target < 15)")
     pdf_timed = rows[f"--format html,pdf, 2 workers ({args.pdf})"][1]
-    print(f"  PDF: {pages} pages; each page adds {(pdf_timed.wall - html_only) / pages:.3f} s "
-          f"on 2 workers ({(pdf_timed.wall - html_only) * 2 / pages:.3f} worker-seconds)")
+    print(
+        f"  PDF: {pages} pages; each page adds {(pdf_timed.wall - html_only) / pages:.3f} s "
+        f"on 2 workers ({(pdf_timed.wall - html_only) * 2 / pages:.3f} worker-seconds)"
+    )
     if large is not None:
         timed, peak = large
-        print(f"  {args.large} businesses, 2 workers       {timed.wall:6.1f} s  (target < 300); "
-              f"peak memory {peak / 2**20:.0f} MiB (PSS, whole process tree); {loads['large']}")
+        print(
+            f"  {args.large} businesses, 2 workers       {timed.wall:6.1f} s  (target < 300); "
+            f"peak memory {peak / 2**20:.0f} MiB (PSS, whole process tree); {loads['large']}"
+        )
     print("\nWhere a batch report's time goes (CPU seconds in the kernel process):")
     for name, seconds in costs.items():
         print(f"  {name:36} {seconds:6.2f}")

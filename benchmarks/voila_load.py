@@ -88,11 +88,25 @@ class KernelChannel:
 
     def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         msg_id = uuid.uuid4().hex
-        self.connection.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "load",
-                       "session": self.session, "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": metadata or {}, "content": content,
-            "channel": "shell", "buffers": []}))
+        self.connection.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "username": "load",
+                        "session": self.session,
+                        "date": "",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": metadata or {},
+                    "content": content,
+                    "channel": "shell",
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     async def receive(self) -> dict:
@@ -115,9 +129,13 @@ class KernelChannel:
         """Send one widget message and wait until the kernel is idle after handling it."""
         msg_id = self.send("comm_msg", {"comm_id": comm_id, "data": data})
         start = len(self.inbox)
-        await self.until(lambda m: m["header"]["msg_type"] == "status"
-                         and m["parent_header"].get("msg_id") == msg_id
-                         and m["content"]["execution_state"] == "idle")
+        await self.until(
+            lambda m: (
+                m["header"]["msg_type"] == "status"
+                and m["parent_header"].get("msg_id") == msg_id
+                and m["content"]["execution_state"] == "idle"
+            )
+        )
         return self.inbox[start:]
 
 
@@ -146,19 +164,23 @@ def _opened_states(messages: list[dict]) -> dict[str, dict]:
 def _areas(messages: list[dict]) -> list[tuple[str, list[str]]]:
     """Each area widget the kernel opened (model id, question ids), in questionnaire order:
     the questions arrive with the consent's Continue, built only then."""
-    return [(m["content"]["comm_id"], [q["id"] for q in m["content"]["data"]["state"]["questions"]])
-            for m in messages if m["header"]["msg_type"] == "comm_open"
-            and "questions" in m["content"]["data"].get("state", {})]
+    return [
+        (m["content"]["comm_id"], [q["id"] for q in m["content"]["data"]["state"]["questions"]])
+        for m in messages
+        if m["header"]["msg_type"] == "comm_open"
+        and "questions" in m["content"]["data"].get("state", {})
+    ]
 
 
 def _shows_result(messages: list[dict]) -> bool:
-    return any(m["header"]["msg_type"] == "comm_msg"
-               and "Your result" in str(m["content"]["data"].get("state", {}).get("value", ""))
-               for m in messages)
+    return any(
+        m["header"]["msg_type"] == "comm_msg"
+        and "Your result" in str(m["content"]["data"].get("state", {}).get("value", ""))
+        for m in messages
+    )
 
 
-async def participant(session: Session, base: str, think: float, gate: Gate,
-                      delay: float) -> None:
+async def participant(session: Session, base: str, think: float, gate: Gate, delay: float) -> None:
     """One participant from opening the link to seeing the result."""
     await asyncio.sleep(delay)
     start = time.perf_counter()
@@ -167,47 +189,66 @@ async def participant(session: Session, base: str, think: float, gate: Gate,
     ws_url = base.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
     channel = KernelChannel(await websocket_connect(ws_url, max_message_size=64 * 2**20))
     control = uuid.uuid4().hex
-    channel.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                               "data": {}}, metadata={"version": "1.0.0"})
+    channel.send(
+        "comm_open",
+        {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+        metadata={"version": "1.0.0"},
+    )
     channel.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-    reply = await channel.until(lambda m: m["header"]["msg_type"] == "comm_msg"
-                                and m["content"]["data"].get("method") == "update_states")
+    reply = await channel.until(
+        lambda m: (
+            m["header"]["msg_type"] == "comm_msg"
+            and m["content"]["data"].get("method") == "update_states"
+        )
+    )
     states = reply["content"]["data"]["states"]
     session.form_seconds = time.perf_counter() - start
     session.arrived = True
     await gate.arrive()
 
     ids = _by_class(states)
-    await channel.comm(ids["eakit-workshop"], {"method": "update", "state": {"value": WORKSHOP},
-                                               "buffer_paths": []})
-    await channel.comm(ids["eakit-business-id"], {
-        "method": "update", "state": {"value": f"load-{session.number:03d}"}, "buffer_paths": []})
-    started = await channel.comm(ids["eakit-start"], {"method": "custom",
-                                                      "content": {"event": "click"}})
+    await channel.comm(
+        ids["eakit-workshop"],
+        {"method": "update", "state": {"value": WORKSHOP}, "buffer_paths": []},
+    )
+    await channel.comm(
+        ids["eakit-business-id"],
+        {"method": "update", "state": {"value": f"load-{session.number:03d}"}, "buffer_paths": []},
+    )
+    started = await channel.comm(
+        ids["eakit-start"], {"method": "custom", "content": {"event": "click"}}
+    )
     ids |= _by_class(_opened_states(started))  # the notice is built when it is first shown
-    await channel.comm(ids["eakit-consent-agree"], {"method": "update", "state": {"value": True},
-                                                    "buffer_paths": []})
-    opened = await channel.comm(ids["eakit-consent-continue"], {"method": "custom",
-                                                                "content": {"event": "click"}})
+    await channel.comm(
+        ids["eakit-consent-agree"],
+        {"method": "update", "state": {"value": True}, "buffer_paths": []},
+    )
+    opened = await channel.comm(
+        ids["eakit-consent-continue"], {"method": "custom", "content": {"event": "click"}}
+    )
     pace = random.Random(session.number).uniform(0.5, 1.5) * think  # people read at own speed
     for model_id, question_ids in _areas(opened):
         chosen: dict[str, str] = {}
         for question_id in question_ids:  # the browser reports the area's answers so far
             await asyncio.sleep(pace)
             chosen[question_id] = "b"
-            await channel.comm(model_id, {"method": "update", "state": {"values": dict(chosen)},
-                                          "buffer_paths": []})
+            await channel.comm(
+                model_id,
+                {"method": "update", "state": {"values": dict(chosen)}, "buffer_paths": []},
+            )
     clicked = time.perf_counter()
-    shown = await channel.comm(ids["eakit-submit"], {"method": "custom",
-                                                     "content": {"event": "click"}})
+    shown = await channel.comm(
+        ids["eakit-submit"], {"method": "custom", "content": {"event": "click"}}
+    )
     if not _shows_result(shown):
         raise RuntimeError("the submission was not acknowledged with a result")
     session.ack_seconds = time.perf_counter() - clicked
     channel.connection.close()
 
 
-async def run_sessions(base: str, sessions: list[Session], think: float, gate: Gate,
-                       spread: float) -> None:
+async def run_sessions(
+    base: str, sessions: list[Session], think: float, gate: Gate, spread: float
+) -> None:
     arrivals = random.Random(len(sessions))
 
     async def guarded(session: Session) -> None:
@@ -227,8 +268,9 @@ def kernel_memory(server_pid: int, kernels: set[str]) -> list[tuple[float, float
     return kernel_figures(server_pid, kernels)[0]
 
 
-def kernel_figures(server_pid: int, kernels: set[str]
-                   ) -> tuple[list[tuple[float, float | None]], list[float]]:
+def kernel_figures(
+    server_pid: int, kernels: set[str]
+) -> tuple[list[tuple[float, float | None]], list[float]]:
     """Memory (RSS, USS in MB) and processor seconds so far of the participants' kernels, told
     apart from those still waiting by the id in their connection file (without psutil: the RSS
     of every kernel, and no processor time)."""
@@ -302,8 +344,10 @@ def percentile(values: list[float], share: float) -> float:
 def summary_line(name: str, values: list[float]) -> str:
     if not values:
         return f"{name:<32} no data"
-    return (f"{name:<32} p50 {percentile(values, .5):6.2f} s   p95 {percentile(values, .95):6.2f} s"
-            f"   max {max(values):6.2f} s")
+    return (
+        f"{name:<32} p50 {percentile(values, 0.5):6.2f} s   p95 {percentile(values, 0.95):6.2f} s"
+        f"   max {max(values):6.2f} s"
+    )
 
 
 def memory_line(name: str, sizes: list[tuple[float, float | None]]) -> str:
@@ -318,18 +362,38 @@ def memory_line(name: str, sizes: list[tuple[float, float | None]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--think", type=float, default=2.0,
-                        help="mean seconds between two answers (each participant's pace is "
-                             "drawn from 0.5x to 1.5x of it)")
-    parser.add_argument("--spread", type=float, default=1.0,
-                        help="participants arrive at random within this many seconds")
-    parser.add_argument("--expect", type=int, default=None,
-                        help="passed to eakit serve --expect (default: not given)")
-    parser.add_argument("--preheat", type=int, default=None,
-                        help="passed to eakit serve --preheat (default: not given)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds between two answers (each participant's pace is "
+        "drawn from 0.5x to 1.5x of it)",
+    )
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=1.0,
+        help="participants arrive at random within this many seconds",
+    )
+    parser.add_argument(
+        "--expect",
+        type=int,
+        default=None,
+        help="passed to eakit serve --expect (default: not given)",
+    )
+    parser.add_argument(
+        "--preheat",
+        type=int,
+        default=None,
+        help="passed to eakit serve --preheat (default: not given)",
+    )
     args = parser.parse_args()
-    flags = [item for name in ("expect", "preheat") if getattr(args, name) is not None
-             for item in (f"--{name}", str(getattr(args, name)))]
+    flags = [
+        item
+        for name in ("expect", "preheat")
+        if getattr(args, name) is not None
+        for item in (f"--{name}", str(getattr(args, name)))
+    ]
     load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="eakit-load-") as folder:
@@ -337,13 +401,18 @@ def main() -> int:
         url = f"sqlite:///{workdir / 'load.sqlite'}"
         server = start_app("assessment", WORKSHOP, url, workdir, *flags)
         try:
-            pool = serve_options("assessment", WORKSHOP, database=url, expect=args.expect,
-                                 preheat=args.preheat).preheat  # what eakit serve planned
+            pool = serve_options(
+                "assessment", WORKSHOP, database=url, expect=args.expect, preheat=args.preheat
+            ).preheat  # what eakit serve planned
             if pool:
                 wait_for_pool(server.process.pid, server.log, pool)
             sessions = [Session(number) for number in range(args.sessions)]
-            gate = Gate(args.sessions, lambda: kernel_figures(
-                server.process.pid, {s.kernel_id for s in sessions if s.kernel_id}))
+            gate = Gate(
+                args.sessions,
+                lambda: kernel_figures(
+                    server.process.pid, {s.kernel_id for s in sessions if s.kernel_id}
+                ),
+            )
             began = time.perf_counter()
             asyncio.run(run_sessions(server.base, sessions, args.think, gate, args.spread))
             wall = time.perf_counter() - began
@@ -355,24 +424,40 @@ def main() -> int:
             total = store.submission_count()
 
     failed = [s for s in sessions if s.error]
-    print(f"{args.sessions} participants arriving within {args.spread} s, eakit serve "
-          f"{' '.join(flags) or '(defaults)'}, think {args.think} s, {os.cpu_count()} CPU(s); "
-          f"all done in {wall:.1f} s")
-    print(f"{'load average before / after':<32} "
-          f"{' '.join(f'{x:.2f}' for x in load_before)} / "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(summary_line("time to interactive form", [s.form_seconds for s in sessions
-                                                    if s.form_seconds is not None]))
-    print(summary_line("time to acknowledged submission", [s.ack_seconds for s in sessions
-                                                           if s.ack_seconds is not None]))
+    print(
+        f"{args.sessions} participants arriving within {args.spread} s, eakit serve "
+        f"{' '.join(flags) or '(defaults)'}, think {args.think} s, {os.cpu_count()} CPU(s); "
+        f"all done in {wall:.1f} s"
+    )
+    print(
+        f"{'load average before / after':<32} "
+        f"{' '.join(f'{x:.2f}' for x in load_before)} / "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        summary_line(
+            "time to interactive form",
+            [s.form_seconds for s in sessions if s.form_seconds is not None],
+        )
+    )
+    print(
+        summary_line(
+            "time to acknowledged submission",
+            [s.ack_seconds for s in sessions if s.ack_seconds is not None],
+        )
+    )
     print(memory_line("kernel memory at the form", gate.memory))
     print(memory_line("kernel memory after submitting", memory))
     if gate.cpu:
-        print(f"{'kernel CPU, start to form':<32} median {statistics.median(gate.cpu):.2f} s, "
-              f"max {max(gate.cpu):.2f} s ({len(gate.cpu)} kernels)")
+        print(
+            f"{'kernel CPU, start to form':<32} median {statistics.median(gate.cpu):.2f} s, "
+            f"max {max(gate.cpu):.2f} s ({len(gate.cpu)} kernels)"
+        )
     businesses = {record.business_id for record in latest}
-    print(f"{'rows stored':<32} {total} submission(s) from {len(businesses)} business(es); "
-          f"expected {args.sessions} from {args.sessions}")
+    print(
+        f"{'rows stored':<32} {total} submission(s) from {len(businesses)} business(es); "
+        f"expected {args.sessions} from {args.sessions}"
+    )
     for session in failed:
         print(f"  session {session.number} failed: {session.error}")
     ok = not failed and total == len(businesses) == args.sessions

@@ -6,7 +6,10 @@ import warnings
 
 from kit.forms.assessment import AssessmentForm, self_assessment
 
-warnings.warn("kit.widgets has moved: write 'from kit.forms import self_assessment'",
-              DeprecationWarning, stacklevel=2)
+warnings.warn(
+    "kit.widgets has moved: write 'from kit.forms import self_assessment'",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 __all__ = ["AssessmentForm", "self_assessment"]

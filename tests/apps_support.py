@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EAKIT = Path(sys.executable).parent / "eakit"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 URL_LINE = re.compile(r"^\s+(http://\S+)$")
 STARTUP_SECONDS = 120
 PAGE_TIMEOUT_MS = 90_000
@@ -69,10 +75,24 @@ def start_app(app: str, workshop: str, database_url: str, cwd: Path, *extra: str
     port = free_port()
     log = cwd / f"{app}-{port}.log"
     process = subprocess.Popen(
-        [str(EAKIT), "serve", app, "--workshop", workshop, "--database", database_url,
-         "--port", str(port), *extra],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
-        start_new_session=True)
+        [
+            str(EAKIT),
+            "serve",
+            app,
+            "--workshop",
+            workshop,
+            "--database",
+            database_url,
+            "--port",
+            str(port),
+            *extra,
+        ],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(process.stdout, lines), daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -88,11 +108,13 @@ def start_app(app: str, workshop: str, database_url: str, cwd: Path, *extra: str
         if match := URL_LINE.match(line.rstrip("\n")):
             return AppServer(app, match.group(1), process, log)
     AppServer(app, "", process, log).stop()
-    raise RuntimeError(f"eakit serve {app} printed no link:\n{''.join(printed)}\n"
-                       f"{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"eakit serve {app} printed no link:\n{''.join(printed)}\n{log.read_text()[-3000:]}"
+    )
 
 
 # --- a participant in the browser ------------------------------------------------------------
+
 
 def open_form(page, url: str) -> None:
     page.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -159,8 +181,9 @@ def axe_violations(page) -> list[str]:
     found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
         .violations.map(v => ({id: v.id, impact: v.impact,
                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
-    return [f"{v['impact']} {v['id']}: {', '.join(v['nodes'])}" for v in found
-            if v["impact"] in SEVERE]
+    return [
+        f"{v['impact']} {v['id']}: {', '.join(v['nodes'])}" for v in found if v["impact"] in SEVERE
+    ]
 
 
 def screenshot(page, path: Path) -> None:

@@ -26,9 +26,11 @@ TEST_DEFINITIONS = FIXTURES / "definitions"
 
 
 def fixture_files(directory: Path = TEST_DEFINITIONS) -> DefinitionFiles:
-    return DefinitionFiles(model=directory / "maturity_model.yaml",
-                           questionnaire=directory / "questionnaire.yaml",
-                           recommendations=directory / "recommendations.yaml")
+    return DefinitionFiles(
+        model=directory / "maturity_model.yaml",
+        questionnaire=directory / "questionnaire.yaml",
+        recommendations=directory / "recommendations.yaml",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +56,9 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            input: str | None = None) -> CliResult:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None
+) -> CliResult:
     """Run ``eakit ARGS`` in this process through ``kit.cli.main``, as the console script does.
 
     The working folder, environment variables and standard input apply to this call only, as
@@ -76,12 +79,20 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
     return CliResult(status, out.getvalue(), err.getvalue())
 
 
-def run_eakit(*args: str, cwd: Path | None = None, env: dict | None = None,
-              input: str | None = None) -> subprocess.CompletedProcess:
+def run_eakit(
+    *args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would, capturing its output."""
     eakit = Path(sys.executable).parent / "eakit"
-    return subprocess.run([str(eakit), *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, input=input, timeout=300)
+    return subprocess.run(
+        [str(eakit), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        input=input,
+        timeout=300,
+    )
 
 
 def require_system_tool(path_or_name: str, why: str) -> str:

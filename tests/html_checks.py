@@ -11,8 +11,21 @@ from html.parser import HTMLParser
 
 URL_ATTRIBUTES = {"src", "href", "xlink:href", "action", "formaction", "poster", "data"}
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class PageReader(HTMLParser):
@@ -74,8 +87,7 @@ def page_problems(html: str) -> list[str]:
                 problems.append(f"<{tag}> has an event handler {name}={value!r}")
             if name in URL_ATTRIBUTES and value and EXTERNAL.match(value):
                 problems.append(f"<{tag}> {name} points outside: {value!r}")
-            if name in URL_ATTRIBUTES and value and value.strip().lower().startswith(
-                    "javascript:"):
+            if name in URL_ATTRIBUTES and value and value.strip().lower().startswith("javascript:"):
                 problems.append(f"<{tag}> {name} runs script: {value!r}")
     if re.search(r"url\(\s*['\"]?\s*(https?:)?//", html, re.IGNORECASE):
         problems.append("CSS loads a URL from elsewhere")

@@ -21,8 +21,12 @@ from nbclient import NotebookClient
 def execute_notebook(path: Path, timeout: int) -> nbformat.NotebookNode:
     """Run every cell (raising CellExecutionError, naming the cell) and return the notebook."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.widget_registry = {}  # no Output-widget stand-in: no sends while a reply is due
     client.execute()
     return notebook

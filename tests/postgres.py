@@ -46,18 +46,26 @@ class PostgresServer:
         import psycopg
 
         name = "eakit_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.superuser,
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=self.superuser,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
 
 def _server_binaries() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
-    initdb = require_system_tool(found[-1] if found else "initdb",
-                                 "the store tests run against a real PostgreSQL server "
-                                 "(Debian package 'postgresql')")
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
+    initdb = require_system_tool(
+        found[-1] if found else "initdb",
+        "the store tests run against a real PostgreSQL server (Debian package 'postgresql')",
+    )
     return Path(initdb).parent
 
 
@@ -74,8 +82,9 @@ def _as_server_user(args: list[str]) -> list[str]:
 def _run(args: list[str]) -> None:
     result = subprocess.run(_as_server_user(args), capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}):\n"
-                           f"{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -92,12 +101,23 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.chown(sockets, SERVER_USER)
     superuser = "eakit"
     port = _free_port()
-    _run([str(bin_dir / "initdb"), "-D", str(data), "-U", superuser, "--auth=trust",
-          "-E", "UTF8", "--no-sync"])
-    options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c max_connections=100")
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w",
-          "start"])
+    _run(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            superuser,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]
+    )
+    options = (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+    )
+    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"])
     try:
         yield PostgresServer(port, superuser)
     finally:

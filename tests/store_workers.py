@@ -21,8 +21,10 @@ SHARED_BUSINESSES = 10
 def answers_for(worker: int, index: int) -> dict[str, str]:
     """Different valid answers per submission, so rows are distinguishable."""
     options = "abcd"
-    return {qid: options[(worker + index + n) % 4]
-            for n, qid in enumerate(bundled_definitions().questions)}
+    return {
+        qid: options[(worker + index + n) % 4]
+        for n, qid in enumerate(bundled_definitions().questions)
+    }
 
 
 def submission_key(worker: int, index: int) -> str:
@@ -45,8 +47,12 @@ def write(url: str, worker: str, count: str) -> None:
             answers = answers_for(number, index)
             store.save_draft(WORKSHOP, business, dict(list(answers.items())[:5]))
             mine = store.submit(WORKSHOP, business, answers, submission_key(number, index))
-            theirs = store.submit(WORKSHOP, business_for(partner, index),
-                                  answers_for(partner, index), submission_key(partner, index))
+            theirs = store.submit(
+                WORKSHOP,
+                business_for(partner, index),
+                answers_for(partner, index),
+                submission_key(partner, index),
+            )
             assert mine.answers == answers, mine
             assert theirs.business_id == business_for(partner, index), theirs
     print(f"wrote {count}")
@@ -73,11 +79,18 @@ def hold(url: str, committed: str) -> None:
         for index in range(int(committed)):
             store.submit(WORKSHOP, "smb-001", answers_for(0, index), submission_key(0, index))
         with store.engine.begin() as conn:
-            conn.execute(submissions.insert().values(
-                submission_key="never-committed", workshop_pk=1, business_pk=1,
-                answers=answers_for(0, 99), model_version="1.0.0",
-                questionnaire_version="1.0.0", source="form",
-                submitted_at=datetime.now(UTC)))
+            conn.execute(
+                submissions.insert().values(
+                    submission_key="never-committed",
+                    workshop_pk=1,
+                    business_pk=1,
+                    answers=answers_for(0, 99),
+                    model_version="1.0.0",
+                    questionnaire_version="1.0.0",
+                    source="form",
+                    submitted_at=datetime.now(UTC),
+                )
+            )
             print("holding", flush=True)
             time.sleep(600)
 

@@ -52,7 +52,7 @@ def test_another_workshop_is_refused(form, store):
     """Does a code other than the server's keep the participant out, writing nothing?"""
     _enter(form, "w2")
     assert form.stage == "entry"
-    assert "\"w2\" is not the code of this workshop" in form.entry.message.value
+    assert '"w2" is not the code of this workshop' in form.entry.message.value
     assert store.workshops() == [] and store.display_name("smb-1") is None
 
 
@@ -101,7 +101,8 @@ def test_failed_submission_keeps_the_answers(form, store, monkeypatch):
     form.submit_button.click()
     assert form.stage == "result"
     assert [record.answers for record in store.history("smb-1")] == [
-        dict.fromkeys(store.definitions.questions, "b")]
+        dict.fromkeys(store.definitions.questions, "b")
+    ]
 
 
 def test_each_stage_moves_focus_to_its_heading(form):
@@ -139,8 +140,11 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:
 def test_app_notebook_is_committed_stripped(path):
     """Is each app notebook committed without outputs or execution counts?"""
     notebook = nbformat.read(path, as_version=4)
-    assert all(not cell.get("outputs") and cell.get("execution_count") is None
-               for cell in notebook.cells if cell.cell_type == "code")
+    assert all(
+        not cell.get("outputs") and cell.get("execution_count") is None
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    )
     assert "widgets" not in notebook.metadata
 
 
@@ -149,10 +153,15 @@ def test_app_notebook_is_committed_stripped(path):
 def test_app_notebook_runs(path, tmp_path):
     """Does each app notebook run top to bottom and end in one widget, given the settings
     `eakit serve` provides?"""
-    notebook = _execute(path, {"EAKIT_WORKSHOP": "nb-test",
-                               "EAKIT_DATABASE_URL": f"sqlite:///{tmp_path / 'nb.sqlite'}"})
-    views = [out for out in _outputs(notebook)
-             if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    notebook = _execute(
+        path,
+        {"EAKIT_WORKSHOP": "nb-test", "EAKIT_DATABASE_URL": f"sqlite:///{tmp_path / 'nb.sqlite'}"},
+    )
+    views = [
+        out
+        for out in _outputs(notebook)
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
     assert len(views) == 1
 
 

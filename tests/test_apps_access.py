@@ -66,8 +66,9 @@ def assessment(workdir, database):
 
 @pytest.fixture(scope="module")
 def dashboard(workdir, database):
-    server = start_app("dashboard", WORKSHOP, database, workdir,
-                       "--join-url", "http://10.1.2.3:8866/")
+    server = start_app(
+        "dashboard", WORKSHOP, database, workdir, "--join-url", "http://10.1.2.3:8866/"
+    )
     yield server
     server.stop()
 
@@ -75,13 +76,17 @@ def dashboard(workdir, database):
 @pytest.fixture(scope="module")
 def browser():
     require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
-    require_system_tool(str(AXE), "axe-core checks each page; `npm ci --prefix tests` installs "
-                        "it from the npm registry, as .ci/run does")
+    require_system_tool(
+        str(AXE),
+        "axe-core checks each page; `npm ci --prefix tests` installs "
+        "it from the npm registry, as .ci/run does",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -100,7 +105,9 @@ def _focused(page) -> dict:
 def _wait_focus_on_heading(page, text: str) -> None:
     page.wait_for_function(
         "t => document.activeElement.classList.contains('eakit-step-heading') && "
-        "document.activeElement.innerText.includes(t)", arg=text)
+        "document.activeElement.innerText.includes(t)",
+        arg=text,
+    )
 
 
 def _tab(page, shift: bool = False) -> dict:
@@ -138,8 +145,9 @@ def test_the_whole_assessment_by_keyboard_alone(assessment, database, browser):
         focus = _tab(page)
         assert "eakit-area-toggle" in focus["cls"] and focus["expanded"] == "false"
         page.keyboard.press("Enter")
-        page.wait_for_function("() => document.activeElement.getAttribute('aria-expanded') "
-                               "=== 'true'")
+        page.wait_for_function(
+            "() => document.activeElement.getAttribute('aria-expanded') === 'true'"
+        )
         questions = open_area(page, index).locator(".eakit-question")
         seen = set()
         for _ in range(questions.count()):
@@ -170,15 +178,23 @@ def test_gaps_open_their_areas_and_take_focus(assessment, browser):
     agree(page)
     assert answer(page, 0, limit=5) == 5  # area 1 (4 questions) and the first of area 2
     page.wait_for_selector("text=Saved (5 answers so far)")
-    page.evaluate("() => document.querySelectorAll('.eakit-area-toggle[aria-expanded=true]')"
-                  ".forEach(b => b.click())")  # close them all again
+    page.evaluate(
+        "() => document.querySelectorAll('.eakit-area-toggle[aria-expanded=true]')"
+        ".forEach(b => b.click())"
+    )  # close them all again
     page.click(".eakit-submit")
     page.wait_for_selector("text=31 questions still need an answer")
     page.wait_for_function("() => document.activeElement.closest('.eakit-missing')")
     focus = _focused(page)
     assert focus["type"] == "radio"
-    assert page.locator(".eakit-area").nth(1).locator(".eakit-question").nth(1) \
-        .get_attribute("data-question") == focus["question"]  # the first unanswered one
+    assert (
+        page.locator(".eakit-area")
+        .nth(1)
+        .locator(".eakit-question")
+        .nth(1)
+        .get_attribute("data-question")
+        == focus["question"]
+    )  # the first unanswered one
     expanded = page.locator(".eakit-area-toggle[aria-expanded=true]").count()
     assert expanded == AREAS - 1  # every area but the first, which is complete
     message = page.locator(".eakit-message").bounding_box()
@@ -233,8 +249,10 @@ def test_every_step_on_a_phone(assessment, browser):
     _check_phone_step(page, STEP_SHOTS[3])
     summary = page.locator(".eakit-result-summary")
     assert summary.locator("h2").inner_text() == "Your result"
-    assert summary.locator("h3").all_inner_texts()[:2] == ["Your first three steps",
-                                                           "What happens next"]
+    assert summary.locator("h3").all_inner_texts()[:2] == [
+        "Your first three steps",
+        "What happens next",
+    ]
     assert summary.locator("ol.eakit-first-steps > li").count() == 3
     assert "business code phone-1" in summary.inner_text()
     chart = page.locator(".eakit-chart-image")
@@ -262,8 +280,9 @@ def test_dashboard_on_a_projector(dashboard, database, browser):
     assert page.title() == f"Workshop {WORKSHOP}: dashboard"
     dash = page.locator(".eakit-dash").bounding_box()
     assert dash["width"] >= 0.9 * PROJECTOR["width"]
-    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
-                         "'.eakit-dash td')).fontSize)")
+    size = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.eakit-dash td')).fontSize)"
+    )
     assert size >= 18
     join = page.locator(".eakit-dash .join")
     assert "http://10.1.2.3:8866/" in join.inner_text() and WORKSHOP in join.inner_text()

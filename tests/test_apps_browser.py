@@ -70,8 +70,9 @@ def database(workdir) -> str:
 def assessment(workdir, database):
     # this server never culls, so every page the module opens keeps its kernel: room for them
     # all (a cap of 22), four prepared ahead
-    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "20",
-                       "--preheat", "4")
+    server = start_app(
+        "assessment", WORKSHOP, database, workdir, "--expect", "20", "--preheat", "4"
+    )
     yield server
     server.stop()
 
@@ -79,9 +80,20 @@ def assessment(workdir, database):
 @pytest.fixture(scope="module")
 def culling_assessment(workdir, database):
     """The assessment with a short cull time and two preheated kernels, started at once."""
-    server = start_app("assessment", WORKSHOP, database, workdir, "--expect", "4",
-                       "--cull-idle-after", str(CULL_SECONDS),
-                       "--cull-interval", str(CULL_INTERVAL), "--preheat", "2")
+    server = start_app(
+        "assessment",
+        WORKSHOP,
+        database,
+        workdir,
+        "--expect",
+        "4",
+        "--cull-idle-after",
+        str(CULL_SECONDS),
+        "--cull-interval",
+        str(CULL_INTERVAL),
+        "--preheat",
+        "2",
+    )
     yield server
     server.stop()
 
@@ -99,8 +111,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -118,8 +131,12 @@ def _store(database: str) -> Store:
     return Store.open(database)
 
 
-@pytest.mark.parametrize(("page", "option_index"), [("phone", 1), ("laptop", 2)],
-                         indirect=["page"], ids=["phone", "laptop"])
+@pytest.mark.parametrize(
+    ("page", "option_index"),
+    [("phone", 1), ("laptop", 2)],
+    indirect=["page"],
+    ids=["phone", "laptop"],
+)
 def test_participant_completes_the_assessment(assessment, database, page, option_index, request):
     """Can a participant enter, consent, answer every question by clicking and submit, and do
     they see the level their answers give while the database holds exactly that submission?"""
@@ -169,15 +186,17 @@ def test_reload_resumes_the_draft(assessment, database, page):
     agree(page)
     assert answer(page, 0, limit=5) == 5
     page.wait_for_selector("text=Saved (5 answers so far)")
-    open_area(page, 1).locator(".eakit-question").nth(1).locator("input[type=radio]") \
-        .nth(0).check()
+    open_area(page, 1).locator(".eakit-question").nth(1).locator("input[type=radio]").nth(0).check()
     page.reload()  # at once: the sixth answer may or may not have reached the server
 
     page.wait_for_selector(".eakit-start")
     enter(page, WORKSHOP, "resume-1")
     page.wait_for_selector(".eakit-questions")  # consent was given already: straight in
-    restored = int(re.search(r"Your (\d+) earlier answers are filled in again",
-                             page.inner_text(".eakit-notice")).group(1))
+    restored = int(
+        re.search(
+            r"Your (\d+) earlier answers are filled in again", page.inner_text(".eakit-notice")
+        ).group(1)
+    )
     assert restored in (5, 6)
     page.wait_for_selector(f"text={restored} of 36 questions answered")
     with _store(database) as store:
@@ -190,8 +209,7 @@ def _submitted(page) -> int:
 
 
 @pytest.mark.parametrize("page", ["laptop", "phone"], indirect=True)
-def test_dashboard_counts_a_new_submission(assessment, dashboard, database, browser, page,
-                                           request):
+def test_dashboard_counts_a_new_submission(assessment, dashboard, database, browser, page, request):
     """Does the open dashboard pick up a submission by itself (no click), showing only totals?"""
     size = request.node.callspec.id
     with _store(database) as store:  # enough earlier businesses for the distributions to show
@@ -214,11 +232,14 @@ def test_dashboard_counts_a_new_submission(assessment, dashboard, database, brow
 
     page.wait_for_function(
         f"() => /\\b{before + 1}\\s*submitted/.test(document.querySelector('.eakit-dash')"
-        ".innerText)", timeout=60_000)
+        ".innerText)",
+        timeout=60_000,
+    )
     text = page.inner_text(".eakit-dash")
     assert "Overall levels" in text and "fewer than 5" in text
-    assert (f"eakit batch --workshop {WORKSHOP} --database {database} "
-            f"--out reports/{WORKSHOP}") in text
+    assert (
+        f"eakit batch --workshop {WORKSHOP} --database {database} --out reports/{WORKSHOP}"
+    ) in text
     assert f"dash-{size}" not in text and "seed-" not in text
     screenshot(page, ARTIFACTS / size / "6-dashboard.png")
 

@@ -45,8 +45,16 @@ def answer(form: AssessmentForm, answers: dict[str, str]) -> None:
 # Hand-computed with the small model (thresholds 1.75/2.75/3.75, gate 1, don't know = 1):
 # alpha b,b,c,c -> 2.5 Proactive; beta c,c -> 3.0 Strategic; gamma c,don't know -> 2.0, but the
 # weakest answer (1) caps it at 2: Proactive. Overall mean (2.5+3+2)/3 = 2.5 -> Proactive.
-ANSWERS = {"alpha_q1": "b", "alpha_q2": "b", "alpha_q3": "c", "alpha_q4": "c",
-           "beta_q1": "c", "beta_q2": "c", "gamma_q1": "c", "gamma_q2": DONT_KNOW}
+ANSWERS = {
+    "alpha_q1": "b",
+    "alpha_q2": "b",
+    "alpha_q3": "c",
+    "alpha_q4": "c",
+    "beta_q1": "c",
+    "beta_q2": "c",
+    "gamma_q1": "c",
+    "gamma_q2": DONT_KNOW,
+}
 
 
 def test_entry_consent_questions_result(store, small_defs):
@@ -83,10 +91,13 @@ def test_entry_consent_questions_result(store, small_defs):
     assert "<title id='eakit-profile-title'>Your maturity profile</title>" in chart
 
 
-@pytest.mark.parametrize(("business", "message"), [
-    ("", "Please type your business code"),
-    ("../../etc", "A business code is a single word without spaces or accents"),
-])
+@pytest.mark.parametrize(
+    ("business", "message"),
+    [
+        ("", "Please type your business code"),
+        ("../../etc", "A business code is a single word without spaces or accents"),
+    ],
+)
 def test_entry_refuses_bad_business_codes(store, small_defs, business, message):
     """A code that could not be a file name is refused before anything is stored."""
     form = AssessmentForm(small_defs, store, workshop="w1")
@@ -120,8 +131,10 @@ def test_close_reopen_continue(db_url, small_defs):
         assert again.questions.area_of("alpha_q1").values == {"alpha_q1": "b"}
         assert again.questions.area_of("beta_q1").values == {"beta_q1": NOT_APPLICABLE}
         assert again.questions.answered == 2
-        assert "Welcome back. Your 2 earlier answers are filled in again." \
+        assert (
+            "Welcome back. Your 2 earlier answers are filled in again."
             in again.questions.notice.value
+        )
         answer(again, ANSWERS)
         again.submit_button.click()
         assert store.load_draft("w1", "smb-001") is None
@@ -159,8 +172,11 @@ def test_malformed_values_from_the_browser_are_refused(store, small_defs):
 def test_not_applicable_only_where_allowed(store, small_defs):
     """Every question offers "Don't know"; "Not applicable" only where the definition allows."""
     form = open_form(store, small_defs)
-    values = {q["id"]: [v for _, v in q["options"]] for area in form.questions.areas
-              for q in area.questions}
+    values = {
+        q["id"]: [v for _, v in q["options"]]
+        for area in form.questions.areas
+        for q in area.questions
+    }
     assert all(DONT_KNOW in v for v in values.values())
     assert [qid for qid, v in values.items() if NOT_APPLICABLE in v] == ["beta_q1", "beta_q2"]
 
@@ -236,8 +252,7 @@ def test_hostile_display_name_is_escaped(store, small_defs):
     answer(form, ANSWERS)
     form.submit()
     assert store.history("smb-003")[0].display_name == "<script>alert(1)</script>"
-    shown = "".join(w.value for w in (form.result.summary, form.result.explanation,
-                                      form.message))
+    shown = "".join(w.value for w in (form.result.summary, form.result.explanation, form.message))
     assert "<script>" not in shown
 
 
@@ -262,12 +277,19 @@ def test_one_liner_uses_the_configured_store(db_url, monkeypatch, small_defs):
     form.store.close()
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("  - id: retention\n", "  - id: rights\n", 1),
-     "missing section(s) ['retention']"),
-    (lambda t: t.replace('version: "1.0.0"', 'version: "one"'),
-     "version: String should match pattern"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace("  - id: retention\n", "  - id: rights\n", 1),
+            "missing section(s) ['retention']",
+        ),
+        (
+            lambda t: t.replace('version: "1.0.0"', 'version: "one"'),
+            "version: String should match pattern",
+        ),
+    ],
+)
 def test_privacy_notice_is_validated(tmp_path, edit, message):
     """A notice that no longer says how long data is kept, or has no version, is refused."""
     from kit.core.privacy import PRIVACY_FILE
@@ -299,8 +321,7 @@ def test_new_notice_version_asks_again(store, small_defs):
     """Consent to notice 1.0.0 does not cover a reworded 2.0.0: the form asks again."""
     agree(open_form(store, small_defs))
     reworded = load_privacy_notice().model_copy(update={"version": "2.0.0"})
-    form = AssessmentForm(small_defs, store, workshop="w1", business_id="smb-001",
-                          notice=reworded)
+    form = AssessmentForm(small_defs, store, workshop="w1", business_id="smb-001", notice=reworded)
     assert form.stage == "consent"
     agree(form)
     assert store.consent("w1", "smb-001").privacy_version == "2.0.0"

@@ -55,9 +55,14 @@ if business_id == "crash":
 SAMPLES = read_cohort(SAMPLE_COHORT, bundled_definitions()).rows
 QUESTIONS = list(bundled_definitions().questions)
 # (business_id, business_name, sample row whose answers it takes)
-GOOD = [("smb-001", SAMPLES[0].business_name, 0), ("smb-002", SAMPLES[1].business_name, 1),
-        ("smb-003", SAMPLES[2].business_name, 2), ("evil-1", "<script>alert(1)</script>", 3),
-        ("00123", "=SUM(1)", 4), ("boom", "Boom & Sons", 5)]
+GOOD = [
+    ("smb-001", SAMPLES[0].business_name, 0),
+    ("smb-002", SAMPLES[1].business_name, 1),
+    ("smb-003", SAMPLES[2].business_name, 2),
+    ("evil-1", "<script>alert(1)</script>", 3),
+    ("00123", "=SUM(1)", 4),
+    ("boom", "Boom & Sons", 5),
+]
 
 
 def fault_notebook(folder: Path) -> Path:
@@ -69,8 +74,7 @@ def fault_notebook(folder: Path) -> Path:
     return path
 
 
-def write_cohort(path: Path, rows: list[tuple[str, str, int]],
-                 extra: list[list[str]] = ()) -> Path:
+def write_cohort(path: Path, rows: list[tuple[str, str, int]], extra: list[list[str]] = ()) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["business_id", "business_name", *QUESTIONS])
@@ -94,9 +98,20 @@ def main_batch(tmp_path_factory: pytest.TempPathFactory):
     bad_id = ["bad id!", "Spaces Shop", "a"] + [""] * (len(QUESTIONS) - 1)
     cohort = write_cohort(folder / "cohort.csv", GOOD, [bad_answer, bad_id])
     out = folder / "out"
-    result = run_cli("batch", str(cohort), "--workshop", "test", "--out", str(out),
-                       "--workers", "2", "--notebook", str(fault_notebook(folder)),
-                       "--timeout", "90")
+    result = run_cli(
+        "batch",
+        str(cohort),
+        "--workshop",
+        "test",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--notebook",
+        str(fault_notebook(folder)),
+        "--timeout",
+        "90",
+    )
     return result, out, folder
 
 
@@ -105,18 +120,32 @@ def test_batch_finishes_the_rest_and_names_what_failed(main_batch):
     each problem named with its reason, and does the exit status say something failed?"""
     result, out, _ = main_batch
     assert result.returncode == 1, result.stderr
-    assert re.search(r"5 report\(s\) written, 0 up to date, 1 failed, 2 input problem\(s\) in "
-                     r"[\d.]+ s \(failed: boom: notebook cell \d+: RuntimeError: deliberate "
-                     r"failure for the test\)\.", result.stdout), result.stdout
+    assert re.search(
+        r"5 report\(s\) written, 0 up to date, 1 failed, 2 input problem\(s\) in "
+        r"[\d.]+ s \(failed: boom: notebook cell \d+: RuntimeError: deliberate "
+        r"failure for the test\)\.",
+        result.stdout,
+    ), result.stdout
     assert "row 8, column 'transparency_chatbot_disclosure': unknown answer 'zzz'" in result.stderr
     assert "row 9: business_id 'bad id!' must be 1-64 letters" in result.stderr
     entries = manifest(out)
     assert {b: entries[b]["status"] for b, _, _ in GOOD} == {
-        "smb-001": OK, "smb-002": OK, "smb-003": OK, "evil-1": OK, "00123": OK, "boom": FAILED}
+        "smb-001": OK,
+        "smb-002": OK,
+        "smb-003": OK,
+        "evil-1": OK,
+        "00123": OK,
+        "boom": FAILED,
+    }
     assert sorted(e["status"] for e in entries.values()).count(INVALID) == 2
     assert not (out / "businesses" / "boom.html").exists()
     assert sorted(p.name for p in (out / "businesses").iterdir()) == [
-        "00123.html", "evil-1.html", "smb-001.html", "smb-002.html", "smb-003.html"]
+        "00123.html",
+        "evil-1.html",
+        "smb-001.html",
+        "smb-002.html",
+        "smb-003.html",
+    ]
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
@@ -129,8 +158,9 @@ def test_sample_report_shows_levels_and_plan(main_batch, index):
     placement = score_answers(bundled_definitions(), SAMPLES[sample].answers)
     assert texts(html, "business-name") == [name]
     assert texts(html, "overall-level") == [placement.overall_label]
-    assert texts(html, "area-level") == [dimension_status(placement, d)
-                                         for d in placement.dimensions]
+    assert texts(html, "area-level") == [
+        dimension_status(placement, d) for d in placement.dimensions
+    ]
     first = placement.dimension(placement.focus[0])
     assert f"{first.name}: from" in html and first.recommendations[0].title in html
     assert "business_report(" not in html and "import " not in html
@@ -188,8 +218,18 @@ def test_rerun_skips_up_to_date_reports_and_force_redoes_them(main_batch):
     shutil.copytree(out, again)
     report = again / "businesses" / "smb-001.html"
     written = report.stat().st_mtime_ns
-    args = ["batch", str(folder / "cohort.csv"), "--workshop", "test", "--out", str(again),
-            "--workers", "2", "--notebook", str(folder / "fault_report.ipynb")]
+    args = [
+        "batch",
+        str(folder / "cohort.csv"),
+        "--workshop",
+        "test",
+        "--out",
+        str(again),
+        "--workers",
+        "2",
+        "--notebook",
+        str(folder / "fault_report.ipynb"),
+    ]
     second = run_cli(*args)
     assert "0 report(s) written, 5 up to date, 1 failed, 2 input problem(s)" in second.stdout
     assert report.stat().st_mtime_ns == written
@@ -202,12 +242,20 @@ def test_rerun_skips_up_to_date_reports_and_force_redoes_them(main_batch):
 def test_timeout_and_dead_kernel_fail_only_their_business(tmp_path):
     """A business that hangs and one whose kernel dies: are both failed with a plain reason,
     while the third is reported on?"""
-    cohort = write_cohort(tmp_path / "faults.csv",
-                          [("slow", "Slow Shop", 0), ("crash", "Crash Shop", 1),
-                           ("fine", "Fine Shop", 2)])
-    result = run_batch(BatchOptions(out=tmp_path / "out", cohort_file=cohort, workers=2,
-                                    timeout=8, notebook=fault_notebook(tmp_path),
-                                    progress=False))
+    cohort = write_cohort(
+        tmp_path / "faults.csv",
+        [("slow", "Slow Shop", 0), ("crash", "Crash Shop", 1), ("fine", "Fine Shop", 2)],
+    )
+    result = run_batch(
+        BatchOptions(
+            out=tmp_path / "out",
+            cohort_file=cohort,
+            workers=2,
+            timeout=8,
+            notebook=fault_notebook(tmp_path),
+            progress=False,
+        )
+    )
     outcome = {e.business_id: (e.status, e.error) for e in result.entries}
     assert outcome["fine"] == (OK, "")
     assert outcome["slow"] == (FAILED, "timed out after 8 s")
@@ -219,9 +267,12 @@ def test_timeout_and_dead_kernel_fail_only_their_business(tmp_path):
 def _kernel_children() -> list[psutil.Process]:
     """Kernels started cold, kernel templates and the kernels forked from them (which carry
     their template's command line)."""
-    return [p for p in psutil.Process().children(recursive=True)
-            if {"ipykernel", "kit.kernels.template"} & set(" ".join(p.cmdline()).split())
-            or "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if {"ipykernel", "kit.kernels.template"} & set(" ".join(p.cmdline()).split())
+        or "ipykernel_launcher" in " ".join(p.cmdline())
+    ]
 
 
 def test_dask_cluster_runs_the_same_batch(tmp_path):
@@ -230,13 +281,24 @@ def test_dask_cluster_runs_the_same_batch(tmp_path):
     from distributed import LocalCluster
 
     cohort = write_cohort(tmp_path / "dask.csv", [(b, n, s) for b, n, s in GOOD[:3]])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
-        result = run_batch(BatchOptions(out=tmp_path / "out", cohort_file=cohort,
-                                        executor="dask", dask_scheduler=cluster.scheduler_address,
-                                        workers=2, progress=False))
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            BatchOptions(
+                out=tmp_path / "out",
+                cohort_file=cohort,
+                executor="dask",
+                dask_scheduler=cluster.scheduler_address,
+                workers=2,
+                progress=False,
+            )
+        )
     assert [(e.business_id, e.status) for e in result.entries] == [
-        ("smb-001", OK), ("smb-002", OK), ("smb-003", OK)], [e.error for e in result.entries]
+        ("smb-001", OK),
+        ("smb-002", OK),
+        ("smb-003", OK),
+    ], [e.error for e in result.entries]
     html = (tmp_path / "out" / "businesses" / "smb-002.html").read_text(encoding="utf-8")
     assert texts(html, "business-name") == [GOOD[1][1]]
     assert _kernel_children() == []
@@ -248,15 +310,24 @@ def test_pdf_reports_print_on_the_chosen_paper(tmp_path):
     require_system_tool("/usr/bin/chromium", "PDF reports are printed by headless Chromium")
     cohort = write_cohort(tmp_path / "pdf.csv", [GOOD[0]])
     out = tmp_path / "out"
-    result = run_cli("batch", str(cohort), "--out", str(out), "--workers", "1",
-                       "--format", "html,pdf", "--paper", "letter")
+    result = run_cli(
+        "batch",
+        str(cohort),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--format",
+        "html,pdf",
+        "--paper",
+        "letter",
+    )
     assert result.returncode == 0, result.stderr
     for pdf in (out / "businesses" / "smb-001.pdf", out / "summary.pdf"):
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF-")
         boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-        assert boxes and all(round(float(w)) == 612 and round(float(h)) == 792
-                             for w, h in boxes)
+        assert boxes and all(round(float(w)) == 612 and round(float(h)) == 792 for w, h in boxes)
     assert (out / "businesses" / "smb-001.html").exists()
     assert os.path.getsize(out / "businesses" / "smb-001.pdf") < 1_000_000
 
@@ -272,8 +343,11 @@ def _store_with_one_business(folder: Path) -> str:
 def _dying_kernel() -> AsyncKernelManager:
     """A kernel that exits while starting up, before it can answer."""
     km = AsyncKernelManager(kernel_name="python3")
-    run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.exec_lines=import os; os._exit(3)"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_sync(km.start_kernel)(
+        extra_arguments=["--IPKernelApp.exec_lines=import os; os._exit(3)"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return km
 
 
@@ -284,8 +358,9 @@ def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, o
     url = _store_with_one_business(tmp_path)
     launches = iter([_dying_kernel] * dying + [worker._launch] * 3)
     monkeypatch.setattr(worker, "_launch", lambda: next(launches)())
-    job = ReportJob("smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"),
-                    ("html",), "a4", 60)
+    job = ReportJob(
+        "smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"), ("html",), "a4", 60
+    )
     try:
         result = worker.run_job(job)
     finally:

@@ -44,8 +44,10 @@ def test_corrupted_stored_answers_are_set_aside(sample_store, tmp_path):
     set aside with the reason, and are the other three still reported on?"""
     url, path = sample_store
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE submissions SET answers = ? WHERE submission_key = 'k-smb-002'",
-                   ('{"transparency_chatbot_disclosure": "zzz"}',))
+        db.execute(
+            "UPDATE submissions SET answers = ? WHERE submission_key = 'k-smb-002'",
+            ('{"transparency_chatbot_disclosure": "zzz"}',),
+        )
     batch = load_input(tmp_path / "unused.sqlite", None, "w", url)
     assert [r.business_id for r in batch.records] == ["smb-001", "smb-003", "smb-004"]
     [rejected] = batch.rejected
@@ -64,14 +66,18 @@ def test_ids_differing_only_in_case_are_set_aside(sample_store, tmp_path):
         store.submit("w", "SMB-001", answers, "k-upper")
     batch = load_input(tmp_path / "unused.sqlite", None, "w", url)
     assert [(r.business_id, r.reason) for r in batch.rejected] == [
-        ("smb-001", "business_id 'smb-001' differs from 'SMB-001' only in letter case")]
+        ("smb-001", "business_id 'smb-001' differs from 'SMB-001' only in letter case")
+    ]
 
 
 def test_unknown_workshop_names_the_ones_there(sample_store, tmp_path):
     """Does asking for a workshop the store lacks say which workshops it has?"""
     url, _ = sample_store
-    with pytest.raises(BatchError, match=r"workshop 'nope' has no submissions .*workshops "
-                                         r"there: w\)"):
+    with pytest.raises(
+        BatchError,
+        match=r"workshop 'nope' has no submissions .*workshops "
+        r"there: w\)",
+    ):
         load_input(tmp_path / "unused.sqlite", None, "nope", url)
 
 
@@ -85,11 +91,14 @@ def test_report_url_is_absolute_and_password_free(tmp_path, monkeypatch):
         report_url("postgresql+psycopg://kit:secret@db/eakit")
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("Lyon cohort 2024.csv", "Lyon-cohort-2024"),
-    ("sample_cohort.xlsx", "sample_cohort"),
-    ("!!!.csv", "cohort"),
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Lyon cohort 2024.csv", "Lyon-cohort-2024"),
+        ("sample_cohort.xlsx", "sample_cohort"),
+        ("!!!.csv", "cohort"),
+    ],
+)
 def test_workshop_code_from_file_name(name, code):
     assert workshop_from_file(Path(name)) == code
 
@@ -133,8 +142,7 @@ def test_up_to_date_needs_same_inputs_and_files(sample_store, tmp_path):
     folder = OutputFolder(tmp_path / "out")
     folder.prepare()
     key = fingerprint(record, "shared")
-    entry = Entry(record.business_id, "", OK, {"html": "businesses/smb-001.html"},
-                  fingerprint=key)
+    entry = Entry(record.business_id, "", OK, {"html": "businesses/smb-001.html"}, fingerprint=key)
     assert not is_up_to_date(entry, key, folder, ["html"])  # file missing
     folder.write(folder.report("smb-001", "html"), b"x")
     assert is_up_to_date(entry, key, folder, ["html"])
@@ -163,10 +171,14 @@ def test_report_output_is_taken_from_the_tagged_cell():
     """Is the HTML of the cell tagged 'report' taken, with the title and the charts still to
     draw from its metadata?"""
     charts = {"profile": {"answers": {}, "medians": {}, "cohort_size": 1}}
-    output = new_output("display_data", data={"text/html": "<article>x</article>"},
-                        metadata={"eakit_report": {"title": "Shop: report", "charts": charts}})
+    output = new_output(
+        "display_data",
+        data={"text/html": "<article>x</article>"},
+        metadata={"eakit_report": {"title": "Shop: report", "charts": charts}},
+    )
     assert report_output(_executed([output], ["report"])) == ReportView(
-        "Shop: report", "<article>x</article>", charts)
+        "Shop: report", "<article>x</article>", charts
+    )
     with pytest.raises(NotebookFailure, match="no HTML output in a cell tagged 'report'"):
         report_output(_executed([output], []))
 

@@ -29,8 +29,10 @@ def test_validate_names_file_key_and_reason(definitions_copy):
     path.write_text(path.read_text().replace("level: 4,", "level: 7,", 1))
     result = run_cli("validate", str(definitions_copy))
     assert result.returncode == 1
-    assert (f"{path}:18: questions[0 id=alpha_q1].options[3 id=d].level: Input should be less "
-            "than or equal to 4") in result.stderr
+    assert (
+        f"{path}:18: questions[0 id=alpha_q1].options[3 id=d].level: Input should be less "
+        "than or equal to 4"
+    ) in result.stderr
     assert "1 problem(s)" in result.stdout
 
 
@@ -61,8 +63,14 @@ def test_questions_csv_export(question_ids):
     """Does the CSV export list one row per option under a header?"""
     result = run_cli("questions", "--format", "csv")
     rows = list(csv.reader(result.stdout.splitlines()))
-    assert rows[0] == ["question_id", "dimension", "text", "option_id", "option_level",
-                       "option_text"]
+    assert rows[0] == [
+        "question_id",
+        "dimension",
+        "text",
+        "option_id",
+        "option_level",
+        "option_text",
+    ]
     assert len(rows) == 1 + 4 * len(question_ids)
 
 
@@ -119,11 +127,14 @@ def test_score_keeps_valid_answers_and_names_bad_ones(tmp_path, question_ids):
     assert json.loads(result.stdout)["overall_level"] == 2
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('{"business_id": "x", "answers": {', "line 1, column 34: invalid JSON"),
-    ('{"business_id": "x"}', "expected an object with 'business_id' and an 'answers' object"),
-    ('{"business_id": "../../etc", "answers": {}}', "business_id '../../etc' must be"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"business_id": "x", "answers": {', "line 1, column 34: invalid JSON"),
+        ('{"business_id": "x"}', "expected an object with 'business_id' and an 'answers' object"),
+        ('{"business_id": "../../etc", "answers": {}}', "business_id '../../etc' must be"),
+    ],
+)
 def test_score_malformed_json(tmp_path, content, message):
     """Is a broken answers file refused with where and why?"""
     path = tmp_path / "answers.json"
@@ -145,8 +156,10 @@ def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
         writer.writerow(["NA", "Third Cafe", *["c"] * len(question_ids)])
     result = run_cli("score", str(path))
     assert result.returncode == 1
-    assert (f"business 'bad-row' (row 3): question {question_ids[0]!r}: unknown answer 'q'"
-            in result.stderr)
+    assert (
+        f"business 'bad-row' (row 3): question {question_ids[0]!r}: unknown answer 'q'"
+        in result.stderr
+    )
     lines = result.stdout.splitlines()
     assert any(line.startswith("Broken Books (bad-row)") for line in lines)
     assert any(line.startswith("First Bakery (00123)") and "1 Reactive" in line for line in lines)
@@ -155,8 +168,12 @@ def test_score_cohort_keeps_good_rows(tmp_path, question_ids):
 
 def test_sample_cohort_spans_all_levels():
     """Does the bundled sample cohort place businesses at every one of the four levels?"""
-    result = run_cli("score", str(bundled_definitions().files.model.parents[1] / "kit" /
-                                    "samples" / "sample_cohort.csv"), "--format", "json")
+    result = run_cli(
+        "score",
+        str(bundled_definitions().files.model.parents[1] / "kit" / "samples" / "sample_cohort.csv"),
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert 12 <= len(data["businesses"]) <= 20

@@ -34,8 +34,14 @@ def test_version():
 
 def test_unreadable_file_exits_2_with_one_line(tmp_path):
     """Does a file the kit cannot read reach the shell as exit status 2 and one plain line?"""
-    result = run_eakit("import", str(CORPUS / "utf16.csv"), "--workshop", "corpus",
-                       "--database", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    result = run_eakit(
+        "import",
+        str(CORPUS / "utf16.csv"),
+        "--workshop",
+        "corpus",
+        "--database",
+        f"sqlite:///{tmp_path / 'store.sqlite'}",
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("eakit import: ")
     assert len(result.stderr.splitlines()) == 1
@@ -44,13 +50,19 @@ def test_unreadable_file_exits_2_with_one_line(tmp_path):
 def test_import_stores_the_rows(tmp_path):
     """Does a real `eakit import` run store the file's business in the database it names?"""
     database = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    result = run_eakit("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "corpus",
-                       "--database", database)
+    result = run_eakit(
+        "import", str(CORPUS / "plain_utf8.csv"), "--workshop", "corpus", "--database", database
+    )
     assert result.returncode == 0, result.stderr
     assert "1 new submission(s) stored in workshop 'corpus'" in result.stdout
     with Store.open(database) as store:
         [record] = store.latest_submissions("corpus")
     assert (record.business_id, record.display_name) == ("smb-103", "Plain Shop")
-    assert record.answers == dict.fromkeys(["transparency_chatbot_disclosure",
-                                            "transparency_automation_notice",
-                                            "fairness_bias_equal_treatment"], "b")
+    assert record.answers == dict.fromkeys(
+        [
+            "transparency_chatbot_disclosure",
+            "transparency_automation_notice",
+            "fairness_bias_equal_treatment",
+        ],
+        "b",
+    )

@@ -34,8 +34,9 @@ def test_workshop_overview_states_the_total_length() -> None:
 
 def test_unknown_workshop_is_named() -> None:
     """Does asking for a workshop that is not planned name it and list the real ones?"""
-    with pytest.raises(UnknownContentError, match="unknown workshop id 'evening'; known ids: "
-                                                  "fx_morning"):
+    with pytest.raises(
+        UnknownContentError, match="unknown workshop id 'evening'; known ids: fx_morning"
+    ):
         course_map.workshop_schedule(COURSE, "evening")
 
 
@@ -51,7 +52,10 @@ def test_path_and_time_tables_place_each_lesson_by_topic_and_level() -> None:
     """Does each lesson sit in its topic's row and level's column, with totals of minutes?"""
     path = course_map.path_table(COURSE)
     assert path.loc["Automation for social impact"].tolist() == [
-        "First lesson (30 min)", "Second lesson (45 min)", "-"]
+        "First lesson (30 min)",
+        "Second lesson (45 min)",
+        "-",
+    ]
     times = course_map.time_summary(COURSE)
     assert times.loc["Total"].tolist() == [30, 45, 0, 75]
 
@@ -87,7 +91,8 @@ def test_lesson_intro_shows_prerequisites_objectives_and_minutes_per_section() -
     """Is a lesson's opening rendered from course.yaml: place, objectives, plan adding to 45?"""
     intro = course_map.lesson_intro(COURSE, "fx_second")
     assert intro.splitlines()[0] == (
-        '*Automation for social impact · Intermediate · 45 minutes · do first: "First lesson"*')
+        '*Automation for social impact · Intermediate · 45 minutes · do first: "First lesson"*'
+    )
     assert "- Learn the second thing." in intro
     assert intro.endswith("| Reading | 15 |\n| Exercise | 30 |\n| **Total** | **45** |")
     assert "do first: nothing" in course_map.lesson_intro(COURSE, "fx_first")
@@ -95,8 +100,9 @@ def test_lesson_intro_shows_prerequisites_objectives_and_minutes_per_section() -
 
 def test_discussion_prompts_are_numbered_and_unknown_lessons_named() -> None:
     assert course_map.discussion(COURSE, "fx_first") == "1. What was new?"
-    with pytest.raises(UnknownContentError, match="unknown lesson id 'fx_third'; known ids: "
-                                                  "fx_first, fx_second"):
+    with pytest.raises(
+        UnknownContentError, match="unknown lesson id 'fx_third'; known ids: fx_first, fx_second"
+    ):
         course_map.discussion(COURSE, "fx_third")
 
 
@@ -104,16 +110,18 @@ def test_sections_must_fill_the_lesson(tmp_path: Path) -> None:
     """A plan whose sections add up to 25 of a 30-minute lesson is refused, naming both."""
     text = (Path(__file__).parent / "fixtures/content/valid/course.yaml").read_text()
     (tmp_path / "course.yaml").write_text(
-        text.replace("{title: Exercise, minutes: 20}", "{title: Exercise, minutes: 15}"))
-    with pytest.raises(DefinitionError, match="the sections' minutes add up to 25, but the "
-                                              "lesson is planned for 30"):
+        text.replace("{title: Exercise, minutes: 20}", "{title: Exercise, minutes: 15}")
+    )
+    with pytest.raises(
+        DefinitionError,
+        match="the sections' minutes add up to 25, but the lesson is planned for 30",
+    ):
         load_course(tmp_path)
 
 
 def test_shipped_full_day_includes_advanced_material_and_one_self_assessment() -> None:
     course = load_course()
-    levels = [course.lessons_by_id[item].level
-              for item in course.workshop("full_day").lesson_ids]
+    levels = [course.lessons_by_id[item].level for item in course.workshop("full_day").lesson_ids]
     assert "advanced" in levels
     embeds_assessment = {"customer_relationships_intermediate", "customer_experience_advanced"}
     assert len(embeds_assessment & set(course.workshop("full_day").lesson_ids)) == 1

@@ -38,28 +38,44 @@ def _answers(letter: str, **overrides: str) -> dict[str, str]:
 
 # 6 at level 1; 5 at level 2 with gamma at 4 (overall mean 8/3 < 2.75: still level 2); 2 at
 # level 3; 1 who answered only alpha (all at 4) and so has no overall placement.
-COHORT = ([_answers("a")] * 6 + [_answers("b", gamma_q1="d", gamma_q2="d")] * 5
-          + [_answers("c")] * 2 + [dict.fromkeys(ALPHA, "d")])
+COHORT = (
+    [_answers("a")] * 6
+    + [_answers("b", gamma_q1="d", gamma_q2="d")] * 5
+    + [_answers("c")] * 2
+    + [dict.fromkeys(ALPHA, "d")]
+)
 
 
 def _records(answer_sets: list[dict[str, str]], version: str = "9.1.0") -> list[SubmissionRecord]:
     """Stored submissions as the store returns them (the fixture questionnaire is 9.1.0)."""
     when = datetime(2024, 5, 1, tzinfo=UTC)
-    return [SubmissionRecord(id=i, workshop="w1", business_id=f"smb-{i:03d}",
-                             display_name=f"Shop {i}", answers=answers, model_version="9.0.0",
-                             questionnaire_version=version, submitted_at=when,
-                             submission_key=f"key-{i}")
-            for i, answers in enumerate(answer_sets)]
+    return [
+        SubmissionRecord(
+            id=i,
+            workshop="w1",
+            business_id=f"smb-{i:03d}",
+            display_name=f"Shop {i}",
+            answers=answers,
+            model_version="9.0.0",
+            questionnaire_version=version,
+            submitted_at=when,
+            submission_key=f"key-{i}",
+        )
+        for i, answers in enumerate(answer_sets)
+    ]
 
 
-@pytest.mark.parametrize(("counts", "expected"), [
-    ({"a": 7, "b": 5, "c": 0}, {"a": 7, "b": 5, "c": 0}),
-    ({"a": 7, "b": 5, "c": 1}, {"a": 7, "b": None, "c": None}),
-    ({"a": 6, "b": 9, "c": 4, "d": 0}, {"a": None, "b": 9, "c": None, "d": 0}),
-    ({"a": 7, "b": 2, "c": 3}, {"a": 7, "b": None, "c": None}),
-    ({"a": 0, "b": 0}, {"a": 0, "b": 0}),
-    ({"a": 3}, {"a": None}),
-])
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"a": 7, "b": 5, "c": 0}, {"a": 7, "b": 5, "c": 0}),
+        ({"a": 7, "b": 5, "c": 1}, {"a": 7, "b": None, "c": None}),
+        ({"a": 6, "b": 9, "c": 4, "d": 0}, {"a": None, "b": 9, "c": None, "d": 0}),
+        ({"a": 7, "b": 2, "c": 3}, {"a": 7, "b": None, "c": None}),
+        ({"a": 0, "b": 0}, {"a": 0, "b": 0}),
+        ({"a": 3}, {"a": None}),
+    ],
+)
 def test_suppress_small(counts, expected):
     """Are counts of 1-4 hidden, and a lone hidden count covered by hiding the next smallest?"""
     assert suppress_small(counts) == expected
@@ -72,8 +88,12 @@ def test_cohort_picture_hand_computed(small_defs):
 
     assert (picture.started, picture.submitted, picture.shown) == (17, 14, True)
     assert [(item.level, item.label, item.count) for item in picture.levels] == [
-        (1, "Reactive", 6), (2, "Proactive", 5), (3, "Strategic", None),
-        (4, "Transformative", 0), (None, "Not placed yet", None)]
+        (1, "Reactive", 6),
+        (2, "Proactive", 5),
+        (3, "Strategic", None),
+        (4, "Transformative", 0),
+        (None, "Not placed yet", None),
+    ]
     heatmap = {row.dimension_id: row.cells for row in picture.heatmap}
     assert heatmap == {
         "alpha": {1: 6, 2: 5, 3: None, 4: None, NOT_PLACED: 0},
@@ -82,7 +102,12 @@ def test_cohort_picture_hand_computed(small_defs):
     }
     # alpha_q1-3 and beta: 6 + 5 + 2 businesses; gamma only 6 + 2 (the five are at 4 there).
     assert [(gap.question_id, gap.businesses) for gap in picture.gaps] == [
-        ("alpha_q1", 13), ("alpha_q2", 13), ("alpha_q3", 13), ("beta_q1", 13), ("beta_q2", 13)]
+        ("alpha_q1", 13),
+        ("alpha_q2", 13),
+        ("alpha_q3", 13),
+        ("beta_q1", 13),
+        ("beta_q2", 13),
+    ]
     assert picture.gaps[0].dimension == "Alpha area"
     assert picture.any_hidden and picture.older_versions == 0
 
@@ -94,7 +119,8 @@ def test_gaps_need_five_businesses(small_defs):
     picture = cohort_picture(small_defs, progress, _records(cohort))
     assert picture.gaps == []
     assert "No single practice is yet a next step for 5 or more businesses" in dashboard_html(
-        picture, {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"})
+        picture, {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"}
+    )
 
 
 def test_fewer_than_five_submissions_show_no_distribution(small_defs):
@@ -102,8 +128,9 @@ def test_fewer_than_five_submissions_show_no_distribution(small_defs):
     progress = WorkshopProgress("w1", enrolled=9, started=9, submitted=4)
     picture = cohort_picture(small_defs, progress, _records([_answers("a")] * 4))
     assert (picture.shown, picture.levels, picture.heatmap, picture.gaps) == (False, [], [], [])
-    html = dashboard_html(picture, {1: "Reactive", 2: "Proactive", 3: "Strategic",
-                                    4: "Transformative"})
+    html = dashboard_html(
+        picture, {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"}
+    )
     assert "appears once at least 5 businesses have submitted" in html
     assert "Overall levels" not in html and "Areas by level" not in html
 
@@ -112,18 +139,21 @@ def test_dashboard_html_shows_totals_only(small_defs):
     """Does the page say what is hidden and why, and never name a business?"""
     records = _records(COHORT, version="8.0.0")
     progress = WorkshopProgress("w1", enrolled=20, started=17, submitted=14)
-    html = dashboard_html(cohort_picture(small_defs, progress, records),
-                          {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"},
-                          join_url="http://10.0.0.5:8866/",
-                          database_url="sqlite:////srv/kit/w1.sqlite")
+    html = dashboard_html(
+        cohort_picture(small_defs, progress, records),
+        {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"},
+        join_url="http://10.0.0.5:8866/",
+        database_url="sqlite:////srv/kit/w1.sqlite",
+    )
     assert "<b>17</b>started" in html and "<b>14</b>submitted" in html
     assert "<b>3</b>in progress" in html  # 17 started, 14 of them submitted
     assert "last submission at 00:00" in html
     assert "fewer than 5" in html and "one more group is hidden" in html
     assert "14 submission(s) answered an older questionnaire" in html
     assert "alpha practice 1 at level 1" not in html  # answers never appear
-    assert ("eakit batch --workshop w1 --database sqlite:////srv/kit/w1.sqlite "
-            "--out reports/w1") in html
+    assert (
+        "eakit batch --workshop w1 --database sqlite:////srv/kit/w1.sqlite --out reports/w1"
+    ) in html
     assert "<p class='join-url'>http://10.0.0.5:8866/</p>" in html
     assert "<p class='join-code'>w1</p>" in html and "<svg" in html
     for record in records:
@@ -186,8 +216,11 @@ def test_export_holds_the_totals_on_the_page(small_defs):
     text = unquote(re.search(r"charset=utf-8,([^']*)'", link).group(1))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["what", "group", "businesses"]
-    assert rows[1:4] == [["progress", "started", "17"], ["progress", "in progress", "3"],
-                         ["progress", "submitted", "14"]]
+    assert rows[1:4] == [
+        ["progress", "started", "17"],
+        ["progress", "in progress", "3"],
+        ["progress", "submitted", "14"],
+    ]
     assert ["overall level", "1 Reactive", "6"] in rows
     assert any(row[2] == "fewer than 5" for row in rows)
     for record in records:

@@ -41,11 +41,17 @@ def touchpoints(*rows: tuple[str, object, object, object]) -> pd.DataFrame:
 # --- touchpoint matrix --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("net", "expected"), [
-    (8, "automate"), (4, "automate"),                                    # 4 and above
-    (3.5, "automate, keep a human touch"), (0, "automate, keep a human touch"),
-    (-0.5, "keep it human"), (-10, "keep it human"),                     # below 0
-])
+@pytest.mark.parametrize(
+    ("net", "expected"),
+    [
+        (8, "automate"),
+        (4, "automate"),  # 4 and above
+        (3.5, "automate, keep a human touch"),
+        (0, "automate, keep a human touch"),
+        (-0.5, "keep it human"),
+        (-10, "keep it human"),  # below 0
+    ],
+)
 def test_verdict_bands(net: float, expected: str) -> None:
     """Does each net score fall in the band the lesson describes (>= 4, 0 to < 4, < 0)?"""
     assert verdict(net) == expected
@@ -58,8 +64,7 @@ def test_touchpoint_matrix_hand_computed() -> None:
     # Orders 5 + 2 - 2x2 = 3; Complaints 2 + 2 - 2x5 = -6; Stock 4 + 4 - 2x0 = 8
     assert list(result["touchpoint"]) == ["Stock", "Orders", "Complaints"]
     assert list(result["net_score"]) == [8, 3, -6]
-    assert list(result["verdict"]) == ["automate", "automate, keep a human touch",
-                                       "keep it human"]
+    assert list(result["verdict"]) == ["automate", "automate, keep a human touch", "keep it human"]
 
 
 def test_contact_weight_changes_the_verdict() -> None:
@@ -77,26 +82,53 @@ def test_sample_cafe_verdicts() -> None:
     # Stock 4+4-0 = 8, Bookings 4+2-2 = 4, Morning rush 5+2-4 = 3, Social 4+2-6 = 0,
     # Thank-you 3+2-8 = -3, Complaints 2+2-10 = -6
     assert result["net_score"].to_dict() == {
-        "Stock reordering": 8, "Table bookings": 4, "Morning-rush orders": 3,
-        "Social media replies": 0, "Thank-you notes to regulars": -3, "Handling complaints": -6}
+        "Stock reordering": 8,
+        "Table bookings": 4,
+        "Morning-rush orders": 3,
+        "Social media replies": 0,
+        "Thank-you notes to regulars": -3,
+        "Handling complaints": -6,
+    }
     assert result["verdict"].value_counts().to_dict() == {
-        "automate": 2, "automate, keep a human touch": 2, "keep it human": 2}
+        "automate": 2,
+        "automate, keep a human touch": 2,
+        "keep it human": 2,
+    }
 
 
-@pytest.mark.parametrize(("table", "weight", "message"), [
-    (touchpoints(("Orders", 6, 2, 2)), 2, r"'Orders' has speed_gain = 6; ratings must be whole "
-                                          r"numbers from 0 to 5"),
-    (touchpoints(("Orders", 5, -1, 2)), 2, "'Orders' has cost_saving = -1"),
-    (touchpoints(("Orders", 5, 2, 2.5)), 2, "'Orders' has contact_loss = 2.5"),
-    (touchpoints(("Orders", 5, 2, "high")), 2, "'Orders' has contact_loss = 'high'"),
-    (touchpoints(("Orders", 5, 2, 2), ("Orders", 1, 1, 1)), 2, "'Orders' appears more than once"),
-    (touchpoints(("Orders", 5, 2, 2)), -1, "contact_weight is -1; it must be a number, 0 or more"),
-    (touchpoints(), 2, "the table has no rows"),
-    (pd.DataFrame({"touchpoint": ["Orders"], "speed_gain": [5]}), 2,
-     "no column.s. cost_saving, contact_loss"),
-])
-def test_touchpoint_matrix_rejects_bad_input(table: pd.DataFrame, weight: float,
-                                             message: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "weight", "message"),
+    [
+        (
+            touchpoints(("Orders", 6, 2, 2)),
+            2,
+            r"'Orders' has speed_gain = 6; ratings must be whole "
+            r"numbers from 0 to 5",
+        ),
+        (touchpoints(("Orders", 5, -1, 2)), 2, "'Orders' has cost_saving = -1"),
+        (touchpoints(("Orders", 5, 2, 2.5)), 2, "'Orders' has contact_loss = 2.5"),
+        (touchpoints(("Orders", 5, 2, "high")), 2, "'Orders' has contact_loss = 'high'"),
+        (
+            touchpoints(("Orders", 5, 2, 2), ("Orders", 1, 1, 1)),
+            2,
+            "'Orders' appears more than once",
+        ),
+        (
+            touchpoints(("Orders", 5, 2, 2)),
+            -1,
+            "contact_weight is -1; it must be a number, 0 or more",
+        ),
+        (touchpoints(), 2, "the table has no rows"),
+        (
+            pd.DataFrame({"touchpoint": ["Orders"], "speed_gain": [5]}),
+            2,
+            "no column.s. cost_saving, contact_loss",
+        ),
+    ],
+)
+def test_touchpoint_matrix_rejects_bad_input(
+    table: pd.DataFrame, weight: float, message: str
+) -> None:
     """Does a rating outside 0-5, a repeated row or a negative weight stop with a clear reason?"""
     with pytest.raises(ExerciseInputError, match=message) as caught:
         touchpoint_matrix(table, weight)
@@ -123,16 +155,19 @@ def test_every_risk_has_a_distinct_best_mitigation() -> None:
 
 def test_check_matches_marks_each_answer() -> None:
     """Are right, wrong and missing answers marked, with the best mitigation shown?"""
-    result = check_matches({"crm_privacy_worry": "plain_data_policy",
-                            "chatbot_stuck": "honest_bot_limits"}).set_index("risk")
+    result = check_matches(
+        {"crm_privacy_worry": "plain_data_policy", "chatbot_stuck": "honest_bot_limits"}
+    ).set_index("risk")
     right = result.loc["Customers worry about what the business records about them."]
-    wrong = result.loc["A customer with a complex problem gets stuck in a loop of unhelpful "
-                       "answers."]
+    wrong = result.loc[
+        "A customer with a complex problem gets stuck in a loop of unhelpful answers."
+    ]
     missing = result.loc["Frequent emails start to read like spam."]
     assert right["correct"] and right["tool"] == "CRM system"
     assert not wrong["correct"]
-    assert wrong["best_answer"] == ("Offer a route to a person as soon as the question gets "
-                                    "complicated.")
+    assert wrong["best_answer"] == (
+        "Offer a route to a person as soon as the question gets complicated."
+    )
     assert missing["your_answer"] == NOT_ANSWERED and not missing["correct"]
     assert int(result["correct"].sum()) == 1
 
@@ -143,10 +178,16 @@ def test_check_matches_all_right() -> None:
     assert check_matches(answers)["correct"].all()
 
 
-@pytest.mark.parametrize(("answers", "message"), [
-    ({"crm_spam": "plain_data_policy"}, "unknown risk id.s. crm_spam"),
-    ({"crm_privacy_worry": "delete_everything"}, "'delete_everything', which is not a mitigation"),
-])
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"crm_spam": "plain_data_policy"}, "unknown risk id.s. crm_spam"),
+        (
+            {"crm_privacy_worry": "delete_everything"},
+            "'delete_everything', which is not a mitigation",
+        ),
+    ],
+)
 def test_check_matches_rejects_unknown_ids(answers: dict, message: str) -> None:
     """Does an unknown risk or mitigation id stop the check and list the known ones?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -187,10 +228,13 @@ def test_metric_mix_ignores_repeats() -> None:
     assert mix["count"].to_dict() == {"quantitative": 0, "qualitative": 1}
 
 
-@pytest.mark.parametrize(("chosen", "message"), [
-    ([], "no metrics chosen"),
-    (["footfall"], "unknown metric id.s. footfall"),
-])
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ([], "no metrics chosen"),
+        (["footfall"], "unknown metric id.s. footfall"),
+    ],
+)
 def test_metric_mix_rejects_bad_choices(chosen: list[str], message: str) -> None:
     """Does an empty or unknown choice stop with a reason?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -234,8 +278,12 @@ def test_safeguard_chart_is_described() -> None:
 def test_samples_reject_a_risk_with_unknown_mitigation(tmp_path) -> None:
     """Does a risk pointing at a mitigation that does not exist fail validation with its id?"""
     broken = tmp_path / "community_engagement.yaml"
-    broken.write_text(SAMPLES_FILE.read_text(encoding="utf-8").replace(
-        "mitigation: plain_data_policy", "mitigation: no_such_thing"), encoding="utf-8")
+    broken.write_text(
+        SAMPLES_FILE.read_text(encoding="utf-8").replace(
+            "mitigation: plain_data_policy", "mitigation: no_such_thing"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DefinitionError, match="risk crm_privacy_worry: unknown mitigation"):
         load_samples(broken)
 
@@ -251,9 +299,9 @@ def test_touchpoint_explorer_follows_the_sliders() -> None:
     editor.picker.value = "Handling complaints"
     assert [slider.value for slider in editor.sliders.values()] == [2, 2, 5]
     assert _verdict_of(explorer.result, "Handling complaints") == "keep it human"
-    explorer.controls["contact_weight"].value = 0    # 2 + 2 - 0 x 5 = 4 -> automate
+    explorer.controls["contact_weight"].value = 0  # 2 + 2 - 0 x 5 = 4 -> automate
     assert _verdict_of(explorer.result, "Handling complaints") == "automate"
-    editor.sliders["contact_loss"].value = 0         # the table follows a slider, too
+    editor.sliders["contact_loss"].value = 0  # the table follows a slider, too
     assert editor.value.set_index("touchpoint").loc["Handling complaints", "contact_loss"] == 0
 
 
@@ -262,7 +310,7 @@ def test_risk_matching_shows_nothing_until_checked() -> None:
     matching = risk_matching()
     assert matching.result is None and matching.error is None
     matching.controls["crm_privacy_worry"].value = "plain_data_policy"
-    assert matching.result is None                    # choosing does not reveal anything
+    assert matching.result is None  # choosing does not reveal anything
     matching.button.click()
     # one right answer, the other seven left unanswered (as in test_check_matches_marks_...)
     assert int(matching.result["correct"].sum()) == 1
@@ -271,11 +319,11 @@ def test_risk_matching_shows_nothing_until_checked() -> None:
 
 def test_metric_mix_picker_follows_the_ticks() -> None:
     """Ticking a voice beside two numbers: does the advice go; unticking all: is it explained?"""
-    picker = metric_mix_picker()                      # transactions and acquisition cost
+    picker = metric_mix_picker()  # transactions and acquisition cost
     mix, advice = picker.result
     assert mix.set_index("kind")["count"].to_dict() == {"quantitative": 2, "qualitative": 0}
     assert len(advice) == 1
-    picker.controls["reviews"].value = True           # 2 numbers, 1 voice: 1/3 each is enough
+    picker.controls["reviews"].value = True  # 2 numbers, 1 voice: 1/3 each is enough
     assert picker.result[1] == []
     for metric in ("transactions", "acquisition_cost", "reviews"):
         picker.controls[metric].value = False
@@ -291,5 +339,8 @@ def test_safeguard_audit_follows_the_boxes() -> None:
     assert (gaps.loc[flags, "in_place"], gaps.loc[flags, "trust_risk"]) == (2, "medium")
     grid.boxes[flags, "explainability"].value = True  # now 3 of 3
     gaps = audit.result[1].set_index("system")
-    assert (gaps.loc[flags, "in_place"], gaps.loc[flags, "missing"],
-            gaps.loc[flags, "trust_risk"]) == (3, "none", "low")
+    assert (
+        gaps.loc[flags, "in_place"],
+        gaps.loc[flags, "missing"],
+        gaps.loc[flags, "trust_risk"],
+    ) == (3, "none", "low")

@@ -43,17 +43,20 @@ from kit.errors import DefinitionError, ExerciseInputError, KitError
 # --- NPS ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("ratings", "expected"), [
-    # promoters 10, 9, 10, 9 = 4; passives 8, 7 = 2; detractors 6, 0, 3, 5 = 4 -> 40 - 40 = 0
-    ([10, 9, 8, 7, 6, 0, 10, 3, 9, 5], 0.0),
-    # 2 promoters, 1 passive, 1 detractor of 4 -> 50 - 25 = 25
-    ([10, 9, 7, 3], 25.0),
-    ([10, 10, 9], 100.0),     # all promoters
-    ([0, 6, 2], -100.0),      # all detractors
-    ([7, 8], 0.0),            # passives count in the total but neither add nor subtract
-    # 1 promoter, 2 detractors of 3 -> 33.3 - 66.7 = -33.3
-    ([9, 6, 6], -100 / 3),
-])
+@pytest.mark.parametrize(
+    ("ratings", "expected"),
+    [
+        # promoters 10, 9, 10, 9 = 4; passives 8, 7 = 2; detractors 6, 0, 3, 5 = 4 -> 40 - 40 = 0
+        ([10, 9, 8, 7, 6, 0, 10, 3, 9, 5], 0.0),
+        # 2 promoters, 1 passive, 1 detractor of 4 -> 50 - 25 = 25
+        ([10, 9, 7, 3], 25.0),
+        ([10, 10, 9], 100.0),  # all promoters
+        ([0, 6, 2], -100.0),  # all detractors
+        ([7, 8], 0.0),  # passives count in the total but neither add nor subtract
+        # 1 promoter, 2 detractors of 3 -> 33.3 - 66.7 = -33.3
+        ([9, 6, 6], -100 / 3),
+    ],
+)
 def test_nps_from_known_ratings(ratings: list[int], expected: float) -> None:
     """Is NPS the per cent of promoters (9-10) minus the per cent of detractors (0-6)?"""
     assert nps(ratings) == pytest.approx(expected)
@@ -66,14 +69,17 @@ def test_nps_breakdown_counts_and_shares() -> None:
     assert table["share"].to_dict() == {"promoter": 40.0, "passive": 20.0, "detractor": 40.0}
 
 
-@pytest.mark.parametrize(("ratings", "message"), [
-    ([], "the list of ratings is empty"),
-    ([9, 11], "rating number 2 is 11"),
-    ([-1], "rating number 1 is -1"),
-    ([7.5], "rating number 1 is 7.5"),
-    (["9"], "rating number 1 is '9'"),
-    ([True], "rating number 1 is True"),
-])
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        ([], "the list of ratings is empty"),
+        ([9, 11], "rating number 2 is 11"),
+        ([-1], "rating number 1 is -1"),
+        ([7.5], "rating number 1 is 7.5"),
+        (["9"], "rating number 1 is '9'"),
+        ([True], "rating number 1 is True"),
+    ],
+)
 def test_nps_rejects_bad_ratings(ratings: list, message: str) -> None:
     """Does a bad rating stop the calculation with a message naming which one and why?"""
     with pytest.raises(ExerciseInputError, match=message) as caught:
@@ -84,47 +90,60 @@ def test_nps_rejects_bad_ratings(ratings: list, message: str) -> None:
 # --- retention, churn, lifetime value, ROI ------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "end", "new", "retention"), [
-    (200, 200, 30, 85.0),   # 200 - 30 new = 170 kept of 200 -> 85 %
-    (50, 40, 0, 80.0),      # 40 kept of 50 -> 80 %
-    (10, 12, 2, 100.0),     # 10 kept of 10 -> nobody left
-    (10, 3, 3, 0.0),        # only newcomers remain -> everybody left
-])
+@pytest.mark.parametrize(
+    ("start", "end", "new", "retention"),
+    [
+        (200, 200, 30, 85.0),  # 200 - 30 new = 170 kept of 200 -> 85 %
+        (50, 40, 0, 80.0),  # 40 kept of 50 -> 80 %
+        (10, 12, 2, 100.0),  # 10 kept of 10 -> nobody left
+        (10, 3, 3, 0.0),  # only newcomers remain -> everybody left
+    ],
+)
 def test_retention_and_churn(start: int, end: int, new: int, retention: float) -> None:
     """Is retention the share of starting customers still there, and churn the rest?"""
     assert retention_rate(start, end, new) == pytest.approx(retention)
     assert churn_rate(start, end, new) == pytest.approx(100 - retention)
 
 
-@pytest.mark.parametrize(("start", "end", "new", "message"), [
-    (0, 5, 5, "customers_at_start is 0"),
-    (100, 20, 30, "new_customers \\(30\\) is more than customers_at_end \\(20\\)"),
-    (10, 30, 5, "25 customers kept out of 10"),
-    (-3, 5, 0, "customers_at_start is -3"),
-    (10, 9.5, 0, "customers_at_end is 9.5"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "new", "message"),
+    [
+        (0, 5, 5, "customers_at_start is 0"),
+        (100, 20, 30, "new_customers \\(30\\) is more than customers_at_end \\(20\\)"),
+        (10, 30, 5, "25 customers kept out of 10"),
+        (-3, 5, 0, "customers_at_start is -3"),
+        (10, 9.5, 0, "customers_at_end is 9.5"),
+    ],
+)
 def test_retention_rejects_impossible_counts(start, end, new, message: str) -> None:
     """Do impossible customer counts fail with a message saying what cannot be true?"""
     with pytest.raises(ExerciseInputError, match=message):
         churn_rate(start, end, new)
 
 
-@pytest.mark.parametrize(("order_value", "orders", "churn", "expected"), [
-    (24, 10, 15, 1600.0),   # 24 x 10 a year x (100 / 15 = 6.67 years) = 1600
-    (50, 4, 25, 800.0),     # 50 x 4 x 4 years = 800
-    (30, 2, 100, 60.0),     # everybody leaves within the year: one year of orders
-])
-def test_customer_lifetime_value(order_value: float, orders: float, churn: float,
-                                 expected: float) -> None:
+@pytest.mark.parametrize(
+    ("order_value", "orders", "churn", "expected"),
+    [
+        (24, 10, 15, 1600.0),  # 24 x 10 a year x (100 / 15 = 6.67 years) = 1600
+        (50, 4, 25, 800.0),  # 50 x 4 x 4 years = 800
+        (30, 2, 100, 60.0),  # everybody leaves within the year: one year of orders
+    ],
+)
+def test_customer_lifetime_value(
+    order_value: float, orders: float, churn: float, expected: float
+) -> None:
     """Is CLTV order value x orders a year x expected years (100 / churn %)?"""
     assert customer_lifetime_value(order_value, orders, churn) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("order_value", "orders", "churn", "message"), [
-    (24, 10, 0, "annual churn is 0"),
-    (24, 10, 120, "annual churn is 120"),
-    (-5, 10, 20, "average_order_value is -5"),
-])
+@pytest.mark.parametrize(
+    ("order_value", "orders", "churn", "message"),
+    [
+        (24, 10, 0, "annual churn is 0"),
+        (24, 10, 120, "annual churn is 120"),
+        (-5, 10, 20, "average_order_value is -5"),
+    ],
+)
 def test_lifetime_value_rejects_bad_input(order_value, orders, churn, message: str) -> None:
     """Does a churn of 0 (endless value) or a negative amount fail with a clear message?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -132,21 +151,31 @@ def test_lifetime_value_rejects_bad_input(order_value, orders, churn, message: s
 
 
 def _year(label: str, ratings: list[int], end: int, new: int) -> CustomerYear:
-    return CustomerYear(label=label, ratings=ratings, customers_at_start=100,
-                        customers_at_end=end, new_customers=new, average_order_value=20,
-                        orders_per_year=5)
+    return CustomerYear(
+        label=label,
+        ratings=ratings,
+        customers_at_start=100,
+        customers_at_end=end,
+        new_customers=new,
+        average_order_value=20,
+        orders_per_year=5,
+    )
 
 
-BEFORE = _year("Before", [10, 6, 3, 8], end=100, new=25)   # kept 75: churn 25 %, NPS 25-50=-25
-AFTER = _year("After", [10, 9, 8, 5], end=110, new=30)     # kept 80: churn 20 %, NPS 50-25=25
+BEFORE = _year("Before", [10, 6, 3, 8], end=100, new=25)  # kept 75: churn 25 %, NPS 25-50=-25
+AFTER = _year("After", [10, 9, 8, 5], end=110, new=30)  # kept 80: churn 20 %, NPS 50-25=25
 
 
 def test_compare_years_reports_each_metric_and_direction() -> None:
     """Does the comparison show before, after and change, and count lower churn as better?"""
     table = compare_years(BEFORE, AFTER)
     # CLTV: 20 x 5 = 100 a year; before x 100/25 = 400, after x 100/20 = 500
-    expected = {"Net Promoter Score": (-25.0, 25.0), "Retention rate": (75.0, 80.0),
-                "Churn rate": (25.0, 20.0), "Customer lifetime value": (400.0, 500.0)}
+    expected = {
+        "Net Promoter Score": (-25.0, 25.0),
+        "Retention rate": (75.0, 80.0),
+        "Churn rate": (25.0, 20.0),
+        "Customer lifetime value": (400.0, 500.0),
+    }
     for metric, (before, after) in expected.items():
         assert table.loc[metric, "before"] == pytest.approx(before)
         assert table.loc[metric, "after"] == pytest.approx(after)
@@ -211,10 +240,13 @@ def test_local_eats_return_on_gross_margin() -> None:
     assert break_even_margin(before, after, 9000) == pytest.approx(17.41, abs=0.01)
 
 
-@pytest.mark.parametrize(("customers_at_end", "roi"), [
-    (208, -20.76),  # 172 kept, churn 14 %: 72 / 0.14 = 514.29; 34.29 x 208 = 7,131.43
-    (209, 23.85),   # 173 kept, churn 13.5 %: 72 / 0.135 = 533.33; 53.33 x 209 = 11,146.67
-])
+@pytest.mark.parametrize(
+    ("customers_at_end", "roi"),
+    [
+        (208, -20.76),  # 172 kept, churn 14 %: 72 / 0.14 = 514.29; 34.29 x 208 = 7,131.43
+        (209, 23.85),  # 173 kept, churn 13.5 %: 72 / 0.135 = 533.33; 53.33 x 209 = 11,146.67
+    ],
+)
 def test_one_customer_flips_the_sign(customers_at_end: int, roi: float) -> None:
     """Does one more customer kept turn a loss into a gain, as the lesson shows?"""
     scenario = roi_scenario("local_eats_chatbot")
@@ -222,11 +254,14 @@ def test_one_customer_flips_the_sign(customers_at_end: int, roi: float) -> None:
     assert ethical_automation_roi(scenario.before, year, 9000, 30) == pytest.approx(roi, abs=0.01)
 
 
-@pytest.mark.parametrize(("churn", "mean", "median"), [
-    (15, 6.6667, 4.2650),   # 100 / 15; ln 2 / -ln 0.85 = 0.693147 / 0.162519
-    (50, 2.0, 1.0),         # half leave each year: half are gone after exactly one year
-    (100, 1.0, 0.0),        # everybody leaves within the year
-])
+@pytest.mark.parametrize(
+    ("churn", "mean", "median"),
+    [
+        (15, 6.6667, 4.2650),  # 100 / 15; ln 2 / -ln 0.85 = 0.693147 / 0.162519
+        (50, 2.0, 1.0),  # half leave each year: half are gone after exactly one year
+        (100, 1.0, 0.0),  # everybody leaves within the year
+    ],
+)
 def test_mean_and_median_lifetime(churn: float, mean: float, median: float) -> None:
     """Is the mean stay 100 / churn and the median the year by which half have left?"""
     assert mean_lifetime_years(churn) == pytest.approx(mean, abs=1e-4)
@@ -239,32 +274,41 @@ def test_lifetime_rejects_a_churn_of_zero() -> None:
         median_lifetime_years(0)
 
 
-@pytest.mark.parametrize(("before", "after", "needed"), [
-    # (1.959964 + 0.841621)^2 = 7.848879; 0.25 + 0.24 = 0.49; / 0.1^2 -> 384.6 -> 385
-    (50, 60, 385),
-    # Local Eats: 0.85 x 0.15 + 0.87 x 0.13 = 0.2406; / 0.02^2 = 601.5; x 7.848879 -> 4722
-    (85, 87, 4722),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "needed"),
+    [
+        # (1.959964 + 0.841621)^2 = 7.848879; 0.25 + 0.24 = 0.49; / 0.1^2 -> 384.6 -> 385
+        (50, 60, 385),
+        # Local Eats: 0.85 x 0.15 + 0.87 x 0.13 = 0.2406; / 0.02^2 = 601.5; x 7.848879 -> 4722
+        (85, 87, 4722),
+    ],
+)
 def test_customers_needed_per_year(before: float, after: float, needed: int) -> None:
     """Is the sample size the two-proportion formula (5 % two-sided, 80 % power), rounded up?"""
     assert customers_needed_per_year(before, after) == needed
 
 
-@pytest.mark.parametrize(("before", "after", "message"), [
-    (85, 85, "the two rates are equal"),
-    (0, 50, "before_percent is 0"),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (85, 85, "the two rates are equal"),
+        (0, 50, "before_percent is 0"),
+    ],
+)
 def test_customers_needed_rejects_bad_rates(before: float, after: float, message: str) -> None:
     with pytest.raises(ExerciseInputError, match=message):
         customers_needed_per_year(before, after)
 
 
-@pytest.mark.parametrize(("ratings", "margin"), [
-    # one promoter, one detractor: variance 1 - 0 = 1; 100 x 1.959964 x sqrt(1 / 2) = 138.59
-    ([10, 0], 138.59),
-    # Local Eats after: 0.45 + 0.20 - 0.25^2 = 0.5875; 195.9964 x sqrt(0.5875 / 20) = 33.59
-    (roi_scenario("local_eats_chatbot").after.ratings, 33.59),
-])
+@pytest.mark.parametrize(
+    ("ratings", "margin"),
+    [
+        # one promoter, one detractor: variance 1 - 0 = 1; 100 x 1.959964 x sqrt(1 / 2) = 138.59
+        ([10, 0], 138.59),
+        # Local Eats after: 0.45 + 0.20 - 0.25^2 = 0.5875; 195.9964 x sqrt(0.5875 / 20) = 33.59
+        (roi_scenario("local_eats_chatbot").after.ratings, 33.59),
+    ],
+)
 def test_nps_margin_of_error(ratings: list[int], margin: float) -> None:
     """Is the 95 % margin of NPS 1.96 standard errors of the +1/0/-1 scores, in points?"""
     assert nps_margin_of_error(ratings) == pytest.approx(margin, abs=0.01)
@@ -291,20 +335,32 @@ def _status(text: str, rule: str) -> tuple[str, str]:
     return results.loc[rule, "status"], results.loc[rule, "reason"]
 
 
-@pytest.mark.parametrize(("text", "rule", "status", "reason_part"), [
-    ("bot: Hi, I'm the shop's chatbot.", "discloses_automation", "pass", "'chatbot'"),
-    # only the first bot message counts: admitting it later is too late
-    ("bot: Hi there!\nbot: By the way, I am a bot.", "discloses_automation", "fail", "turn 1"),
-    # whole words only: the 'bot' inside a name is not a disclosure
-    ("bot: Welcome to Talbot's Bakery!", "discloses_automation", "fail", "turn 1"),
-    ("customer: hi\nbot: Want to talk to a person? Just ask.", "offers_human", "pass", "Turn 2"),
-    ("bot: Hello, what would you like?", "offers_human", "fail", "No bot message"),
-    ("bot: Your details stay private; see our privacy page.", "explains_data_use", "pass",
-     "'privacy'"),
-    ("bot: Hurry, this deal ends tonight!", "no_pressure", "fail", "Turn 1 (bot) says 'hurry'"),
-    ("bot: Here is the menu.", "no_pressure", "pass", "No bot message"),
-    ("bot: Texts are your choice; reply to opt out.", "offers_opt_out", "pass", "Turn 1"),
-])
+@pytest.mark.parametrize(
+    ("text", "rule", "status", "reason_part"),
+    [
+        ("bot: Hi, I'm the shop's chatbot.", "discloses_automation", "pass", "'chatbot'"),
+        # only the first bot message counts: admitting it later is too late
+        ("bot: Hi there!\nbot: By the way, I am a bot.", "discloses_automation", "fail", "turn 1"),
+        # whole words only: the 'bot' inside a name is not a disclosure
+        ("bot: Welcome to Talbot's Bakery!", "discloses_automation", "fail", "turn 1"),
+        (
+            "customer: hi\nbot: Want to talk to a person? Just ask.",
+            "offers_human",
+            "pass",
+            "Turn 2",
+        ),
+        ("bot: Hello, what would you like?", "offers_human", "fail", "No bot message"),
+        (
+            "bot: Your details stay private; see our privacy page.",
+            "explains_data_use",
+            "pass",
+            "'privacy'",
+        ),
+        ("bot: Hurry, this deal ends tonight!", "no_pressure", "fail", "Turn 1 (bot) says 'hurry'"),
+        ("bot: Here is the menu.", "no_pressure", "pass", "No bot message"),
+        ("bot: Texts are your choice; reply to opt out.", "offers_opt_out", "pass", "Turn 1"),
+    ],
+)
 def test_single_rules(text: str, rule: str, status: str, reason_part: str) -> None:
     """Does each rule pass or fail a short conversation, and say which turn and words decided?"""
     got_status, reason = _status(text, rule)
@@ -312,15 +368,24 @@ def test_single_rules(text: str, rule: str, status: str, reason_part: str) -> No
     assert reason_part in reason
 
 
-@pytest.mark.parametrize(("text", "status", "reason_part"), [
-    ("customer: Can I speak to a real person?\nbot: Sure, passing you to Sam now.", "pass",
-     "turn 1"),
-    ("customer: I want a human.\nstaff: Hi, Sam here.", "pass", "turn 1"),
-    ("customer: I want a human.\nbot: I can help with that!", "fail",
-     "turn 1, but turn 2 (bot)"),
-    ("bot: Hello.\ncustomer: Get me a manager.", "fail", "ends without a reply"),
-    ("customer: Two pizzas please.\nbot: Coming up.", "not applicable", "No customer asked"),
-])
+@pytest.mark.parametrize(
+    ("text", "status", "reason_part"),
+    [
+        (
+            "customer: Can I speak to a real person?\nbot: Sure, passing you to Sam now.",
+            "pass",
+            "turn 1",
+        ),
+        ("customer: I want a human.\nstaff: Hi, Sam here.", "pass", "turn 1"),
+        (
+            "customer: I want a human.\nbot: I can help with that!",
+            "fail",
+            "turn 1, but turn 2 (bot)",
+        ),
+        ("bot: Hello.\ncustomer: Get me a manager.", "fail", "ends without a reply"),
+        ("customer: Two pizzas please.\nbot: Coming up.", "not applicable", "No customer asked"),
+    ],
+)
 def test_handover_when_asked(text: str, status: str, reason_part: str) -> None:
     """Is a request for a person answered by the very next message handing over?"""
     got_status, reason = _status(text, "honours_handover")
@@ -328,11 +393,14 @@ def test_handover_when_asked(text: str, status: str, reason_part: str) -> None:
     assert reason_part in reason
 
 
-@pytest.mark.parametrize(("transcript_id", "passing"), [
-    ("local_eats_before", 0),
-    ("local_eats_after", 6),
-    ("florist_rosie", 0),
-])
+@pytest.mark.parametrize(
+    ("transcript_id", "passing"),
+    [
+        ("local_eats_before", 0),
+        ("local_eats_after", 6),
+        ("florist_rosie", 0),
+    ],
+)
 def test_sample_transcripts(transcript_id: str, passing: int) -> None:
     """Do the shipped transcripts give the results the lessons discuss (all fail, all pass)?"""
     results = check_transcript(sample_transcript(transcript_id))
@@ -340,12 +408,15 @@ def test_sample_transcripts(transcript_id: str, passing: int) -> None:
     assert len(results) == len(load_transparency_rules().rules)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("hello there", "line 1: 'hello there' should start with 'bot:'"),
-    ("bot: Hi!\nrobot: beep", "line 2: 'robot: beep'"),
-    ("customer:", "line 1"),
-    ("   \n", "it is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello there", "line 1: 'hello there' should start with 'bot:'"),
+        ("bot: Hi!\nrobot: beep", "line 2: 'robot: beep'"),
+        ("customer:", "line 1"),
+        ("   \n", "it is empty"),
+    ],
+)
 def test_parse_transcript_rejects_unreadable_lines(text: str, message: str) -> None:
     """Does a line without a known speaker fail with its line number and the expected form?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -355,11 +426,17 @@ def test_parse_transcript_rejects_unreadable_lines(text: str, message: str) -> N
 def test_rules_file_with_unknown_check_is_refused(tmp_path: Path) -> None:
     """Does a rule naming a check that does not exist fail with the file, line and check list?"""
     path = tmp_path / "rules.yaml"
-    path.write_text("schema_version: 1\nsource: 003_e56a5dd0253a6b2f.txt\nrules:\n"
-                    "  - id: says_hello\n    title: Says hello\n    why: Greeting is polite.\n"
-                    "    check: greets_warmly\n    phrases: [hello]\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match=r"rules.yaml:4: rules\[0 id=says_hello\].*"
-                                              r"'greets_warmly' is not one of"):
+    path.write_text(
+        "schema_version: 1\nsource: 003_e56a5dd0253a6b2f.txt\nrules:\n"
+        "  - id: says_hello\n    title: Says hello\n    why: Greeting is polite.\n"
+        "    check: greets_warmly\n    phrases: [hello]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DefinitionError,
+        match=r"rules.yaml:4: rules\[0 id=says_hello\].*"
+        r"'greets_warmly' is not one of",
+    ):
         load_transparency_rules(path)
 
 
@@ -382,10 +459,13 @@ def test_roi_calculator_sliders_feed_the_calculation() -> None:
     assert calculator.result.roi < 0
 
 
-@pytest.mark.parametrize(("margin", "roi"), [
-    (17, -2.36),   # 51,692.31 x 0.17 = 8,787.69; (8,787.69 - 9,000) / 9,000
-    (18, 3.38),    # 51,692.31 x 0.18 = 9,304.62; (9,304.62 - 9,000) / 9,000
-])
+@pytest.mark.parametrize(
+    ("margin", "roi"),
+    [
+        (17, -2.36),  # 51,692.31 x 0.17 = 8,787.69; (8,787.69 - 9,000) / 9,000
+        (18, 3.38),  # 51,692.31 x 0.18 = 9,304.62; (9,304.62 - 9,000) / 9,000
+    ],
+)
 def test_roi_calculator_margin_slider(margin: int, roi: float) -> None:
     """Does the margin slider move the return across zero near the 17.4 % break-even?"""
     calculator = roi_calculator("local_eats_chatbot")
@@ -398,15 +478,17 @@ def test_transparency_checker_checks_what_was_typed_on_press() -> None:
     checker = transparency_checker("local_eats_after")
     assert (checker.result["status"] == "pass").all()
     checker.controls["transcript"].value = "bot: Hurry, last chance to order!"
-    assert (checker.result["status"] == "pass").all()           # not pressed yet
+    assert (checker.result["status"] == "pass").all()  # not pressed yet
     checker.button.click()
     statuses = checker.result.set_index("rule")["status"]
     assert statuses["no_pressure"] == "fail"
     checker.controls["transcript"].value = "hello there"
     checker.button.click()
     assert checker.result is None
-    assert checker.error == ("transcript line 1: 'hello there' should start with 'bot:', "
-                             "'customer:' or 'staff:' followed by what was said.")
+    assert checker.error == (
+        "transcript line 1: 'hello there' should start with 'bot:', "
+        "'customer:' or 'staff:' followed by what was said."
+    )
 
 
 def test_charts_carry_title_and_a_description_of_the_data() -> None:

@@ -44,8 +44,11 @@ from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 def _decisions(**approved_of_total: tuple[int, int]) -> pd.DataFrame:
     """A table of applications: for group=(approved, total), that many True then False rows."""
-    rows = [{"group": group, "approved": index < approved}
-            for group, (approved, total) in approved_of_total.items() for index in range(total)]
+    rows = [
+        {"group": group, "approved": index < approved}
+        for group, (approved, total) in approved_of_total.items()
+        for index in range(total)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -56,22 +59,26 @@ def test_approval_rates_per_group() -> None:
     assert table.loc["B"].tolist() == [10, 5, 0.5]
 
 
-@pytest.mark.parametrize(("groups", "ratio", "lowest", "highest", "passes"), [
-    # A 8/10 = 0.8, B 5/10 = 0.5 -> 0.5 / 0.8 = 0.625 -> fails four-fifths
-    ({"A": (8, 10), "B": (5, 10)}, Fraction(5, 8), "B", "A", False),
-    # A 10/10 = 1.0, B 8/10 = 0.8 -> exactly 0.8 -> meets the rule (at least four fifths)
-    ({"A": (10, 10), "B": (8, 10)}, Fraction(4, 5), "B", "A", True),
-    # A 5/10 = 0.5, B 4/10 = 0.4 -> 0.4 / 0.5 = 0.8, the boundary again with other counts
-    ({"A": (5, 10), "B": (4, 10)}, Fraction(4, 5), "B", "A", True),
-    # A 10/10, B 7/10 -> 0.7 -> fails
-    ({"A": (10, 10), "B": (7, 10)}, Fraction(7, 10), "B", "A", False),
-    # A 9/10 = 0.9, B 6/8 = 0.75, C 3/6 = 0.5 -> lowest C, highest A: 0.5 / 0.9 = 5/9 -> fails
-    ({"A": (9, 10), "B": (6, 8), "C": (3, 6)}, Fraction(5, 9), "C", "A", False),
-    # B 9/12 = 0.75 beats A 6/10 = 0.6 -> 0.6 / 0.75 = 0.8 -> meets
-    ({"A": (6, 10), "B": (9, 12)}, Fraction(4, 5), "A", "B", True),
-])
-def test_disparate_impact_and_four_fifths(groups: dict, ratio: Fraction, lowest: str,
-                                          highest: str, passes: bool) -> None:
+@pytest.mark.parametrize(
+    ("groups", "ratio", "lowest", "highest", "passes"),
+    [
+        # A 8/10 = 0.8, B 5/10 = 0.5 -> 0.5 / 0.8 = 0.625 -> fails four-fifths
+        ({"A": (8, 10), "B": (5, 10)}, Fraction(5, 8), "B", "A", False),
+        # A 10/10 = 1.0, B 8/10 = 0.8 -> exactly 0.8 -> meets the rule (at least four fifths)
+        ({"A": (10, 10), "B": (8, 10)}, Fraction(4, 5), "B", "A", True),
+        # A 5/10 = 0.5, B 4/10 = 0.4 -> 0.4 / 0.5 = 0.8, the boundary again with other counts
+        ({"A": (5, 10), "B": (4, 10)}, Fraction(4, 5), "B", "A", True),
+        # A 10/10, B 7/10 -> 0.7 -> fails
+        ({"A": (10, 10), "B": (7, 10)}, Fraction(7, 10), "B", "A", False),
+        # A 9/10 = 0.9, B 6/8 = 0.75, C 3/6 = 0.5 -> lowest C, highest A: 0.5 / 0.9 = 5/9 -> fails
+        ({"A": (9, 10), "B": (6, 8), "C": (3, 6)}, Fraction(5, 9), "C", "A", False),
+        # B 9/12 = 0.75 beats A 6/10 = 0.6 -> 0.6 / 0.75 = 0.8 -> meets
+        ({"A": (6, 10), "B": (9, 12)}, Fraction(4, 5), "A", "B", True),
+    ],
+)
+def test_disparate_impact_and_four_fifths(
+    groups: dict, ratio: Fraction, lowest: str, highest: str, passes: bool
+) -> None:
     """Is the ratio lowest rate / highest rate, and does 0.8 or more meet the four-fifths rule?"""
     impact = disparate_impact(approval_rates(_decisions(**groups)))
     assert (impact.ratio, impact.lowest_group, impact.highest_group) == (ratio, lowest, highest)
@@ -82,8 +89,10 @@ def test_disparate_impact_and_four_fifths(groups: dict, ratio: Fraction, lowest:
 def test_verdict_reads_as_a_sentence() -> None:
     """Does the verdict name both groups, the percentage and the rule?"""
     impact = disparate_impact(approval_rates(_decisions(A=(8, 10), B=(5, 10))))
-    assert impact.verdict() == ("Group B is approved at 62% of the rate of group A: this fails "
-                                "the four-fifths rule (at least 80%).")
+    assert impact.verdict() == (
+        "Group B is approved at 62% of the rate of group A: this fails "
+        "the four-fifths rule (at least 80%)."
+    )
 
 
 def test_outcome_may_be_ones_and_zeros() -> None:
@@ -92,12 +101,15 @@ def test_outcome_may_be_ones_and_zeros() -> None:
     assert approval_rates(table)["rate"].tolist() == [0.5, 1.0]
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    (pd.DataFrame({"group": ["A"], "decision": [True]}), "no column\\(s\\) approved"),
-    (pd.DataFrame({"group": [], "approved": []}), "no rows"),
-    (pd.DataFrame({"group": ["A", "B"], "approved": ["yes", "no"]}), "holds 'yes'"),
-    (pd.DataFrame({"group": ["A", None], "approved": [True, False]}), "some rows have no"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (pd.DataFrame({"group": ["A"], "decision": [True]}), "no column\\(s\\) approved"),
+        (pd.DataFrame({"group": [], "approved": []}), "no rows"),
+        (pd.DataFrame({"group": ["A", "B"], "approved": ["yes", "no"]}), "holds 'yes'"),
+        (pd.DataFrame({"group": ["A", None], "approved": [True, False]}), "some rows have no"),
+    ],
+)
 def test_approval_rates_reject_unusable_tables(table: pd.DataFrame, message: str) -> None:
     """Does a table the audit cannot count fail with a message saying what to fix?"""
     with pytest.raises(ExerciseInputError, match=message) as caught:
@@ -105,30 +117,40 @@ def test_approval_rates_reject_unusable_tables(table: pd.DataFrame, message: str
     assert isinstance(caught.value, KitError)
 
 
-@pytest.mark.parametrize(("groups", "message"), [
-    ({"A": (3, 10)}, "only one group"),
-    ({"A": (0, 10), "B": (0, 5)}, "no group has any approvals"),
-])
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ({"A": (3, 10)}, "only one group"),
+        ({"A": (0, 10), "B": (0, 5)}, "no group has any approvals"),
+    ],
+)
 def test_disparate_impact_needs_something_to_compare(groups: dict, message: str) -> None:
     """Is a ratio refused when there is one group or no approvals at all?"""
     with pytest.raises(ExerciseInputError, match=message):
         disparate_impact(approval_rates(_decisions(**groups)))
 
 
-SCORING = LoanScoring(points_per_thousand_income=0.1, points_per_missed_payment=-1.0,
-                      postcode_points={"Riverside": 1.5, "Hillview": -1.0}, threshold=2.0)
-APPLICANTS = pd.DataFrame({"postcode_area": ["Riverside", "Hillview"], "income_k": [30, 25],
-                           "missed_payments": [1, 0]})
+SCORING = LoanScoring(
+    points_per_thousand_income=0.1,
+    points_per_missed_payment=-1.0,
+    postcode_points={"Riverside": 1.5, "Hillview": -1.0},
+    threshold=2.0,
+)
+APPLICANTS = pd.DataFrame(
+    {"postcode_area": ["Riverside", "Hillview"], "income_k": [30, 25], "missed_payments": [1, 0]}
+)
 
 
-@pytest.mark.parametrize(("use_postcode", "scores", "approved"), [
-    # Riverside: 30 x 0.1 - 1 + 1.5 = 3.5; Hillview: 25 x 0.1 - 0 - 1.0 = 1.5 (below 2.0)
-    (True, [3.5, 1.5], [True, False]),
-    # without the postcode: 3.0 - 1 = 2.0 (exactly the threshold, approved) and 2.5
-    (False, [2.0, 2.5], [True, True]),
-])
-def test_score_applications(use_postcode: bool, scores: list[float],
-                            approved: list[bool]) -> None:
+@pytest.mark.parametrize(
+    ("use_postcode", "scores", "approved"),
+    [
+        # Riverside: 30 x 0.1 - 1 + 1.5 = 3.5; Hillview: 25 x 0.1 - 0 - 1.0 = 1.5 (below 2.0)
+        (True, [3.5, 1.5], [True, False]),
+        # without the postcode: 3.0 - 1 = 2.0 (exactly the threshold, approved) and 2.5
+        (False, [2.0, 2.5], [True, True]),
+    ],
+)
+def test_score_applications(use_postcode: bool, scores: list[float], approved: list[bool]) -> None:
     """Is the score income points + missed-payment points (+ postcode points when used)?"""
     scored = score_applications(APPLICANTS, SCORING, use_postcode=use_postcode)
     assert scored["score"].tolist() == scores
@@ -142,19 +164,27 @@ def test_score_rejects_an_area_without_points() -> None:
         score_applications(odd, SCORING)
 
 
-@pytest.mark.parametrize(("use_postcode", "threshold", "approved", "passes"), [
-    # the lesson's story: with the postcode, group B gets 16 of 30 and group A 27 of 30
-    # -> 16/27 = 0.59, fails; without it B 20/30 and A 24/30 -> 20/24 = 0.83, meets
-    (True, 2.0, {"A": 27, "B": 16, "C": 26}, False),
-    (False, 2.0, {"A": 24, "B": 20, "C": 22}, True),
-    # a stricter threshold without the postcode: B 14/30, A 20/30 -> 14/20 = 0.7, fails
-    (False, 2.5, {"A": 20, "B": 14, "C": 15}, False),
-])
-def test_shipped_applications_tell_the_lesson_story(use_postcode: bool, threshold: float,
-                                                    approved: dict, passes: bool) -> None:
+@pytest.mark.parametrize(
+    ("use_postcode", "threshold", "approved", "passes"),
+    [
+        # the lesson's story: with the postcode, group B gets 16 of 30 and group A 27 of 30
+        # -> 16/27 = 0.59, fails; without it B 20/30 and A 24/30 -> 20/24 = 0.83, meets
+        (True, 2.0, {"A": 27, "B": 16, "C": 26}, False),
+        (False, 2.0, {"A": 24, "B": 20, "C": 22}, True),
+        # a stricter threshold without the postcode: B 14/30, A 20/30 -> 14/20 = 0.7, fails
+        (False, 2.5, {"A": 20, "B": 14, "C": 15}, False),
+    ],
+)
+def test_shipped_applications_tell_the_lesson_story(
+    use_postcode: bool, threshold: float, approved: dict, passes: bool
+) -> None:
     """Do the 90 shipped applicants give the counts the advanced lesson discusses?"""
-    scored = score_applications(load_applications(), load_samples().loan_scoring,
-                                threshold=threshold, use_postcode=use_postcode)
+    scored = score_applications(
+        load_applications(),
+        load_samples().loan_scoring,
+        threshold=threshold,
+        use_postcode=use_postcode,
+    )
     rates = approval_rates(scored).set_index("group")
     assert rates["approved"].to_dict() == approved
     assert rates["applications"].tolist() == [30, 30, 30]
@@ -168,40 +198,66 @@ NEWSLETTER = {"newsletter": {"email"}, "delivery": {"name", "address"}}
 
 def test_review_gives_each_field_a_verdict() -> None:
     """Is a field kept only when its purpose needs it, and flagged when beyond or without one?"""
-    fields = pd.DataFrame({
-        "field": ["email", "date_of_birth", "phone", "address", "notes"],
-        "purpose": ["newsletter", "newsletter", None, "delivery", ""],
-    })
+    fields = pd.DataFrame(
+        {
+            "field": ["email", "date_of_birth", "phone", "address", "notes"],
+            "purpose": ["newsletter", "newsletter", None, "delivery", ""],
+        }
+    )
     review = review_data_collection(fields, NEWSLETTER).set_index("field")
     assert review["verdict"].to_dict() == {
-        "email": "keep", "date_of_birth": "beyond purpose", "phone": "no purpose",
-        "address": "keep", "notes": "no purpose"}
+        "email": "keep",
+        "date_of_birth": "beyond purpose",
+        "phone": "no purpose",
+        "address": "keep",
+        "notes": "no purpose",
+    }
     assert review.loc["date_of_birth", "advice"].startswith("newsletter needs only email")
     assert review.loc["phone", "purpose"] == "(no purpose)"
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    (pd.DataFrame({"field": ["email"], "purpose": ["marketing"]}),
-     "purpose\\(s\\) 'marketing' are not defined; known purposes: newsletter, delivery"),
-    (pd.DataFrame({"field": ["email", "email"], "purpose": ["newsletter", "delivery"]}),
-     "'email' appears more than once"),
-    (pd.DataFrame({"field": ["email"]}), "no column\\(s\\) purpose"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            pd.DataFrame({"field": ["email"], "purpose": ["marketing"]}),
+            "purpose\\(s\\) 'marketing' are not defined; known purposes: newsletter, delivery",
+        ),
+        (
+            pd.DataFrame({"field": ["email", "email"], "purpose": ["newsletter", "delivery"]}),
+            "'email' appears more than once",
+        ),
+        (pd.DataFrame({"field": ["email"]}), "no column\\(s\\) purpose"),
+    ],
+)
 def test_review_rejects_unusable_inventories(fields: pd.DataFrame, message: str) -> None:
     """Does an unknown purpose, a repeated field or a missing column fail with a clear message?"""
     with pytest.raises(ExerciseInputError, match=message):
         review_data_collection(fields, NEWSLETTER)
 
 
-@pytest.mark.parametrize(("inventory_id", "flagged"), [
-    ("bookshop_events", {"date_of_birth": "beyond purpose", "home_address": "no purpose",
-                         "phone_number": "no purpose"}),
-    ("artisan_goods_personalisation", {"precise_location": "beyond purpose",
-                                       "date_of_birth": "beyond purpose",
-                                       "contacts_list": "no purpose"}),
-])
-def test_sample_inventories_flag_what_the_lessons_discuss(inventory_id: str,
-                                                          flagged: dict) -> None:
+@pytest.mark.parametrize(
+    ("inventory_id", "flagged"),
+    [
+        (
+            "bookshop_events",
+            {
+                "date_of_birth": "beyond purpose",
+                "home_address": "no purpose",
+                "phone_number": "no purpose",
+            },
+        ),
+        (
+            "artisan_goods_personalisation",
+            {
+                "precise_location": "beyond purpose",
+                "date_of_birth": "beyond purpose",
+                "contacts_list": "no purpose",
+            },
+        ),
+    ],
+)
+def test_sample_inventories_flag_what_the_lessons_discuss(inventory_id: str, flagged: dict) -> None:
     """Do the shipped inventories flag exactly the fields the lessons talk about?"""
     inventory = data_inventory(inventory_id)
     review = review_data_collection(inventory.table(), inventory.needs())
@@ -226,21 +282,30 @@ def test_bookshop_can_declare_the_delivery_purpose_the_lesson_asks_for() -> None
 def test_checklist_has_the_nine_areas_in_order() -> None:
     """Does the shipped checklist hold the nine areas of the step-by-step approach, in order?"""
     assert [item.area for item in load_checklist().items] == [
-        "Ethical audit", "Ethical guidelines", "Data security", "Algorithmic fairness",
-        "Transparency", "Customer control", "Value creation", "Employee training",
-        "Monitoring and evaluation"]
+        "Ethical audit",
+        "Ethical guidelines",
+        "Data security",
+        "Algorithmic fairness",
+        "Transparency",
+        "Customer control",
+        "Value creation",
+        "Employee training",
+        "Monitoring and evaluation",
+    ]
 
 
 def test_checklist_review_lists_the_gaps() -> None:
     """With three items ticked, are six gaps listed, each with its next step?"""
-    review = checklist_review(load_checklist(),
-                              ["data_security", "transparency", "employee_training"])
+    review = checklist_review(
+        load_checklist(), ["data_security", "transparency", "employee_training"]
+    )
     assert review["in_place"].sum() == 3
     assert (review.loc[review["in_place"], "next_step"] == "").all()
     assert (review.loc[~review["in_place"], "next_step"] != "").all()
     assert gap_summary(review) == (
         "3 of 9 in place; gaps: Ethical audit, Ethical guidelines, Algorithmic fairness, "
-        "Customer control, Value creation, Monitoring and evaluation.")
+        "Customer control, Value creation, Monitoring and evaluation."
+    )
 
 
 def test_checklist_all_ticked_has_no_gaps() -> None:
@@ -252,18 +317,20 @@ def test_checklist_all_ticked_has_no_gaps() -> None:
 
 def test_checklist_rejects_unknown_items() -> None:
     """Is a ticked id that is not on the checklist refused, with the real ids listed?"""
-    with pytest.raises(ExerciseInputError, match="unknown item id\\(s\\) encryption; items are "
-                                                 "ethical_audit, "):
+    with pytest.raises(
+        ExerciseInputError, match="unknown item id\\(s\\) encryption; items are ethical_audit, "
+    ):
         checklist_review(load_checklist(), ["encryption"])
 
 
 def test_checklist_file_with_repeated_id_is_refused(tmp_path: Path) -> None:
     """Does a checklist file using one id twice fail naming the file and the id?"""
-    item = ("  - id: audit\n    area: Audit\n    question: Did you look?\n"
-            "    action: Look at it.\n")
+    item = "  - id: audit\n    area: Audit\n    question: Did you look?\n    action: Look at it.\n"
     path = tmp_path / "checklist.yaml"
-    path.write_text("schema_version: 1\nsource: 004_9ab61650dc909d3c.txt\ntitle: Mini\n"
-                    "items:\n" + item + item, encoding="utf-8")
+    path.write_text(
+        "schema_version: 1\nsource: 004_9ab61650dc909d3c.txt\ntitle: Mini\nitems:\n" + item + item,
+        encoding="utf-8",
+    )
     with pytest.raises(DefinitionError, match=r"checklist.yaml.*duplicate checklist item id"):
         load_checklist(path)
 
@@ -272,14 +339,17 @@ def test_bias_audit_follows_the_postcode_switch() -> None:
     """Switching the postcode off: does the audit turn from failing to meeting the rule?"""
     audit = bias_audit()
     # The lesson's story, as in test_shipped_applications_tell_the_lesson_story: 16/27 fails.
-    assert audit.result.rates.set_index("group")["approved"].to_dict() == {"A": 27, "B": 16,
-                                                                          "C": 26}
+    assert audit.result.rates.set_index("group")["approved"].to_dict() == {
+        "A": 27,
+        "B": 16,
+        "C": 26,
+    }
     assert audit.result.impact.ratio == Fraction(16, 27)
     audit.controls["use_postcode"].value = False
     # Without the postcode: B 20/30 and A 24/30 -> 20/24 = 5/6, meets the four-fifths rule.
     assert audit.result.impact.ratio == Fraction(5, 6)
     assert audit.result.impact.passes
-    audit.controls["threshold"].value = 2.5          # stricter: B 14, A 20 -> 0.7, fails
+    audit.controls["threshold"].value = 2.5  # stricter: B 14, A 20 -> 0.7, fails
     assert audit.result.impact.ratio == Fraction(14, 20)
 
 
@@ -287,15 +357,13 @@ def test_minimisation_review_reads_the_pickers_on_press() -> None:
     """Giving the phone number a purpose and pressing Review: is it judged against that purpose?"""
     review = data_minimisation_review("bookshop_events")
     verdicts = review.result.set_index("field")["verdict"]
-    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("no purpose",
-                                                                    "beyond purpose")
+    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("no purpose", "beyond purpose")
     review.controls["phone_number"].value = "loyalty_card"
     review.controls["date_of_birth"].value = ""
     review.button.click()
     # loyalty_card needs name, email, purchase_history: a phone number is beyond it.
     verdicts = review.result.set_index("field")["verdict"]
-    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("beyond purpose",
-                                                                    "no purpose")
+    assert (verdicts["phone_number"], verdicts["date_of_birth"]) == ("beyond purpose", "no purpose")
 
 
 def test_checklist_widget_counts_the_ticked_boxes() -> None:

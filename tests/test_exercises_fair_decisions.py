@@ -15,8 +15,9 @@ from kit.errors import ExerciseInputError
 
 
 def _explained(applicant_id: str) -> fair.Explanation:
-    return fair.explain_applicants(load_applications(), load_samples().loan_scoring,
-                                   [applicant_id])[0]
+    return fair.explain_applicants(
+        load_applications(), load_samples().loan_scoring, [applicant_id]
+    )[0]
 
 
 def test_refused_applicant_with_nothing_to_remove() -> None:
@@ -24,15 +25,18 @@ def test_refused_applicant_with_nothing_to_remove() -> None:
     explanation = _explained("L052")
     assert explanation.score == Fraction(19, 10)
     assert not explanation.approved
-    assert explanation.reasons == ("income of 29 thousand: +2.9 points",
-                                   "0 missed payments: +0.0 points",
-                                   "lives in Hillview: -1.0 points",
-                                   "total 1.9 against a threshold of 2.0")
+    assert explanation.reasons == (
+        "income of 29 thousand: +2.9 points",
+        "0 missed payments: +0.0 points",
+        "lives in Hillview: -1.0 points",
+        "total 1.9 against a threshold of 2.0",
+    )
     assert explanation.changes == (
         "income 1 thousand higher",
         "no change in missed payments would be enough (there are none to remove)",
         "living in Riverside or Old Town instead (a postcode is not something to ask anyone "
-        "to change: that it matters at all is the audit's concern)")
+        "to change: that it matters at all is the audit's concern)",
+    )
 
 
 def test_refused_applicant_one_missed_payment_away() -> None:
@@ -64,17 +68,19 @@ def test_case_that_passes_four_fifths_but_fails_equal_opportunity() -> None:
     """Case 1: A 30/50 = 60 %, B 26/50 = 52 %; among repayers A 27/30 = 90 %, B 18/30 = 60 %."""
     groups = fair.outcome_case("passes_four_fifths_fails_equal_opportunity").groups
     result = fair.compare_fairness(groups)
-    assert result.four_fifths_ratio == Fraction(13, 15)      # 52 / 60 = 86.7 %
+    assert result.four_fifths_ratio == Fraction(13, 15)  # 52 / 60 = 86.7 %
     assert result.passes_four_fifths
-    assert result.equal_opportunity_gap == 30                # 90 - 60 points
+    assert result.equal_opportunity_gap == 30  # 90 - 60 points
     assert not result.meets_equal_opportunity
     assert result.table().to_dict("index") == {
         "A": {"approval rate": "60 %", "approved among those who repaid": "90 %"},
-        "B": {"approval rate": "52 %", "approved among those who repaid": "60 %"}}
+        "B": {"approval rate": "52 %", "approved among those who repaid": "60 %"},
+    }
     assert result.verdict() == (
         "Four-fifths rule: the lowest approval rate is 87% of the highest, so it meets the "
         "rule. Equal opportunity: among applicants who repaid, approval rates are 30 points "
-        "apart, so it fails a limit of 10 points. The two measures disagree.")
+        "apart, so it fails a limit of 10 points. The two measures disagree."
+    )
     # a business that accepts a 30-point gap sees the two agree
     assert fair.compare_fairness(groups, gap_allowed=30).meets_equal_opportunity
 
@@ -82,7 +88,8 @@ def test_case_that_passes_four_fifths_but_fails_equal_opportunity() -> None:
 def test_case_that_fails_four_fifths_but_meets_equal_opportunity() -> None:
     """Case 2: A 32/50 = 64 %, B 16/50 = 32 %: ratio 1/2; repayers 32/40 = 16/20 = 80 %."""
     result = fair.compare_fairness(
-        fair.outcome_case("fails_four_fifths_meets_equal_opportunity").groups)
+        fair.outcome_case("fails_four_fifths_meets_equal_opportunity").groups
+    )
     assert result.four_fifths_ratio == Fraction(1, 2)
     assert not result.passes_four_fifths
     assert result.equal_opportunity_gap == 0
@@ -99,10 +106,16 @@ def test_fairness_needs_two_groups_with_repayers() -> None:
 
 
 def _record(**changes: object) -> dict:
-    values: dict = {"system": "Loan score", "decision": "Who is refused", "owner": "Sam Lee",
-                    "appeal_route": "Email the branch", "appeal_days": 10,
-                    "review_every_months": 3, "human_review": "An officer reads refusals",
-                    "measures": [("Four-fifths ratio", "below 80 %"), ("", "")]}
+    values: dict = {
+        "system": "Loan score",
+        "decision": "Who is refused",
+        "owner": "Sam Lee",
+        "appeal_route": "Email the branch",
+        "appeal_days": 10,
+        "review_every_months": 3,
+        "human_review": "An officer reads refusals",
+        "measures": [("Four-fifths ratio", "below 80 %"), ("", "")],
+    }
     values.update(changes)
     return values
 
@@ -145,7 +158,8 @@ def test_widgets_build_and_follow_their_controls() -> None:
 
 def test_chart_describes_both_measures() -> None:
     result = fair.compare_fairness(
-        fair.outcome_case("fails_four_fifths_meets_equal_opportunity").groups)
+        fair.outcome_case("fails_four_fifths_meets_equal_opportunity").groups
+    )
     spec = fair.fairness_chart(result).to_dict()
     assert spec["title"] == "Two ways to measure fairness"
     assert "group B: 32 % of all, 80 % of those who repaid" in spec["description"]
@@ -155,12 +169,12 @@ def test_stakeholder_map_places_the_lender_sample() -> None:
     """Influence and affected of 3 or more count as high; which quadrant is each in?"""
     mapped = fair.stakeholder_map(fair.example_stakeholders()).set_index("stakeholder")
     assert mapped["approach"].to_dict() == {
-        "Refused applicants": "consult and protect",   # 1, 5
-        "Loan officers": "involve closely",            # 3, 4
-        "Owner and board": "involve closely",          # 5, 3
-        "Financial regulator": "keep satisfied",       # 5, 1
-        "Local advice centre": "keep informed",        # 2, 2
-        "Software supplier": "keep satisfied",         # 4, 2
+        "Refused applicants": "consult and protect",  # 1, 5
+        "Loan officers": "involve closely",  # 3, 4
+        "Owner and board": "involve closely",  # 5, 3
+        "Financial regulator": "keep satisfied",  # 5, 1
+        "Local advice centre": "keep informed",  # 2, 2
+        "Software supplier": "keep satisfied",  # 4, 2
     }
     spec = fair.stakeholder_chart(mapped.reset_index()).to_dict()
     assert "Refused applicants: consult and protect" in spec["description"]

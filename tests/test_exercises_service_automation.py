@@ -64,7 +64,12 @@ def test_prioritise_hand_computed() -> None:
     # high means 4 or 5: A (5, 4) and D (5, 5) quick wins; B (4, 2) major project;
     # C (2, 5) and E (2, 4) fill-ins
     assert result.set_index("opportunity")["quadrant"].to_dict() == {
-        "A": "quick win", "B": "major project", "C": "fill-in", "D": "quick win", "E": "fill-in"}
+        "A": "quick win",
+        "B": "major project",
+        "C": "fill-in",
+        "D": "quick win",
+        "E": "fill-in",
+    }
 
 
 def test_lower_alignment_floor_lets_the_big_idea_lead() -> None:
@@ -85,21 +90,33 @@ def test_sample_salon_ranking() -> None:
     # booking 25, reminders 20, social posts 10, reorders 9, payroll 8; then parked:
     # loyalty 16 (alignment 2), chatbot 4 (alignment 2)
     assert list(result["opportunity"]) == [
-        "Online appointment booking", "Text reminders the day before",
-        "Scheduled social media posts", "Automatic reorders of hair products",
-        "Payroll and tip calculations", "Loyalty points in a CRM", "Chatbot for styling advice"]
+        "Online appointment booking",
+        "Text reminders the day before",
+        "Scheduled social media posts",
+        "Automatic reorders of hair products",
+        "Payroll and tip calculations",
+        "Loyalty points in a CRM",
+        "Chatbot for styling advice",
+    ]
     assert list(result["priority"]) == [25, 20, 10, 9, 8, 16, 4]
 
 
-@pytest.mark.parametrize(("table", "floor", "message"), [
-    (ideas(("A", 6, 4, 4)), 3, r"'A' has impact = 6; ratings must be whole numbers from 1 to 5"),
-    (ideas(("A", 5, 0, 4)), 3, "'A' has feasibility = 0"),
-    (ideas(("A", 5, 4, 3.5)), 3, "'A' has alignment = 3.5"),
-    (ideas(("A", 5, 4, 4), ("A", 1, 1, 1)), 3, "'A' appears more than once"),
-    (ideas(("A", 5, 4, 4)), 0, "alignment_floor is 0; it must be a whole number from 1 to 5"),
-    (ideas(("A", 5, 4, 4)), 6, "alignment_floor is 6"),
-    (ideas(), 3, "the table has no rows"),
-])
+@pytest.mark.parametrize(
+    ("table", "floor", "message"),
+    [
+        (
+            ideas(("A", 6, 4, 4)),
+            3,
+            r"'A' has impact = 6; ratings must be whole numbers from 1 to 5",
+        ),
+        (ideas(("A", 5, 0, 4)), 3, "'A' has feasibility = 0"),
+        (ideas(("A", 5, 4, 3.5)), 3, "'A' has alignment = 3.5"),
+        (ideas(("A", 5, 4, 4), ("A", 1, 1, 1)), 3, "'A' appears more than once"),
+        (ideas(("A", 5, 4, 4)), 0, "alignment_floor is 0; it must be a whole number from 1 to 5"),
+        (ideas(("A", 5, 4, 4)), 6, "alignment_floor is 6"),
+        (ideas(), 3, "the table has no rows"),
+    ],
+)
 def test_prioritise_rejects_bad_input(table: pd.DataFrame, floor: int, message: str) -> None:
     """Does a rating outside 1-5, a repeated idea or a bad floor stop with a clear reason?"""
     with pytest.raises(ExerciseInputError, match=message) as caught:
@@ -161,15 +178,17 @@ def test_sample_law_firm_plan() -> None:
     assert int(plan["rollout_phase"].max()) == 6
 
 
-@pytest.mark.parametrize(("table", "capacity", "message"), [
-    (THREE_PROJECTS, 0, "capacity_days is 0; it must be a positive number"),
-    (THREE_PROJECTS, 7, "'A' needs 8 days for its rollout, more than the 7 days a phase has"),
-    (projects(("A", -1, 2)), 10, "'A' has pilot_days = -1"),
-    (projects(("A", 1, 2), ("A", 2, 2)), 10, "'A' appears more than once"),
-    (projects(), 10, "the table has no rows"),
-])
-def test_plan_rollout_rejects_bad_input(table: pd.DataFrame, capacity: float,
-                                        message: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "capacity", "message"),
+    [
+        (THREE_PROJECTS, 0, "capacity_days is 0; it must be a positive number"),
+        (THREE_PROJECTS, 7, "'A' needs 8 days for its rollout, more than the 7 days a phase has"),
+        (projects(("A", -1, 2)), 10, "'A' has pilot_days = -1"),
+        (projects(("A", 1, 2), ("A", 2, 2)), 10, "'A' appears more than once"),
+        (projects(), 10, "the table has no rows"),
+    ],
+)
+def test_plan_rollout_rejects_bad_input(table: pd.DataFrame, capacity: float, message: str) -> None:
     """Does a stage bigger than a phase, or a non-positive number of days, stop the plan?"""
     with pytest.raises(ExerciseInputError, match=message):
         plan_rollout(table, capacity)
@@ -192,9 +211,11 @@ def test_equal_practical_weights_average_the_ratings() -> None:
     scored = score_tools(sample_tools(), criteria_weights("practical"))
     # all-in-one (4+5+4+3+4)/5 = 4.0; spreadsheet (2+4+3+5+3)/5 = 3.4;
     # specialist (5+2+3+3+3)/5 = 3.2
-    assert list(scored["tool"]) == ["All-in-one shop platform",
-                                    "Spreadsheet plus integration platform",
-                                    "Specialist tools, connected by hand"]
+    assert list(scored["tool"]) == [
+        "All-in-one shop platform",
+        "Spreadsheet plus integration platform",
+        "Specialist tools, connected by hand",
+    ]
     assert list(scored["score"]) == pytest.approx([4.0, 3.4, 3.2])
     assert list(scored.columns) == ["rank", "tool", *PRACTICAL, "score"]
     # each column is rating x 1/5, e.g. all-in-one integration 5 x 0.2 = 1.0
@@ -208,29 +229,44 @@ def test_relative_weights_and_ties() -> None:
     # specialist 2x2/3 + 3x1/3 = 7/3
     assert list(scored["score"]) == pytest.approx([13 / 3, 13 / 3, 7 / 3])
     assert list(scored["rank"]) == [1, 1, 3]
-    assert list(scored["tool"])[:2] == ["All-in-one shop platform",
-                                        "Spreadsheet plus integration platform"]
+    assert list(scored["tool"])[:2] == [
+        "All-in-one shop platform",
+        "Spreadsheet plus integration platform",
+    ]
 
 
 def test_ethical_criteria_shift_the_ranking() -> None:
     """Adding the four ethical criteria at equal weight: who climbs and who drops?"""
-    shift = ranking_shift(sample_tools(), criteria_weights("practical"),
-                          criteria_weights("practical", "ethical")).set_index("tool")
+    shift = ranking_shift(
+        sample_tools(), criteria_weights("practical"), criteria_weights("practical", "ethical")
+    ).set_index("tool")
     # nine criteria, equal weight: all-in-one (20 + 4+3+2+3)/9 = 32/9;
     # specialist (16 + 4+4+3+4)/9 = 31/9; spreadsheet (17 + 3+4+5+4)/9 = 33/9
-    assert shift["score_after"].to_dict() == pytest.approx({
-        "All-in-one shop platform": 32 / 9, "Specialist tools, connected by hand": 31 / 9,
-        "Spreadsheet plus integration platform": 33 / 9})
-    assert shift["moved"].to_dict() == {"Spreadsheet plus integration platform": 1,
-                                        "All-in-one shop platform": -1,
-                                        "Specialist tools, connected by hand": 0}
+    assert shift["score_after"].to_dict() == pytest.approx(
+        {
+            "All-in-one shop platform": 32 / 9,
+            "Specialist tools, connected by hand": 31 / 9,
+            "Spreadsheet plus integration platform": 33 / 9,
+        }
+    )
+    assert shift["moved"].to_dict() == {
+        "Spreadsheet plus integration platform": 1,
+        "All-in-one shop platform": -1,
+        "Specialist tools, connected by hand": 0,
+    }
 
 
-@pytest.mark.parametrize(("weights", "message"), [
-    ({"integration": -1}, "the weight of integration is -1; weights must be numbers, 0 or more"),
-    ({"integration": 0, "scalability": 0}, "every weight is 0"),
-    ({"glitter": 1}, "no column.s. glitter"),
-])
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (
+            {"integration": -1},
+            "the weight of integration is -1; weights must be numbers, 0 or more",
+        ),
+        ({"integration": 0, "scalability": 0}, "every weight is 0"),
+        ({"glitter": 1}, "no column.s. glitter"),
+    ],
+)
 def test_score_tools_rejects_bad_weights(weights: dict, message: str) -> None:
     """Does a negative, all-zero or unknown weight stop the scorecard with a reason?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -241,17 +277,20 @@ def test_score_tools_rejects_a_rating_out_of_range() -> None:
     """Does a 6 on a 1-5 scale name the tool and the criterion?"""
     tools = sample_tools()
     tools.loc[0, "integration"] = 6
-    with pytest.raises(ExerciseInputError,
-                       match="'All-in-one shop platform' has integration = 6; ratings must be "
-                             "whole numbers from 1 to 5"):
+    with pytest.raises(
+        ExerciseInputError,
+        match="'All-in-one shop platform' has integration = 6; ratings must be "
+        "whole numbers from 1 to 5",
+    ):
         score_tools(tools, criteria_weights("practical"))
 
 
 def test_scorecard_chart_is_described() -> None:
     """Does the stacked chart carry a title and the ranking in words?"""
     labels = {criterion.id: criterion.label for criterion in load_samples().criteria}
-    spec = scorecard_chart(score_tools(sample_tools(), criteria_weights("practical")),
-                           labels).to_dict()
+    spec = scorecard_chart(
+        score_tools(sample_tools(), criteria_weights("practical")), labels
+    ).to_dict()
     assert spec["title"] == "Tool scorecard"
     assert "1. All-in-one shop platform 4.00" in spec["description"]
 
@@ -262,8 +301,10 @@ def test_scorecard_chart_is_described() -> None:
 def test_samples_reject_a_tool_missing_a_rating(tmp_path) -> None:
     """Does a tool without a rating for every criterion fail validation and name the tool?"""
     broken = tmp_path / "service_automation.yaml"
-    broken.write_text(SAMPLES_FILE.read_text(encoding="utf-8").replace(
-        "      human_override: 3\n", "", 1), encoding="utf-8")
+    broken.write_text(
+        SAMPLES_FILE.read_text(encoding="utf-8").replace("      human_override: 3\n", "", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(DefinitionError, match="tool 'All-in-one shop platform': scores must"):
         load_samples(broken)
 
@@ -273,11 +314,11 @@ def test_prioritiser_follows_the_sliders() -> None:
     explorer = prioritiser()
     editor = explorer.controls["opportunities"]
     editor.picker.value = "Loyalty points in a CRM"
-    editor.sliders["alignment"].value = 3            # alignment 2 -> 3: no longer parked
+    editor.sliders["alignment"].value = 3  # alignment 2 -> 3: no longer parked
     row = explorer.result.set_index("opportunity").loc["Loyalty points in a CRM"]
     # aligned now, priority 4 x 4 = 16: behind booking (25) and reminders (20) -> rank 3
     assert (row["rank"], row["priority"], row["aligned"]) == (3, 16, True)
-    explorer.controls["alignment_floor"].value = 4   # fit 3 is below 4 again: parked
+    explorer.controls["alignment_floor"].value = 4  # fit 3 is below 4 again: parked
     assert not explorer.result.set_index("opportunity").loc["Loyalty points in a CRM", "aligned"]
 
 
@@ -285,13 +326,15 @@ def test_rollout_planner_explains_a_phase_too_small(capsys: pytest.CaptureFixtur
     """With 7 days a phase the 8-day rollout cannot fit: is that said in words, then recovered?"""
     planner = rollout_planner()
     plan, load = planner.result
-    assert list(plan["pilot_phase"]) == [1, 1, 3, 5, 3]   # as in test_sample_law_firm_plan
+    assert list(plan["pilot_phase"]) == [1, 1, 3, 5, 3]  # as in test_sample_law_firm_plan
     # phase 1: pilots 3 + 2; 2: rollouts 5 + 3; 3: pilots 3 + 1; 4: rollouts 4 + 2; 5: 6; 6: 8
     assert load["used_days"].tolist() == [5.0, 8.0, 4.0, 6.0, 6.0, 8.0]
     capsys.readouterr()
     planner.controls["capacity_days"].value = 7
-    message = ("rollout planner: 'Document assembly' needs 8 days for its rollout, more than the "
-               "7 days a phase has; split it into smaller steps or raise the capacity.")
+    message = (
+        "rollout planner: 'Document assembly' needs 8 days for its rollout, more than the "
+        "7 days a phase has; split it into smaller steps or raise the capacity."
+    )
     assert (planner.result, planner.error) == (None, message)
     # outside a kernel the output area prints; what it shows is one line of text
     assert capsys.readouterr().out.endswith(ERROR_PREFIX + message + "\n")
@@ -309,12 +352,13 @@ def test_tool_scorecard_weights_and_all_zero() -> None:
     assert list(scorecard.result["score"]) == pytest.approx([4.0, 3.4, 3.2])
     for criterion in ("scalability", "ease_of_use", "vendor_support"):
         scorecard.controls[criterion].value = 0
-    scorecard.controls["integration"].value = 2       # 2 : 1 as in test_relative_weights_and_ties
+    scorecard.controls["integration"].value = 2  # 2 : 1 as in test_relative_weights_and_ties
     assert list(scorecard.result["score"]) == pytest.approx([13 / 3, 13 / 3, 7 / 3])
     scorecard.controls["integration"].value = 0
     scorecard.controls["cost_effectiveness"].value = 0
-    assert scorecard.error == ("tool scorecard: every weight is 0; give at least one criterion "
-                               "a weight above 0.")
+    assert scorecard.error == (
+        "tool scorecard: every weight is 0; give at least one criterion a weight above 0."
+    )
 
 
 def test_ethics_reweighting_starts_at_equal_weights() -> None:
@@ -322,8 +366,10 @@ def test_ethics_reweighting_starts_at_equal_weights() -> None:
     explorer = ethics_reweighting()
     # as in test_ethical_criteria_shift_the_ranking: spreadsheet climbs, all-in-one drops
     assert explorer.result.set_index("tool")["moved"].to_dict() == {
-        "Spreadsheet plus integration platform": 1, "All-in-one shop platform": -1,
-        "Specialist tools, connected by hand": 0}
+        "Spreadsheet plus integration platform": 1,
+        "All-in-one shop platform": -1,
+        "Specialist tools, connected by hand": 0,
+    }
     for criterion in ("data_privacy", "fairness", "explainability", "human_override"):
         explorer.controls[criterion].value = 0
     assert explorer.result["moved"].tolist() == [0, 0, 0]

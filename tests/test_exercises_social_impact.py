@@ -69,16 +69,31 @@ def test_bakery_sample_totals_and_summary() -> None:
         "Automating these tasks frees about **9.2 hours a week** (423 a year), worth about "
         "**7,446** a year in staff time after tool fees of 540 a year. Setting the tools up "
         "costs 2,100 once, paid back in about **3.4 months**. Giving your chosen share to "
-        "*the food bank* means **106 hours a year** for it.")
+        "*the food bank* means **106 hours a year** for it."
+    )
 
 
-@pytest.mark.parametrize(("tasks", "share", "message"), [
-    (_tasks(("A", 5, 1.5, 20, 0)), 0.2, "'A' automatable_share is 1.5; it must be a number "
-                                        "from 0 to 1"),
-    (_tasks(("A", 5, 0.5, 20, 0)), 1.2, "reinvest_share is 1.2"),
-    (_tasks(("A", 5, 0.5, 20, 0), ("A", 1, 0.5, 20, 0)), 0.2, "task 'A' appears more than once"),
-    (pd.DataFrame({"task": ["A"], "hours_per_week": [5]}), 0.2, "no column(s) automatable_share"),
-])
+@pytest.mark.parametrize(
+    ("tasks", "share", "message"),
+    [
+        (
+            _tasks(("A", 5, 1.5, 20, 0)),
+            0.2,
+            "'A' automatable_share is 1.5; it must be a number from 0 to 1",
+        ),
+        (_tasks(("A", 5, 0.5, 20, 0)), 1.2, "reinvest_share is 1.2"),
+        (
+            _tasks(("A", 5, 0.5, 20, 0), ("A", 1, 0.5, 20, 0)),
+            0.2,
+            "task 'A' appears more than once",
+        ),
+        (
+            pd.DataFrame({"task": ["A"], "hours_per_week": [5]}),
+            0.2,
+            "no column(s) automatable_share",
+        ),
+    ],
+)
 def test_freed_resources_refuses_unusable_input(tasks, share, message) -> None:
     """Is a share above 100%, a repeated task or a missing column refused with its name?"""
     with pytest.raises(ExerciseInputError, match="freed resources: ") as caught:
@@ -92,7 +107,9 @@ def test_freed_resources_chart_splits_each_tasks_hours() -> None:
     spec = charts.freed_resources_chart(freed).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert {(row["Use"], row["Hours a year"]) for row in rows} == {
-        ("For the impact goal", 30.0), ("Kept for the business", 90.0)}
+        ("For the impact goal", 30.0),
+        ("Kept for the business", 90.0),
+    }
     assert spec["title"] and spec["description"]
 
 
@@ -103,19 +120,26 @@ def _plan(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ex.KPI_COLUMNS))
 
 
-@pytest.mark.parametrize(("baseline", "target", "current", "progress", "direction", "status"), [
-    (420, 340, 360, 0.75, "lower is better", "on the way"),       # -60 / -80
-    (15, 35, 23, 0.40, "higher is better", "on the way"),          # 8 / 20
-    (6, 1, 0.5, 1.10, "lower is better", "target met"),            # -5.5 / -5
-    (3, 2, 7, -4.0, "lower is better", "moving the wrong way"),    # 4 / -1
-    (10, 20, 10, 0.0, "higher is better", "no change yet"),
-])
+@pytest.mark.parametrize(
+    ("baseline", "target", "current", "progress", "direction", "status"),
+    [
+        (420, 340, 360, 0.75, "lower is better", "on the way"),  # -60 / -80
+        (15, 35, 23, 0.40, "higher is better", "on the way"),  # 8 / 20
+        (6, 1, 0.5, 1.10, "lower is better", "target met"),  # -5.5 / -5
+        (3, 2, 7, -4.0, "lower is better", "moving the wrong way"),  # 4 / -1
+        (10, 20, 10, 0.0, "higher is better", "no change yet"),
+    ],
+)
 def test_kpi_progress_reads_direction_from_baseline_and_target(
-        baseline, target, current, progress, direction, status) -> None:
+    baseline, target, current, progress, direction, status
+) -> None:
     """Is progress 0 at the baseline and 1 at the target, whichever way is better?"""
     row = ex.kpi_progress(_plan(("P", "social", "K", baseline, target, current))).iloc[0]
     assert (row["progress"], row["direction"], row["status"]) == (
-        pytest.approx(progress), direction, status)
+        pytest.approx(progress),
+        direction,
+        status,
+    )
 
 
 def test_kpi_progress_refuses_a_target_equal_to_the_baseline() -> None:
@@ -126,10 +150,12 @@ def test_kpi_progress_refuses_a_target_equal_to_the_baseline() -> None:
 
 def test_kpi_pairing_names_what_each_process_lacks() -> None:
     """Does each process get told which kind of KPI it still needs?"""
-    plan = _plan(("Routes", "business", "Fuel cost", 1, 0, 1),
-                 ("Routes", "social", "Fuel burned", 1, 0, 1),
-                 ("Payroll", "business", "Admin hours", 1, 0, 1),
-                 ("Surveys", "social", "Response rate", 0, 1, 0))
+    plan = _plan(
+        ("Routes", "business", "Fuel cost", 1, 0, 1),
+        ("Routes", "social", "Fuel burned", 1, 0, 1),
+        ("Payroll", "business", "Admin hours", 1, 0, 1),
+        ("Surveys", "social", "Response rate", 0, 1, 0),
+    )
     assert ex.kpi_pairing(plan).to_dict("list") == {
         "process": ["Routes", "Payroll", "Surveys"],
         "business_kpis": [1, 1, 0],
@@ -143,21 +169,29 @@ def test_cleaning_service_sample_flags_the_chatbot() -> None:
     balance = ex.kpi_balance(ex.kpi_progress(data.example_kpis()))
     # Routes: business 0.75, social (0.8 + 0.75) / 2 = 0.775. Communication: 0.75 vs
     # (0.7 + 0.4) / 2 = 0.55. Payroll: 16/18 vs 0.75. Chatbot: 1.1 vs -4.
-    assert balance["process"].tolist() == ["Scheduling and routes", "Customer communication",
-                                           "Payroll and invoicing", "Customer questions"]
+    assert balance["process"].tolist() == [
+        "Scheduling and routes",
+        "Customer communication",
+        "Payroll and invoicing",
+        "Customer questions",
+    ]
     assert balance["business_progress"].tolist() == pytest.approx([0.75, 0.75, 16 / 18, 1.1])
     assert balance["social_progress"].tolist() == pytest.approx([0.775, 0.55, 0.75, -4.0])
     assert balance["verdict"].tolist() == ["moving together"] * 3 + [
-        "helps the business but hurts people: rethink it"]
+        "helps the business but hurts people: rethink it"
+    ]
 
 
-@pytest.mark.parametrize(("business", "social", "verdict"), [
-    (0.5, 0.5, "moving together"),
-    (0.5, -0.5, "helps the business but hurts people: rethink it"),
-    (-0.5, 0.5, "does good but costs the business: check it can last"),
-    (-0.5, -0.5, "failing on both: stop and review"),
-    (0.5, None, "not paired yet"),
-])
+@pytest.mark.parametrize(
+    ("business", "social", "verdict"),
+    [
+        (0.5, 0.5, "moving together"),
+        (0.5, -0.5, "helps the business but hurts people: rethink it"),
+        (-0.5, 0.5, "does good but costs the business: check it can last"),
+        (-0.5, -0.5, "failing on both: stop and review"),
+        (0.5, None, "not paired yet"),
+    ],
+)
 def test_kpi_balance_verdicts(business, social, verdict) -> None:
     """Does each combination of business and social progress get the right verdict?"""
     rows = [("P", "business", "B", 0, 1, business)]
@@ -175,21 +209,45 @@ def _candidates(*rows: tuple) -> pd.DataFrame:
 
 def test_prioritise_lets_the_worst_risk_decide() -> None:
     """Is a high-benefit candidate with one severe risk ranked below safer ones?"""
-    table = _candidates(("Risky", 5, 5, 5, 1, 1, 1),   # benefit 5; worst 5 -> 5 - 0.5 x 4 = 3
-                        ("Careful", 3, 3, 3, 3, 3, 3),  # benefit 3; worst 3 -> 3 - 0.5 x 2 = 2
-                        ("Plain", 2, 2, 1, 1, 2, 1))    # benefit 2; worst 2 -> 2 - 0.5 x 1 = 1.5
+    table = _candidates(
+        ("Risky", 5, 5, 5, 1, 1, 1),  # benefit 5; worst 5 -> 5 - 0.5 x 4 = 3
+        ("Careful", 3, 3, 3, 3, 3, 3),  # benefit 3; worst 3 -> 3 - 0.5 x 2 = 2
+        ("Plain", 2, 2, 1, 1, 2, 1),
+    )  # benefit 2; worst 2 -> 2 - 0.5 x 1 = 1.5
     ranked = ex.prioritise(table)
-    assert ranked[["rank", "candidate", "benefit", "worst_risk_score", "priority",
-                   "verdict"]].to_dict("records") == [
-        {"rank": 1, "candidate": "Plain", "benefit": 2.0, "worst_risk_score": 2,
-         "priority": 1.5, "verdict": "Go ahead"},
-        {"rank": 2, "candidate": "Careful", "benefit": 3.0, "worst_risk_score": 3,
-         "priority": 2.0, "verdict": "Go ahead with safeguards"},
-        {"rank": 3, "candidate": "Risky", "benefit": 5.0, "worst_risk_score": 5,
-         "priority": 3.0, "verdict": "Redesign before automating"},
+    assert ranked[
+        ["rank", "candidate", "benefit", "worst_risk_score", "priority", "verdict"]
+    ].to_dict("records") == [
+        {
+            "rank": 1,
+            "candidate": "Plain",
+            "benefit": 2.0,
+            "worst_risk_score": 2,
+            "priority": 1.5,
+            "verdict": "Go ahead",
+        },
+        {
+            "rank": 2,
+            "candidate": "Careful",
+            "benefit": 3.0,
+            "worst_risk_score": 3,
+            "priority": 2.0,
+            "verdict": "Go ahead with safeguards",
+        },
+        {
+            "rank": 3,
+            "candidate": "Risky",
+            "benefit": 5.0,
+            "worst_risk_score": 5,
+            "priority": 3.0,
+            "verdict": "Redesign before automating",
+        },
     ]
-    assert ranked["worst_risk"].tolist() == ["none serious", "Unfair treatment (bias)",
-                                             "Unfair treatment (bias)"]
+    assert ranked["worst_risk"].tolist() == [
+        "none serious",
+        "Unfair treatment (bias)",
+        "Unfair treatment (bias)",
+    ]
     assert ranked.loc[0, "first_safeguard"] == ""
     assert ranked.loc[2, "first_safeguard"].startswith("Test the outcomes for different groups")
 
@@ -207,22 +265,34 @@ def test_lender_sample_ranks_and_the_averaging_contrast() -> None:
     # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | loan 2.5,
     # chatbot 1.5 (redesign band last). Averaged: loan 4.5 - 0.5 x 2 = 3.5 comes first.
     assert comparison.to_dict("list") == {
-        "candidate": ["Energy monitoring in the branch", "Payment reminder texts",
-                      "Online document upload and ID check",
-                      "Automatic bookkeeping reconciliation", "Automated loan pre-screening",
-                      "Chatbot for account questions"],
+        "candidate": [
+            "Energy monitoring in the branch",
+            "Payment reminder texts",
+            "Online document upload and ID check",
+            "Automatic bookkeeping reconciliation",
+            "Automated loan pre-screening",
+            "Chatbot for account questions",
+        ],
         "rank_by_worst_risk": [1, 2, 3, 4, 5, 6],
         "rank_if_risks_averaged": [3, 2, 4, 5, 1, 6],
-        "verdict": ["Go ahead", "Go ahead", "Go ahead with safeguards",
-                    "Go ahead with safeguards", "Redesign before automating",
-                    "Redesign before automating"],
+        "verdict": [
+            "Go ahead",
+            "Go ahead",
+            "Go ahead with safeguards",
+            "Go ahead with safeguards",
+            "Redesign before automating",
+            "Redesign before automating",
+        ],
     }
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"efficiency_weight": 1.5}, "efficiency_weight is 1.5"),
-    ({"risk_penalty": -1}, "risk_penalty is -1"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"efficiency_weight": 1.5}, "efficiency_weight is 1.5"),
+        ({"risk_penalty": -1}, "risk_penalty is -1"),
+    ],
+)
 def test_prioritise_refuses_weights_out_of_range(kwargs, message) -> None:
     """Is a weight outside its range named?"""
     with pytest.raises(ExerciseInputError, match=message):
@@ -240,8 +310,9 @@ def test_prioritise_refuses_a_rating_off_the_scale() -> None:
 
 def test_explorer_sliders_feed_the_calculation() -> None:
     """Moving a task's share to 0% and the impact share to 50%: are the new totals computed?"""
-    explorer = widgets.freed_resources_explorer(_tasks(("Stock count", 5, 0.6, 20, 10),
-                                                       ("Invoices", 4, 0.5, 25, 0)))
+    explorer = widgets.freed_resources_explorer(
+        _tasks(("Stock count", 5, 0.6, 20, 10), ("Invoices", 4, 0.5, 25, 0))
+    )
     explorer.controls["tasks"].sliders["Stock count"].value = 0.0
     explorer.controls["reinvest_share"].value = 0.5
     totals = ex.freed_totals(explorer.result.freed)
@@ -304,6 +375,12 @@ def test_freed_table_is_written_for_a_person() -> None:
     table = ex.freed_table(ex.freed_resources(data.example_tasks(), reinvest_share=0.25))
     # Stock: 5 x 0.6 = 3 h a week, 138 a year; 138 x 18 - 180 = 2,304; 600 x 12 / 2,304 = 3.1
     assert table.loc["Counting stock and ingredients"].tolist() == [
-        "3.0", "138", "2,304", "600", "3.1 months", "34"]
+        "3.0",
+        "138",
+        "2,304",
+        "600",
+        "3.1 months",
+        "34",
+    ]
     # Ordering supplies has nothing to set up
     assert table.loc["Ordering supplies", "paid back in"] == "-"

@@ -24,8 +24,11 @@ from kit.cli import main
 from kit.store.database import Store
 from tests.postgres import postgres_server  # noqa: F401
 
-Q1, Q2, Q3 = ("transparency_chatbot_disclosure", "transparency_automation_notice",
-              "fairness_bias_equal_treatment")
+Q1, Q2, Q3 = (
+    "transparency_chatbot_disclosure",
+    "transparency_automation_notice",
+    "fairness_bias_equal_treatment",
+)
 HEADER = f"business_id,business_name,{Q1},{Q2},{Q3}"
 
 
@@ -44,8 +47,9 @@ def db(tmp_path: Path) -> str:
 
 def stored(database: str, workshop: str = "w1") -> dict[str, tuple[str, dict]]:
     with Store.open(database) as store:
-        return {r.business_id: (r.display_name, r.answers)
-                for r in store.latest_submissions(workshop)}
+        return {
+            r.business_id: (r.display_name, r.answers) for r in store.latest_submissions(workshop)
+        }
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -54,6 +58,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 # --- items 1 and 2: delete removes exactly one business, and says where copies remain --------
+
 
 def import_rows(capsys, database: str, tmp_path: Path, *ids: str) -> None:
     rows = "".join(f"{bid},Name {bid},a,b,c\n" for bid in ids)
@@ -66,8 +71,11 @@ def batch_output(out: Path, *ids: str) -> dict[str, list[Path]]:
     """The files a batch writes per business (OUT/businesses, OUT/notebooks)."""
     files = {}
     for bid in ids:
-        files[bid] = [out / "businesses" / f"{bid}.html", out / "businesses" / f"{bid}.pdf",
-                      out / "notebooks" / f"{bid}.ipynb"]
+        files[bid] = [
+            out / "businesses" / f"{bid}.html",
+            out / "businesses" / f"{bid}.pdf",
+            out / "notebooks" / f"{bid}.ipynb",
+        ]
         for path in files[bid]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"report of {bid}")
@@ -80,13 +88,13 @@ def test_delete_removes_only_that_business_files(capsys, tmp_path, db):
     import_rows(capsys, db, tmp_path, *ids)
     out = tmp_path / "reports"
     files = batch_output(out, *ids)
-    status, stdout, err = eakit(capsys, "delete", "smb-1", "--yes", "--remove-files",
-                                "--database", db, "--reports", out)
+    status, stdout, err = eakit(
+        capsys, "delete", "smb-1", "--yes", "--remove-files", "--database", db, "--reports", out
+    )
     assert status == 0, err
     assert f"Removed 3 report file(s) under {out}:" in stdout
     assert not any(path.exists() for path in files["smb-1"])
-    assert all(path.read_text() == f"report of {bid}"
-               for bid in ids[1:] for path in files[bid])
+    assert all(path.read_text() == f"report of {bid}" for bid in ids[1:] for path in files[bid])
     assert sorted(stored(db)) == ["smb-1.5", "smb-10", "smb-1_old"]
 
 
@@ -100,19 +108,29 @@ def test_delete_names_manifests_and_batch_stores(capsys, tmp_path, db):
     out = tmp_path / "reports"
     batch_output(out, "smb-1", "smb-2")
     import_rows(capsys, str(out / "cohort.sqlite"), tmp_path, "smb-1", "smb-2", "smb-3")
-    write_manifest(OutputFolder(out), [
-        Entry("smb-1", "Name smb-1", OK, {"html": "businesses/smb-1.html"}),
-        Entry("smb-2", "Name smb-2", OK, {"html": "businesses/smb-2.html"})], {"workshop": "w1"})
-    status, stdout, _ = eakit(capsys, "delete", "smb-1", "--yes", "--database", db,
-                              "--reports", out)
+    write_manifest(
+        OutputFolder(out),
+        [
+            Entry("smb-1", "Name smb-1", OK, {"html": "businesses/smb-1.html"}),
+            Entry("smb-2", "Name smb-2", OK, {"html": "businesses/smb-2.html"}),
+        ],
+        {"workshop": "w1"},
+    )
+    status, stdout, _ = eakit(
+        capsys, "delete", "smb-1", "--yes", "--database", db, "--reports", out
+    )
     assert status == 0
-    assert (f"Still named in {out / 'manifest.csv'} and .json (--remove-files takes it out)."
-            in stdout)
-    copy_line = (f"A copy of business 'smb-1' remains in {out / 'cohort.sqlite'}: erase it "
-                 f"with `eakit delete smb-1 --database {out / 'cohort.sqlite'}`.")
+    assert (
+        f"Still named in {out / 'manifest.csv'} and .json (--remove-files takes it out)." in stdout
+    )
+    copy_line = (
+        f"A copy of business 'smb-1' remains in {out / 'cohort.sqlite'}: erase it "
+        f"with `eakit delete smb-1 --database {out / 'cohort.sqlite'}`."
+    )
     assert copy_line in stdout
-    status, stdout, _ = eakit(capsys, "delete", "smb-1", "--yes", "--remove-files",
-                              "--database", db, "--reports", out)
+    status, stdout, _ = eakit(
+        capsys, "delete", "smb-1", "--yes", "--remove-files", "--database", db, "--reports", out
+    )
     assert status == 0
     assert f"Took business 'smb-1' out of {out / 'manifest.csv'} and .json." in stdout
     assert copy_line in stdout
@@ -126,9 +144,11 @@ def test_delete_names_manifests_and_batch_stores(capsys, tmp_path, db):
 
 # --- item 3: CSV as a European Excel saves it --------------------------------------------------
 
-EUROPEAN = (f"business_id;business_name;{Q1};{Q2};{Q3}\r\n"
-            "smb-1;Café Müller;a;b;c\r\nsmb-2;Crème Brûlée Hélène;b;b;b\r\n"
-            "smb-3;Bäckerei Groß – „Süß“;c;c;dont_know\r\n")
+EUROPEAN = (
+    f"business_id;business_name;{Q1};{Q2};{Q3}\r\n"
+    "smb-1;Café Müller;a;b;c\r\nsmb-2;Crème Brûlée Hélène;b;b;b\r\n"
+    "smb-3;Bäckerei Groß – „Süß“;c;c;dont_know\r\n"
+)
 
 
 def test_windows_1252_semicolon_crlf_is_imported(capsys, tmp_path, db):
@@ -136,12 +156,14 @@ def test_windows_1252_semicolon_crlf_is_imported(capsys, tmp_path, db):
     cohort = write(tmp_path / "europe.csv", EUROPEAN, encoding="cp1252")
     status, out, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
     assert status == 0, err
-    assert (f"note: {cohort}: not saved as UTF-8; read as Windows-1252 (Western European)"
-            in err)
+    assert f"note: {cohort}: not saved as UTF-8; read as Windows-1252 (Western European)" in err
     assert "3 new submission(s)" in out
     names = {bid: name for bid, (name, _) in stored(db).items()}
-    assert names == {"smb-1": "Café Müller", "smb-2": "Crème Brûlée Hélène",
-                     "smb-3": "Bäckerei Groß – „Süß“"}
+    assert names == {
+        "smb-1": "Café Müller",
+        "smb-2": "Crème Brûlée Hélène",
+        "smb-3": "Bäckerei Groß – „Süß“",
+    }
 
 
 def test_ambiguous_bytes_are_refused_naming_the_line(capsys, tmp_path, db):
@@ -151,38 +173,59 @@ def test_ambiguous_bytes_are_refused_naming_the_line(capsys, tmp_path, db):
     cohort = write(tmp_path / "cyrillic.csv", text, encoding="cp1251")
     status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
     assert status == 2
-    assert (f"eakit import: {cohort}: line 3: not UTF-8 text, and its encoding is ambiguous: "
-            "it reads 'smb-2,Đîěŕ,a,b,c' as Windows-1250 (Central European) but "
-            "'smb-2,–ÓÏ‡,a,b,c' as Mac Roman") in err
+    assert (
+        f"eakit import: {cohort}: line 3: not UTF-8 text, and its encoding is ambiguous: "
+        "it reads 'smb-2,Đîěŕ,a,b,c' as Windows-1250 (Central European) but "
+        "'smb-2,–ÓÏ‡,a,b,c' as Mac Roman"
+    ) in err
     assert "save it from your spreadsheet as 'CSV UTF-8'" in err
     assert stored(db) == {}
 
 
 # --- item 8: one bad answer in a cohort file ---------------------------------------------------
 
+
 def test_score_keeps_the_valid_answers_of_a_row_with_a_bad_one(capsys, tmp_path):
     """Item 8: a CSV row with one unknown answer is scored on its other answers, as the same
     mistake in a JSON file is; the bad cell is named and the exit status is 1."""
     cohort = write(tmp_path / "c.csv", f"{HEADER}\nsmb-1,One,a,z,c\nsmb-2,Two,a,b,c\n")
-    as_json = write(tmp_path / "c.json", json.dumps([
-        {"business_id": "smb-1", "business_name": "One", "answers": {Q1: "a", Q2: "z", Q3: "c"}},
-        {"business_id": "smb-2", "business_name": "Two", "answers": {Q1: "a", Q2: "b", Q3: "c"}}]))
+    as_json = write(
+        tmp_path / "c.json",
+        json.dumps(
+            [
+                {
+                    "business_id": "smb-1",
+                    "business_name": "One",
+                    "answers": {Q1: "a", Q2: "z", Q3: "c"},
+                },
+                {
+                    "business_id": "smb-2",
+                    "business_name": "Two",
+                    "answers": {Q1: "a", Q2: "b", Q3: "c"},
+                },
+            ]
+        ),
+    )
     results = {}
     for path in (cohort, as_json):
         status, out, err = eakit(capsys, "score", path, "--format", "json")
         assert status == 1
         assert "unknown answer 'z'" in err
         results[path.suffix] = {b["business_id"]: b for b in json.loads(out)["businesses"]}
-    assert (f"{cohort}: business 'smb-1' (row 2): question '{Q2}': unknown answer 'z'"
-            in eakit(capsys, "score", cohort)[2])
+    assert (
+        f"{cohort}: business 'smb-1' (row 2): question '{Q2}': unknown answer 'z'"
+        in eakit(capsys, "score", cohort)[2]
+    )
     assert sorted(results[".csv"]) == ["smb-1", "smb-2"]
     assert results[".csv"] == results[".json"]
 
 
 # --- items 6 and 7: workbooks as people lay them out ------------------------------------------
 
-def workbook(path: Path, sheets: dict[str, list[list[object]]],
-             merged: dict[str, str] | None = None) -> Path:
+
+def workbook(
+    path: Path, sheets: dict[str, list[list[object]]], merged: dict[str, str] | None = None
+) -> Path:
     """An .xlsx written by openpyxl, which saves formulas without their results (as scripts and
     some programs do)."""
     from openpyxl import Workbook
@@ -205,14 +248,24 @@ XLSX_HEADER = ["business_id", "business_name", Q1, Q2, Q3]
 def test_formula_cells_without_results_are_named(capsys, tmp_path, db):
     """Item 6: each answer cell holding an unsaved formula is named by its cell; the rows
     they are in are not stored half-answered; the good row is stored."""
-    path = workbook(tmp_path / "formulas.xlsx", {"cohort": [
-        XLSX_HEADER, ["smb-1", "One", '="a"', "b", "c"],
-        ["smb-2", "Two", '="a"', '="b"', '=LOWER("C")'], ["smb-3", "Three", "a", "b", "c"]]})
+    path = workbook(
+        tmp_path / "formulas.xlsx",
+        {
+            "cohort": [
+                XLSX_HEADER,
+                ["smb-1", "One", '="a"', "b", "c"],
+                ["smb-2", "Two", '="a"', '="b"', '=LOWER("C")'],
+                ["smb-3", "Three", "a", "b", "c"],
+            ]
+        },
+    )
     status, out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
     assert status == 1
     where = f"{path}: sheet 'cohort'"
-    assert (f"{where}: row 2, column '{Q1}' (cell C2): a formula with no saved result "
-            '(="a"), so its answer was not read') in err
+    assert (
+        f"{where}: row 2, column '{Q1}' (cell C2): a formula with no saved result "
+        '(="a"), so its answer was not read'
+    ) in err
     for cell, column in (("C3", Q1), ("D3", Q2), ("E3", Q3)):
         assert f"{where}: row 3, column '{column}' (cell {cell}): a formula" in err
     assert "has no answers" not in err
@@ -223,16 +276,27 @@ def test_formula_cells_without_results_are_named(capsys, tmp_path, db):
 def test_header_below_a_title_and_data_on_the_second_sheet(capsys, tmp_path, db):
     """Item 7: a title above the header and an instructions sheet before the data are passed
     over, and the notes say so."""
-    path = workbook(tmp_path / "laid_out.xlsx", {
-        "Instructions": [["Fill in one row per business"], ["Answers: a-d"]],
-        "Lyon 2024": [["Cohort Lyon, spring 2024"], [], XLSX_HEADER,
-                      ["smb-1", "One", "a", "b", "c"]]})
+    path = workbook(
+        tmp_path / "laid_out.xlsx",
+        {
+            "Instructions": [["Fill in one row per business"], ["Answers: a-d"]],
+            "Lyon 2024": [
+                ["Cohort Lyon, spring 2024"],
+                [],
+                XLSX_HEADER,
+                ["smb-1", "One", "a", "b", "c"],
+            ],
+        },
+    )
     status, _out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
     assert status == 0, err
-    assert (f"note: {path}: sheet 'Lyon 2024': read this sheet; 'Instructions' has no "
-            "'business_id' header") in err
-    assert (f"note: {path}: sheet 'Lyon 2024': the header is on row 3; row(s) 1 above it "
-            "were not read") in err
+    assert (
+        f"note: {path}: sheet 'Lyon 2024': read this sheet; 'Instructions' has no "
+        "'business_id' header"
+    ) in err
+    assert (
+        f"note: {path}: sheet 'Lyon 2024': the header is on row 3; row(s) 1 above it were not read"
+    ) in err
     assert list(stored(db)) == ["smb-1"]
 
 
@@ -241,22 +305,33 @@ def test_no_header_anywhere_names_the_sheets(capsys, tmp_path, db):
     path = workbook(tmp_path / "none.xlsx", {"Notes": [["hello"]], "Data": [["id", "name"]]})
     status, _, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
     assert status == 2
-    assert (f"eakit import: {path}: no 'business_id' column in the first 10 rows of any sheet "
-            "(sheets: 'Notes', 'Data')") in err
+    assert (
+        f"eakit import: {path}: no 'business_id' column in the first 10 rows of any sheet "
+        "(sheets: 'Notes', 'Data')"
+    ) in err
 
 
 def test_merged_header_cell_and_missing_questions_are_named(capsys, tmp_path, db):
     """Item 7: a column whose header was merged away is named instead of dropped silently,
     and the questions the file has no column for are listed."""
-    path = workbook(tmp_path / "merged.xlsx", {"cohort": [
-        ["business_id", "business_name", None, Q2, Q3],
-        ["smb-1", "One", "a", "b", "c"], ["smb-2", "Two", "b", "b", "c"]]},
-        merged={"cohort": "B1:C1"})
+    path = workbook(
+        tmp_path / "merged.xlsx",
+        {
+            "cohort": [
+                ["business_id", "business_name", None, Q2, Q3],
+                ["smb-1", "One", "a", "b", "c"],
+                ["smb-2", "Two", "b", "b", "c"],
+            ]
+        },
+        merged={"cohort": "B1:C1"},
+    )
     status, _out, err = eakit(capsys, "import", path, "--workshop", "w1", "--database", db)
     assert status == 1
     where = f"{path}: sheet 'cohort'"
-    assert (f"{where}: column C has no header (a merged or blank header cell?) but 2 filled "
-            "cell(s) from row 2; they were not read") in err
+    assert (
+        f"{where}: column C has no header (a merged or blank header cell?) but 2 filled "
+        "cell(s) from row 2; they were not read"
+    ) in err
     assert f"note: {where}: no column for 34 question(s), which count as unanswered: {Q1}, " in err
     assert sorted(stored(db)) == ["smb-1", "smb-2"]
 
@@ -281,11 +356,11 @@ def test_control_and_bidi_characters_are_taken_out_of_names(capsys, tmp_path, db
     assert status == 0, err
     assert "5 new submission(s)" in out
     names = {bid: name for bid, (name, _) in stored(db).items()}
-    assert names == {f"smb-{i}": clean for i, (_, clean, _) in
-                     enumerate(HOSTILE_NAMES, start=1)}
+    assert names == {f"smb-{i}": clean for i, (_, clean, _) in enumerate(HOSTILE_NAMES, start=1)}
     for i, (_, _, codes) in enumerate(HOSTILE_NAMES, start=1):
-        assert (f"row {i + 1}: business_name: invisible or control characters were removed "
-                f"({codes})") in err
+        assert (
+            f"row {i + 1}: business_name: invisible or control characters were removed ({codes})"
+        ) in err
     assert "\x1b" not in out + err and "\x07" not in out + err
     status, out, err = eakit(capsys, "score", cohort)
     assert status == 0, err
@@ -294,9 +369,12 @@ def test_control_and_bidi_characters_are_taken_out_of_names(capsys, tmp_path, db
 
 def test_score_prints_json_names_safely(capsys, tmp_path):
     """Item 16: a name in a JSON answers file is cleaned before it reaches the terminal."""
-    answers = write(tmp_path / "a.json", json.dumps(
-        {"business_id": "smb-1", "business_name": "\x1b]0;pwned\x07Shop",
-         "answers": {Q1: "b"}}))
+    answers = write(
+        tmp_path / "a.json",
+        json.dumps(
+            {"business_id": "smb-1", "business_name": "\x1b]0;pwned\x07Shop", "answers": {Q1: "b"}}
+        ),
+    )
     status, out, err = eakit(capsys, "score", answers)
     assert status == 0, err
     assert "]0;pwnedShop (smb-1)" in out
@@ -304,6 +382,7 @@ def test_score_prints_json_names_safely(capsys, tmp_path):
 
 
 # --- items 4 and 5: cells with line breaks ----------------------------------------------------
+
 
 def full_row(business_id: str, name: str, answer: str = "b") -> str:
     """A CSV row answering all 36 questions of the bundled questionnaire."""
@@ -320,8 +399,11 @@ def full_header() -> str:
 
 def test_name_typed_over_two_lines_keeps_the_assessment(capsys, tmp_path, db):
     """Item 4: an Alt+Enter in the name cell joins the lines; all 36 answers are stored."""
-    cohort = write(tmp_path / "c.csv", "\r\n".join(
-        [full_header(), full_row("smb-1", '"Café\nMüller"'), full_row("smb-2", "Deux")]) + "\r\n")
+    cohort = write(
+        tmp_path / "c.csv",
+        "\r\n".join([full_header(), full_row("smb-1", '"Café\nMüller"'), full_row("smb-2", "Deux")])
+        + "\r\n",
+    )
     status, _out, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
     assert status == 0, err
     assert f"note: {cohort}: row 2: business_name: its lines were joined" in err
@@ -334,8 +416,10 @@ def test_name_typed_over_two_lines_keeps_the_assessment(capsys, tmp_path, db):
 def test_rows_after_a_multiline_cell_keep_their_spreadsheet_numbers(capsys, tmp_path, db):
     """Item 5: the row a spreadsheet shows as 4 is reported as row 4, though a cell above
     spans two lines of the file."""
-    cohort = write(tmp_path / "c.csv", f'{HEADER}\nsmb-1,"Two\nlines",a,b,c\n'
-                                       f"smb-2,Fine,a,b,c\nsmb-3,Typo,a,z,c\n")
+    cohort = write(
+        tmp_path / "c.csv",
+        f'{HEADER}\nsmb-1,"Two\nlines",a,b,c\nsmb-2,Fine,a,b,c\nsmb-3,Typo,a,z,c\n',
+    )
     status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", db)
     assert status == 1
     assert f"{cohort}: row 4, column '{Q2}': unknown answer 'z'" in err
@@ -345,13 +429,17 @@ def test_rows_after_a_multiline_cell_keep_their_spreadsheet_numbers(capsys, tmp_
 
 # --- items 17 and 18: ids every file system accepts, checked in full --------------------------
 
-@pytest.mark.parametrize(("business_id", "reason"), [
-    ("CON", "business_id 'CON' is a name Windows keeps for a device"),
-    ("nul.txt", "business_id 'nul.txt' is a name Windows keeps for a device"),
-    ("com1", "business_id 'com1' is a name Windows keeps for a device"),
-    ("LPT9.html", "business_id 'LPT9.html' is a name Windows keeps for a device"),
-    ("smb.", "business_id 'smb.' must not end with '.'"),
-])
+
+@pytest.mark.parametrize(
+    ("business_id", "reason"),
+    [
+        ("CON", "business_id 'CON' is a name Windows keeps for a device"),
+        ("nul.txt", "business_id 'nul.txt' is a name Windows keeps for a device"),
+        ("com1", "business_id 'com1' is a name Windows keeps for a device"),
+        ("LPT9.html", "business_id 'LPT9.html' is a name Windows keeps for a device"),
+        ("smb.", "business_id 'smb.' must not end with '.'"),
+    ],
+)
 def test_windows_reserved_ids_are_refused(capsys, tmp_path, db, business_id, reason):
     """Item 17: the row with the unusable id is named, the good row is stored."""
     cohort = write(tmp_path / "c.csv", f"{HEADER}\n{business_id},Bad,a,b,c\nsmb-2,Good,a,b,c\n")
@@ -381,10 +469,16 @@ def test_business_id_with_final_newline_is_refused(capsys, tmp_path):
 
 def test_null_business_id_is_not_the_id_none(capsys, tmp_path):
     """Item 18: JSON null is a missing id, named as such, not the text 'None'."""
-    answers = write(tmp_path / "a.json", json.dumps([
-        {"business_id": None, "answers": {Q1: "b"}},
-        {"business_id": "smb-2", "answers": {Q1: "b"}},
-        {"business_id": "smb-3", "answers": {Q1: "c"}}]))
+    answers = write(
+        tmp_path / "a.json",
+        json.dumps(
+            [
+                {"business_id": None, "answers": {Q1: "b"}},
+                {"business_id": "smb-2", "answers": {Q1: "b"}},
+                {"business_id": "smb-3", "answers": {Q1: "c"}},
+            ]
+        ),
+    )
     status, out, err = eakit(capsys, "score", answers, "--format", "json")
     assert status == 1
     assert f"{answers}: business 1: business_id must be text in quotes (got null)" in err
@@ -394,14 +488,26 @@ def test_null_business_id_is_not_the_id_none(capsys, tmp_path):
 
 # --- item 19: options out of range, a folder given as a file --------------------------------
 
-@pytest.mark.parametrize(("days", "message"), [
-    ("0", "argument --older-than-days: must be a whole number of days from 1 to 36500 "
-          "(got '0')"),
-    ("99999999", "argument --older-than-days: must be a whole number of days from 1 to 36500 "
-                 "(got '99999999')"),
-    ("ten", "argument --older-than-days: must be a whole number of days from 1 to 36500 "
-            "(got 'ten')"),
-])
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (
+            "0",
+            "argument --older-than-days: must be a whole number of days from 1 to 36500 (got '0')",
+        ),
+        (
+            "99999999",
+            "argument --older-than-days: must be a whole number of days from 1 to 36500 "
+            "(got '99999999')",
+        ),
+        (
+            "ten",
+            "argument --older-than-days: must be a whole number of days from 1 to 36500 "
+            "(got 'ten')",
+        ),
+    ],
+)
 def test_purge_days_out_of_range(capsys, tmp_path, db, days, message):
     """Item 19: 0 no longer means 365, a huge number no longer overflows; nothing is erased."""
     cohort = write(tmp_path / "c.csv", f"{HEADER}\nsmb-2,Good,a,b,c\n")
@@ -413,11 +519,16 @@ def test_purge_days_out_of_range(capsys, tmp_path, db, days, message):
     assert list(stored(db)) == ["smb-2"]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["questions", "--out", "{tmp}"], "{tmp}: Is a directory; that is a folder; name a file"),
-    (["questions", "--out", "{tmp}/no/such/folder.json"],
-     "{tmp}/no/such/folder.json: No such file or directory; check the path"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["questions", "--out", "{tmp}"], "{tmp}: Is a directory; that is a folder; name a file"),
+        (
+            ["questions", "--out", "{tmp}/no/such/folder.json"],
+            "{tmp}/no/such/folder.json: No such file or directory; check the path",
+        ),
+    ],
+)
 def test_files_that_cannot_be_written_are_one_line(capsys, tmp_path, argv, message):
     """Items 9/19: a file named on the command line that cannot be written: one line, exit 2."""
     argv = [a.format(tmp=tmp_path) for a in argv]
@@ -439,6 +550,7 @@ def test_export_into_a_folder(capsys, tmp_path, db):
 
 
 # --- item 9: a database that cannot be used ends in one line, exit 2, its rows kept ------------
+
 
 def submissions_in(path: Path, on_read_only_disk: bool = False) -> int:
     uri = f"file:{path}?mode=ro" + ("&immutable=1" if on_read_only_disk else "")
@@ -472,12 +584,18 @@ def _newer_schema(path: Path) -> None:
 
 
 DAMAGE = {
-    "random bytes": (_random_bytes, "is not a database (another kind of file, or damaged "
-                                    "beyond reading); check that --database names the right file"),
+    "random bytes": (
+        _random_bytes,
+        "is not a database (another kind of file, or damaged "
+        "beyond reading); check that --database names the right file",
+    ),
     "a text file": (_text_file, "is not a database"),
     "truncated": (_truncated, "is damaged; restore it from a backup"),
-    "newer schema": (_newer_schema, "was written by a newer version of the kit (its schema is "
-                                    "unknown to this one); upgrade the kit"),
+    "newer schema": (
+        _newer_schema,
+        "was written by a newer version of the kit (its schema is "
+        "unknown to this one); upgrade the kit",
+    ),
 }
 
 
@@ -520,8 +638,11 @@ def small_disk(folder: Path, size: str) -> Iterator[Path]:
     """A tmpfs of ``size`` mounted on ``folder``: a disk that fills up or is read-only for
     real (permissions alone do not stop root)."""
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
-                              str(folder)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         reason = f"cannot mount a small tmpfs ({mounted.stderr.strip()}); needs root"
         if os.environ.get("CI") == "true":
@@ -542,8 +663,10 @@ def test_read_only_database(capsys, tmp_path, two_rows):
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", copy)
         assert status == 2
-        assert err.startswith(f"eakit import: database file {copy} cannot be opened for writing "
-                              "(is the file or its folder read-only, or missing?)")
+        assert err.startswith(
+            f"eakit import: database file {copy} cannot be opened for writing "
+            "(is the file or its folder read-only, or missing?)"
+        )
         assert submissions_in(copy, on_read_only_disk=True) == 2
 
 
@@ -554,21 +677,27 @@ def test_full_disk_keeps_what_was_stored_and_resumes(capsys, tmp_path):
     cohort = write(tmp_path / "big.csv", full_header() + "\n" + rows)
     with small_disk(tmp_path / "disk", "400k") as disk:
         database = disk / "store.sqlite"
-        status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1",
-                               "--database", database)
+        status, _, err = eakit(capsys, "import", cohort, "--workshop", "w1", "--database", database)
         assert status == 2
         assert "Traceback" not in err
-        assert err.startswith(f"eakit import: database file {database} could not be written "
-                              "because the disk is full; free some space and run the same "
-                              "command again\n")
-        kept = int(re.search(r"stopped at row \d+; (\d+) new submission\(s\) stored before "
-                             r"it are kept, and importing the file again stores only the rest",
-                             err).group(1))
+        assert err.startswith(
+            f"eakit import: database file {database} could not be written "
+            "because the disk is full; free some space and run the same "
+            "command again\n"
+        )
+        kept = int(
+            re.search(
+                r"stopped at row \d+; (\d+) new submission\(s\) stored before "
+                r"it are kept, and importing the file again stores only the rest",
+                err,
+            ).group(1)
+        )
         assert 0 < kept < 400
         assert submissions_in(database) == kept
         subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)
-        status, out, err = eakit(capsys, "import", cohort, "--workshop", "w1",
-                                 "--database", database)
+        status, out, err = eakit(
+            capsys, "import", cohort, "--workshop", "w1", "--database", database
+        )
         assert status == 0, err
         assert f"{400 - kept} new submission(s) stored in workshop 'w1', {kept} already" in out
         assert submissions_in(database) == 400
@@ -580,16 +709,19 @@ def test_batch_checks_the_database_before_starting(capsys, tmp_path):
     database = tmp_path / "cohort.sqlite"
     rows = "".join(full_row(f"smb-{i:03d}", "Shop") + "\n" for i in range(200))
     import_rows_from = write(tmp_path / "c.csv", full_header() + "\n" + rows)
-    assert eakit(capsys, "import", import_rows_from, "--workshop", "w1",
-                 "--database", database)[0] == 0
+    assert (
+        eakit(capsys, "import", import_rows_from, "--workshop", "w1", "--database", database)[0]
+        == 0
+    )
     data = bytearray(database.read_bytes())
     page = 4096
     middle = len(data) // page // 2
-    data[middle * page:(middle + 4) * page] = os.urandom(4 * page)
+    data[middle * page : (middle + 4) * page] = os.urandom(4 * page)
     database.write_bytes(bytes(data))
     out = tmp_path / "out"
-    status, _, err = eakit(capsys, "batch", "--workshop", "w1", "--database", database,
-                           "--out", out, "--workers", "1")
+    status, _, err = eakit(
+        capsys, "batch", "--workshop", "w1", "--database", database, "--out", out, "--workers", "1"
+    )
     assert status == 2
     assert err.startswith(f"eakit batch: database file {database} is damaged")
     assert "restore it from a backup" in err
@@ -597,6 +729,7 @@ def test_batch_checks_the_database_before_starting(capsys, tmp_path):
 
 
 # --- item 13: two imports of one file at the same time ----------------------------------------
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_store(request, tmp_path) -> str:
@@ -612,13 +745,19 @@ def test_simultaneous_imports_count_each_row_once(tmp_path, any_store):
     from tests.conftest import run_eakit  # noqa: F401 (the same console script, two processes)
 
     rows = 300
-    cohort = write(tmp_path / "cohort.csv", full_header() + "\n" + "".join(
-        full_row(f"smb-{i:03d}", f"Shop {i}") + "\n" for i in range(rows)))
+    cohort = write(
+        tmp_path / "cohort.csv",
+        full_header()
+        + "\n"
+        + "".join(full_row(f"smb-{i:03d}", f"Shop {i}") + "\n" for i in range(rows)),
+    )
     Store.open(any_store).close()  # the schema first, so both start writing at once
     eakit_script = str(Path(sys.executable).parent / "eakit")
     command = [eakit_script, "import", str(cohort), "--workshop", "w1", "--database", any_store]
-    both = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for _ in range(2)]
+    both = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outputs = [process.communicate(timeout=600) for process in both]
     assert [process.returncode for process in both] == [0, 0], outputs
     new = [int(re.search(r"(\d+) new submission\(s\)", out).group(1)) for out, _ in outputs]
@@ -631,10 +770,13 @@ def test_simultaneous_imports_count_each_row_once(tmp_path, any_store):
 
 # --- item 14: files built to exhaust the reader -------------------------------------------------
 
+
 def test_deeply_nested_yaml_is_refused(capsys, tmp_path):
     """Item 14: 20,000 levels of nesting are refused with the line, not a RecursionError."""
-    path = write(tmp_path / "questionnaire.yaml",
-                 "version: 1.0.0\nquestions: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    path = write(
+        tmp_path / "questionnaire.yaml",
+        "version: 1.0.0\nquestions: " + "[" * 20_000 + "]" * 20_000 + "\n",
+    )
     status, out, err = eakit(capsys, "validate", path)
     assert status == 1
     assert f"{path}:2: nested more than 50 levels deep" in err
@@ -646,8 +788,9 @@ def test_huge_definition_file_is_refused_at_once(capsys, tmp_path):
     path = write(tmp_path / "questionnaire.yaml", "# padding\n" * 2_200_000)
     status, _, err = eakit(capsys, "validate", path)
     assert status == 1
-    assert (f"{path}: 22.0 MB is larger than the 1 MB this kind of file may be; is it the "
-            "right file?") in err
+    assert (
+        f"{path}: 22.0 MB is larger than the 1 MB this kind of file may be; is it the right file?"
+    ) in err
 
 
 def test_long_integer_in_yaml_is_refused(capsys, tmp_path):
@@ -658,11 +801,19 @@ def test_long_integer_in_yaml_is_refused(capsys, tmp_path):
     assert f"{path}:2: a number with more than 30 digits" in err
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[" * 100_000 + "]" * 100_000, "line 1: nested more than 50 levels deep"),
-    (json.dumps({"business_id": "smb-1", "answers": {Q1: "b"}})[:-2] + "}, \"x\":\n"
-     + "1" * 5000 + "}", "line 2: a number with more than 30 digits; answers are option ids"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 1: nested more than 50 levels deep"),
+        (
+            json.dumps({"business_id": "smb-1", "answers": {Q1: "b"}})[:-2]
+            + '}, "x":\n'
+            + "1" * 5000
+            + "}",
+            "line 2: a number with more than 30 digits; answers are option ids",
+        ),
+    ],
+)
 def test_answers_json_limits(capsys, tmp_path, text, message):
     """Item 14: deep arrays and long integers in an answers file: one line, exit 2."""
     path = write(tmp_path / "answers.json", text)
@@ -682,11 +833,13 @@ def test_huge_answers_file_is_refused(capsys, tmp_path):
 
 # --- item 10: a business whose files cannot be written fails alone ------------------------------
 
+
 @contextmanager
 def read_only_folder(folder: Path) -> Iterator[Path]:
     """``folder`` read-only for real (a read-only bind mount stops root too)."""
-    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "--bind", str(folder), str(folder)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         reason = f"cannot bind-mount ({mounted.stderr.strip()}); needs root"
         if os.environ.get("CI") == "true":
@@ -727,8 +880,9 @@ def test_unwritable_files_fail_their_business_alone(capsys, tmp_path):
     entries = manifest_entries(out)
     assert sorted(entries) == sorted(ids)
     assert entries[second]["status"] == "failed"
-    assert entries[second]["error"] == (f"could not write notebooks/{second}.ipynb "
-                                        "(Is a directory)")
+    assert entries[second]["error"] == (
+        f"could not write notebooks/{second}.ipynb (Is a directory)"
+    )
     assert not (out / "businesses" / f"{second}.html").exists()
     assert [entries[b]["status"] for b in (first, third)] == ["ok", "ok"]
     assert all((out / "businesses" / f"{b}.html").is_file() for b in (first, third))
@@ -743,11 +897,13 @@ def test_unwritable_files_fail_their_business_alone(capsys, tmp_path):
         assert entries[business]["status"] == "failed"
         assert entries[business]["error"] == (
             f"could not write businesses/{business}.html (Read-only file system); its earlier "
-            f"report businesses/{business}.html could not be removed and is out of date")
+            f"report businesses/{business}.html could not be removed and is out of date"
+        )
         assert entries[business]["reports"] == {}
 
 
 # --- item 12: Ctrl-C says what was finished and how to carry on --------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
@@ -762,10 +918,20 @@ def test_ctrl_c_in_a_batch_says_what_was_finished(tmp_path):
     from kit.paths import SAMPLE_COHORT
 
     out = tmp_path / "out"
-    command = [str(Path(sys.executable).parent / "eakit"), "batch", str(SAMPLE_COHORT),
-               "--workshop", "w1", "--out", str(out), "--workers", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+    command = [
+        str(Path(sys.executable).parent / "eakit"),
+        "batch",
+        str(SAMPLE_COHORT),
+        "--workshop",
+        "w1",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 600
     while not list((out / "businesses").glob("*.html")) and time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
@@ -774,9 +940,12 @@ def test_ctrl_c_in_a_batch_says_what_was_finished(tmp_path):
     _stdout, stderr = process.communicate(timeout=600)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
-    finished = re.search(r"eakit batch: interrupted: (\d+) of (\d+) report\(s\) are finished and "
-                         r"kept \(listed in (.+manifest\.csv)\); run the same command again to "
-                         r"carry on, finished reports are skipped", stderr)
+    finished = re.search(
+        r"eakit batch: interrupted: (\d+) of (\d+) report\(s\) are finished and "
+        r"kept \(listed in (.+manifest\.csv)\); run the same command again to "
+        r"carry on, finished reports are skipped",
+        stderr,
+    )
     assert finished, stderr
     done = int(finished.group(1))
     assert done >= 1
@@ -789,6 +958,7 @@ def test_ctrl_c_in_a_batch_says_what_was_finished(tmp_path):
 
 # --- item 15: one definition file checked against the rest of its folder, with lines ----------
 
+
 def test_validating_one_questionnaire_checks_its_dimensions(capsys, tmp_path):
     """Item 15: a questionnaire alone is checked against the maturity model beside it, and
     the cross-file message carries file:line."""
@@ -800,13 +970,15 @@ def test_validating_one_questionnaire_checks_its_dimensions(capsys, tmp_path):
         (folder / name).write_text((ASSESSMENTS_DIR / name).read_text(encoding="utf-8"))
     path = folder / "questionnaire.yaml"
     text = path.read_text(encoding="utf-8")
-    line = text[:text.index("dimension: transparency")].count("\n") + 1
+    line = text[: text.index("dimension: transparency")].count("\n") + 1
     path.write_text(text.replace("dimension: transparency", "dimension: transparancy", 1))
     status, out, err = eakit(capsys, "validate", path)
     assert status == 1
-    assert (f"{path}:{line}: questions[0 id=transparency_chatbot_disclosure].dimension: unknown "
-            f"dimension 'transparancy' (the maturity model {folder / 'maturity_model.yaml'} "
-            "has ") in err
+    assert (
+        f"{path}:{line}: questions[0 id=transparency_chatbot_disclosure].dimension: unknown "
+        f"dimension 'transparancy' (the maturity model {folder / 'maturity_model.yaml'} "
+        "has "
+    ) in err
     assert "Checked 1 file(s): 1 problem(s)." in out
 
 
@@ -825,5 +997,6 @@ def test_version_mismatch_names_the_line(capsys, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     status, _, err = eakit(capsys, "validate", folder)
     assert status == 1
-    assert (f"{path}:{number}: model_version: '0.0.1' does not match the maturity model's "
-            "version") in err
+    assert (
+        f"{path}:{number}: model_version: '0.0.1' does not match the maturity model's version"
+    ) in err

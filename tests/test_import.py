@@ -25,14 +25,14 @@ def database(tmp_path: Path) -> str:
 
 
 def import_file(name: str, database: str, workshop: str = "corpus"):
-    return run_cli("import", str(CORPUS / name), "--workshop", workshop,
-                     "--database", database)
+    return run_cli("import", str(CORPUS / name), "--workshop", workshop, "--database", database)
 
 
 def stored(database: str, workshop: str = "corpus") -> dict[str, tuple[str, dict]]:
     with Store.open(database) as store:
-        return {r.business_id: (r.display_name, r.answers)
-                for r in store.latest_submissions(workshop)}
+        return {
+            r.business_id: (r.display_name, r.answers) for r in store.latest_submissions(workshop)
+        }
 
 
 # name, exit status, ids stored, rows rejected, messages on stderr (each after the file path)
@@ -40,34 +40,75 @@ CASES = [
     ("plain_utf8.csv", 0, ["smb-103"], 0, []),
     ("bom_header_spaces.csv", 0, ["smb-101", "smb-102"], 0, []),
     ("semicolon.csv", 0, ["smb-106", "smb-107"], 0, []),
-    ("duplicate_ids.csv", 1, ["smb-109", "smb-110"], 1,
-     ["row 4: business_id 'smb-109' already used on row 2"]),
-    ("unknown_column.csv", 1, ["smb-111"], 0,
-     ["column 'transparncy_chatbot_disclosure': unknown question (did you mean "
-      "'transparency_chatbot_disclosure'?); its answers were not read"]),
-    ("bad_option.csv", 1, ["smb-112"], 2,
-     ["row 3, column 'transparency_automation_notice': unknown answer 'e' "
-      + TRANSPARENCY_ALLOWED,
-      "row 4, column 'transparency_automation_notice': 'not applicable' is not offered for "
-      "this question " + TRANSPARENCY_ALLOWED]),
+    (
+        "duplicate_ids.csv",
+        1,
+        ["smb-109", "smb-110"],
+        1,
+        ["row 4: business_id 'smb-109' already used on row 2"],
+    ),
+    (
+        "unknown_column.csv",
+        1,
+        ["smb-111"],
+        0,
+        [
+            "column 'transparncy_chatbot_disclosure': unknown question (did you mean "
+            "'transparency_chatbot_disclosure'?); its answers were not read"
+        ],
+    ),
+    (
+        "bad_option.csv",
+        1,
+        ["smb-112"],
+        2,
+        [
+            "row 3, column 'transparency_automation_notice': unknown answer 'e' "
+            + TRANSPARENCY_ALLOWED,
+            "row 4, column 'transparency_automation_notice': 'not applicable' is not offered for "
+            "this question " + TRANSPARENCY_ALLOWED,
+        ],
+    ),
     ("too_many_cells.csv", 1, ["smb-115"], 1, ["row 3: 7 cells but the header has 5 columns"]),
-    ("hostile_names.csv", 1, ["smb-117", "smb-118", "smb-119"], 2,
-     ["row 3: business_id '<script>' must be 1-64 letters, digits, '.', '_' or '-', starting "
-      "with a letter or digit",
-      "note: ", "row 5: business_name: its lines were joined",
-      "row 6: business_id '../../etc' must be"]),
+    (
+        "hostile_names.csv",
+        1,
+        ["smb-117", "smb-118", "smb-119"],
+        2,
+        [
+            "row 3: business_id '<script>' must be 1-64 letters, digits, '.', '_' or '-', starting "
+            "with a letter or digit",
+            "note: ",
+            "row 5: business_name: its lines were joined",
+            "row 6: business_id '../../etc' must be",
+        ],
+    ),
     ("text_ids.csv", 1, ["00123", "NA", "None"], 1, ["row 5: business 'smb-120' has no answers"]),
-    ("latin1.csv", 0, ["smb-104"], 0,
-     ["note: ", "not saved as UTF-8; read as Windows-1252 (Western European)"]),
-    ("numeric_id.xlsx", 0, ["00124", "12.5", "123"], 0,
-     ["note: ", "row 2: business_id '123' was a number in the spreadsheet, so any leading "
-      "zeros are gone; format that column as Text",
-      "row 4: business_id '12.5' was a number"]),
+    (
+        "latin1.csv",
+        0,
+        ["smb-104"],
+        0,
+        ["note: ", "not saved as UTF-8; read as Windows-1252 (Western European)"],
+    ),
+    (
+        "numeric_id.xlsx",
+        0,
+        ["00124", "12.5", "123"],
+        0,
+        [
+            "note: ",
+            "row 2: business_id '123' was a number in the spreadsheet, so any leading "
+            "zeros are gone; format that column as Text",
+            "row 4: business_id '12.5' was a number",
+        ],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "status", "ids", "rejected", "messages"), CASES,
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("name", "status", "ids", "rejected", "messages"), CASES, ids=[case[0] for case in CASES]
+)
 def test_import_corpus(database, name, status, ids, rejected, messages):
     """Are the good rows stored, each bad row named (file, row, column, reason), and the exit
     status non-zero whenever something was left out?"""
@@ -82,12 +123,21 @@ def test_import_corpus(database, name, status, ids, rejected, messages):
     assert f"{rejected} row(s) rejected" in result.stdout
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("utf16.csv", "utf16.csv: UTF-16 text (a spreadsheet's 'Unicode text' export); save it as "
-                  "'CSV UTF-8' and try again"),
-    ("missing_business_id.csv", "missing_business_id.csv: line 1: no 'business_id' column in "
-                                "the header (write a blank one with 'eakit template')"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "utf16.csv",
+            "utf16.csv: UTF-16 text (a spreadsheet's 'Unicode text' export); save it as "
+            "'CSV UTF-8' and try again",
+        ),
+        (
+            "missing_business_id.csv",
+            "missing_business_id.csv: line 1: no 'business_id' column in "
+            "the header (write a blank one with 'eakit template')",
+        ),
+    ],
+)
 def test_unreadable_files_store_nothing(database, name, message):
     """A file that cannot be read at all is refused with exit 2 and one clear line."""
     result = import_file(name, database)
@@ -105,9 +155,14 @@ def test_values_are_kept_as_written(database):
     rows = stored(database)
     assert rows["00123"][0] == "Leading Zeros"
     assert rows["None"][0] == "Nobody Inc"
-    assert rows["smb-101"] == ("Café Olé", {"transparency_chatbot_disclosure": "a",
-                                            "transparency_automation_notice": "b",
-                                            "fairness_bias_equal_treatment": "dont_know"})
+    assert rows["smb-101"] == (
+        "Café Olé",
+        {
+            "transparency_chatbot_disclosure": "a",
+            "transparency_automation_notice": "b",
+            "fairness_bias_equal_treatment": "dont_know",
+        },
+    )
     assert rows["smb-102"][1]["transparency_chatbot_disclosure"] == "not_applicable"
     assert rows["smb-117"][0] == "<script>alert(1)</script>"
     assert rows["smb-118"][0] == '=HYPERLINK("http://x")'
@@ -131,14 +186,17 @@ def test_changed_answers_are_a_new_assessment(database, tmp_path):
     result = run_cli("import", str(changed), "--workshop", "corpus", "--database", database)
     assert "1 new submission(s)" in result.stdout
     with Store.open(database) as store:
-        assert [r.answers["transparency_chatbot_disclosure"]
-                for r in store.history("smb-103")] == ["b", "c"]
+        assert [r.answers["transparency_chatbot_disclosure"] for r in store.history("smb-103")] == [
+            "b",
+            "c",
+        ]
 
 
 def test_import_refuses_unsafe_workshop(database):
     """Is a workshop code that could escape a folder refused before reading anything?"""
-    result = run_cli("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "../x",
-                       "--database", database)
+    result = run_cli(
+        "import", str(CORPUS / "plain_utf8.csv"), "--workshop", "../x", "--database", database
+    )
     assert result.returncode == 2
     assert "workshop '../x' must be" in result.stderr
 
@@ -146,13 +204,19 @@ def test_import_refuses_unsafe_workshop(database):
 def test_database_from_environment(tmp_path):
     """Without --database, EAKIT_DATABASE_URL picks the store."""
     url = f"sqlite:///{tmp_path / 'env.sqlite'}"
-    result = run_cli("import", str(CORPUS / "plain_utf8.csv"), "--workshop", "corpus",
-                       env={"EAKIT_DATABASE_URL": url})
+    result = run_cli(
+        "import",
+        str(CORPUS / "plain_utf8.csv"),
+        "--workshop",
+        "corpus",
+        env={"EAKIT_DATABASE_URL": url},
+    )
     assert result.returncode == 0, result.stderr
     assert list(stored(url)) == ["smb-103"]
 
 
 # --- export and delete --------------------------------------------------------------------------
+
 
 def test_export_writes_everything_held(database, tmp_path):
     """`eakit export` writes the business's data as JSON, to the screen or a file."""
@@ -192,16 +256,20 @@ def test_delete_erases_and_lists_report_files(database, tmp_path):
     reports = tmp_path / "reports"
     (reports / "corpus" / "businesses").mkdir(parents=True)
     (reports / "corpus" / "notebooks").mkdir(parents=True)
-    mine = [reports / "corpus" / "businesses" / "smb-109.html",
-            reports / "corpus" / "notebooks" / "smb-109.ipynb"]
+    mine = [
+        reports / "corpus" / "businesses" / "smb-109.html",
+        reports / "corpus" / "notebooks" / "smb-109.ipynb",
+    ]
     other = reports / "corpus" / "businesses" / "smb-1090.html"
     for path in [*mine, other]:
         path.write_text("report")
-    result = run_cli("delete", "smb-109", "--database", database, "--reports", str(reports),
-                       input="y\n")
+    result = run_cli(
+        "delete", "smb-109", "--database", database, "--reports", str(reports), input="y\n"
+    )
     assert result.returncode == 0, result.stderr
-    assert ("Erased business 'smb-109' from the store (submissions: 1, enrolments: 1, "
-            "businesses: 1).") in result.stdout
+    assert (
+        "Erased business 'smb-109' from the store (submissions: 1, enrolments: 1, businesses: 1)."
+    ) in result.stdout
     assert "Also remove these report files (or rerun with --remove-files):" in result.stdout
     assert all(f"  {path}" in result.stdout for path in mine)
     assert str(other) not in result.stdout
@@ -215,8 +283,16 @@ def test_delete_yes_remove_files(database, tmp_path):
     folder = tmp_path / "reports" / "businesses"
     folder.mkdir(parents=True)
     (folder / "smb-103.html").write_text("report")
-    result = run_cli("delete", "smb-103", "--yes", "--remove-files", "--database", database,
-                       "--reports", str(tmp_path / "reports"))
+    result = run_cli(
+        "delete",
+        "smb-103",
+        "--yes",
+        "--remove-files",
+        "--database",
+        database,
+        "--reports",
+        str(tmp_path / "reports"),
+    )
     assert result.returncode == 0, result.stderr
     assert f"Removed 1 report file(s) under {tmp_path / 'reports'}:" in result.stdout
     assert not (folder / "smb-103.html").exists()

@@ -19,8 +19,11 @@ from kit.kernels import close_templates, forks_kernels, kernel_manager
 from kit.kernels.provisioner import ForkingProvisioner
 from tests.test_batch import GOOD, write_cohort
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300),
-              pytest.mark.skipif(not forks_kernels(), reason="no fork on this platform")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+    pytest.mark.skipif(not forks_kernels(), reason="no fork on this platform"),
+]
 
 
 def _run(km, code: str) -> str:
@@ -31,8 +34,8 @@ def _run(km, code: str) -> str:
         run_sync(client.wait_for_ready)(timeout=120)
         printed: list[str] = []
         run_sync(client.execute_interactive)(
-            code, timeout=120,
-            output_hook=lambda m: printed.append(m["content"].get("text", "")))
+            code, timeout=120, output_hook=lambda m: printed.append(m["content"].get("text", ""))
+        )
         return "".join(printed)
     finally:
         client.stop_channels()
@@ -40,8 +43,9 @@ def _run(km, code: str) -> str:
 
 def _kernel(preload: tuple[str, ...] = ()):
     km = kernel_manager(preload=preload)
-    run_sync(km.start_kernel)(env=dict(os.environ), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    run_sync(km.start_kernel)(
+        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return km
 
 
@@ -50,14 +54,18 @@ def test_a_global_from_one_kernel_is_absent_from_the_next():
     the first one stay out of the second, which has its own process?"""
     first = _kernel(("json",))
     try:
-        said = _run(first, "import json; json.eakit_mark = 1; secret = 42; "
-                           "import os; print(os.getpid())")
+        said = _run(
+            first, "import json; json.eakit_mark = 1; secret = 42; import os; print(os.getpid())"
+        )
     finally:
         run_sync(first.shutdown_kernel)(now=True)
     second = _kernel(("json",))
     try:
-        other = _run(second, "import json, os; print(os.getpid(), 'secret' in globals(), "
-                             "hasattr(json, 'eakit_mark'))")
+        other = _run(
+            second,
+            "import json, os; print(os.getpid(), 'secret' in globals(), "
+            "hasattr(json, 'eakit_mark'))",
+        )
     finally:
         run_sync(second.shutdown_kernel)(now=True)
     pid, found_global, found_mark = other.split()
@@ -70,11 +78,18 @@ def test_forked_kernel_has_the_preloaded_modules_and_its_own_environment():
     """Is the preloaded module already there without being imported again, and does the
     kernel run with the environment and folder it was started with?"""
     km = kernel_manager(preload=("kit.batch.warmup",))
-    run_sync(km.start_kernel)(env={**os.environ, "EAKIT_TEST_MARK": "b-7"}, cwd="/",
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_sync(km.start_kernel)(
+        env={**os.environ, "EAKIT_TEST_MARK": "b-7"},
+        cwd="/",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        said = _run(km, "import sys, os; print('kit.batch.warmup' in sys.modules, "
-                        "os.environ['EAKIT_TEST_MARK'], os.getcwd())")
+        said = _run(
+            km,
+            "import sys, os; print('kit.batch.warmup' in sys.modules, "
+            "os.environ['EAKIT_TEST_MARK'], os.getcwd())",
+        )
     finally:
         run_sync(km.shutdown_kernel)(now=True)
     assert said.split() == ["True", "b-7", "/"]
@@ -82,8 +97,9 @@ def test_forked_kernel_has_the_preloaded_modules_and_its_own_environment():
 
 def test_provisioner_is_registered_for_kernel_specs():
     """Can a kernel spec name the provisioner (jupyter_client's entry point group)?"""
-    assert "eakit-forking-provisioner" in KernelProvisionerFactory.instance(
-        ).get_provisioner_entries()
+    assert (
+        "eakit-forking-provisioner" in KernelProvisionerFactory.instance().get_provisioner_entries()
+    )
 
 
 def test_kernels_die_with_their_template():
@@ -105,8 +121,9 @@ def test_without_fork_the_worker_gives_the_same_report(tmp_path: Path, monkeypat
     from tests.test_batch import _store_with_one_business
 
     url = _store_with_one_business(tmp_path)
-    job = ReportJob("smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"),
-                    ("html",), "a4", 120)
+    job = ReportJob(
+        "smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"), ("html",), "a4", 120
+    )
     results = {}
     for forking in (True, False):
         for module in (worker, kit.kernels):  # the worker's choice and the manager's
@@ -139,15 +156,31 @@ def test_kill_9_of_a_batch_leaves_no_process_behind(tmp_path: Path):
     notebook.cells.insert(len(notebook.cells) - 1, new_code_cell("import time; time.sleep(600)"))
     nbformat.write(notebook, slow)
     cohort = write_cohort(tmp_path / "cohort.csv", GOOD[:3])
-    batch = subprocess.Popen([str(Path(sys.executable).parent / "eakit"), "batch", str(cohort),
-                              "--out", str(tmp_path / "out"), "--workers", "2", "--notebook",
-                              str(slow)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    batch = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "eakit"),
+            "batch",
+            str(cohort),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--notebook",
+            str(slow),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     kernels: list[psutil.Process] = []
     while time.monotonic() < deadline and len(kernels) < 2:  # both workers busy in a kernel
         time.sleep(0.5)
-        kernels = [p for p in _descendants(batch.pid) if "ipykernel" in " ".join(p.cmdline())
-                   or (p.parent() and "kit.kernels.template" in " ".join(p.parent().cmdline()))]
+        kernels = [
+            p
+            for p in _descendants(batch.pid)
+            if "ipykernel" in " ".join(p.cmdline())
+            or (p.parent() and "kit.kernels.template" in " ".join(p.parent().cmdline()))
+        ]
     family = _descendants(batch.pid)
     assert len(kernels) >= 2, [p.cmdline() for p in family]
     batch.send_signal(signal.SIGKILL)

@@ -36,8 +36,18 @@ MAY_IMPORT: dict[str, set[str]] = {
 }
 # Third-party packages a layer must never load: the core stays importable without Jupyter.
 FORBIDDEN: dict[str, set[str]] = {
-    "core": {"IPython", "ipywidgets", "papermill", "voila", "altair", "vl_convert", "sqlalchemy",
-             "pandas", "nbformat", "jupyter_client"},
+    "core": {
+        "IPython",
+        "ipywidgets",
+        "papermill",
+        "voila",
+        "altair",
+        "vl_convert",
+        "sqlalchemy",
+        "pandas",
+        "nbformat",
+        "jupyter_client",
+    },
     "tables": {"IPython", "ipywidgets", "papermill", "voila", "altair", "sqlalchemy"},
     "charts": {"IPython", "ipywidgets", "papermill", "voila", "sqlalchemy"},
     "store": {"IPython", "ipywidgets", "papermill", "voila", "altair"},
@@ -52,8 +62,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-MODULES = {module_name(path): path for path in sorted(KIT.rglob("*.py"))
-           if "migrations" not in path.parts}
+MODULES = {
+    module_name(path): path for path in sorted(KIT.rglob("*.py")) if "migrations" not in path.parts
+}
 
 
 def layer(module: str) -> str:
@@ -65,8 +76,11 @@ def layer(module: str) -> str:
 
 
 def _is_type_checking(node: ast.AST) -> bool:
-    return (isinstance(node, ast.If) and isinstance(node.test, ast.Name)
-            and node.test.id == "TYPE_CHECKING")
+    return (
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    )
 
 
 def imports(path: Path, top_level_only: bool = False) -> set[str]:
@@ -84,8 +98,11 @@ def imports(path: Path, top_level_only: bool = False) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names
-                         if f"{node.module}.{a.name}" in MODULES)
+            found.update(
+                f"{node.module}.{a.name}"
+                for a in node.names
+                if f"{node.module}.{a.name}" in MODULES
+            )
         pending.extend(ast.iter_child_nodes(node))
     return found
 
@@ -100,18 +117,22 @@ def test_imports_point_down(module: str) -> None:
     """Does this module import only its own layer and the layers the table allows?"""
     own = layer(module)
     allowed = MAY_IMPORT[own] | {own}
-    wrong = sorted(name for name in imports(MODULES[module])
-                   if name in MODULES and layer(name) not in allowed)
+    wrong = sorted(
+        name for name in imports(MODULES[module]) if name in MODULES and layer(name) not in allowed
+    )
     assert not wrong, f"{module} ({own}) imports {wrong}; allowed: {sorted(allowed)}"
-    forbidden = sorted(name for name in imports(MODULES[module])
-                       if name.split(".")[0] in FORBIDDEN.get(own, set()))
+    forbidden = sorted(
+        name for name in imports(MODULES[module]) if name.split(".")[0] in FORBIDDEN.get(own, set())
+    )
     assert not forbidden, f"{module} ({own}) imports {forbidden}"
 
 
 def test_no_import_cycles() -> None:
     """Can every module be loaded without another one being half-initialised?"""
-    graph = {m: {n for n in imports(p, top_level_only=True) if n in MODULES and n != m}
-             for m, p in MODULES.items()}
+    graph = {
+        m: {n for n in imports(p, top_level_only=True) if n in MODULES and n != m}
+        for m, p in MODULES.items()
+    }
     # A package's __init__ may re-export its own submodules; that is not a cycle.
     for m in graph:
         graph[m] = {n for n in graph[m] if not m.startswith(n + ".")}
@@ -122,7 +143,7 @@ def test_no_import_cycles() -> None:
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append([*trail[trail.index(nxt):], nxt])
+                cycles.append([*trail[trail.index(nxt) :], nxt])
             elif nxt not in state:
                 walk(nxt, [*trail, nxt])
         state[node] = 2
@@ -134,8 +155,12 @@ def test_no_import_cycles() -> None:
 
 
 def _fresh_import(module: str) -> tuple[str, str]:
-    done = subprocess.run([sys.executable, "-W", "ignore::DeprecationWarning", "-c",
-                           f"import {module}"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return module, done.stderr.strip().splitlines()[-1] if done.returncode else ""
 
 
@@ -149,20 +174,26 @@ def test_every_module_imports_in_a_fresh_interpreter() -> None:
 
 def test_core_loads_no_jupyter_in_a_fresh_interpreter() -> None:
     """Does scoring a business load no notebook machinery, at run time as well as on paper?"""
-    code = ("import sys, kit.core.scoring, kit.core.explain, kit.core.cohort_stats, "
-            "kit.core.ids, kit.core.privacy, kit.core.records;"
-            "from kit.core.definitions import bundled_definitions; bundled_definitions();"
-            f"bad = sorted(set({sorted(FORBIDDEN['core'])!r}) & set(sys.modules)); print(bad)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import sys, kit.core.scoring, kit.core.explain, kit.core.cohort_stats, "
+        "kit.core.ids, kit.core.privacy, kit.core.records;"
+        "from kit.core.definitions import bundled_definitions; bundled_definitions();"
+        f"bad = sorted(set({sorted(FORBIDDEN['core'])!r}) & set(sys.modules)); print(bad)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 
 def test_help_loads_only_the_parser() -> None:
     """Does ``eakit --help`` stay quick by importing no heavy library?"""
-    code = ("import sys; from kit.cli import build_parser; build_parser();"
-            "heavy = {'pydantic', 'sqlalchemy', 'pandas', 'altair', 'ipywidgets', 'papermill',"
-            " 'yaml', 'jinja2', 'openpyxl'}; print(sorted(heavy & set(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True)
+    code = (
+        "import sys; from kit.cli import build_parser; build_parser();"
+        "heavy = {'pydantic', 'sqlalchemy', 'pandas', 'altair', 'ipywidgets', 'papermill',"
+        " 'yaml', 'jinja2', 'openpyxl'}; print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"

@@ -54,14 +54,20 @@ def test_right_single_choice_is_confirmed_and_counted(check: KnowledgeCheck) -> 
     assert check.score.value == "<p>Correct so far: 1 of 3.</p>"
 
 
-@pytest.mark.parametrize(("ticked", "summary"), [
-    (["a", "c"], "✔ Correct. The note below says why."),
-    (["a"], "✘ Not yet: 1 correct option still unchosen."),
-    (["b", "c"], "✘ Not yet: 1 of your choices is not right and 1 correct option still "
-                 "unchosen."),
-])
-def test_multiple_choice_checkboxes_are_judged_together(check: KnowledgeCheck, ticked: list[str],
-                                                        summary: str) -> None:
+@pytest.mark.parametrize(
+    ("ticked", "summary"),
+    [
+        (["a", "c"], "✔ Correct. The note below says why."),
+        (["a"], "✘ Not yet: 1 correct option still unchosen."),
+        (
+            ["b", "c"],
+            "✘ Not yet: 1 of your choices is not right and 1 correct option still unchosen.",
+        ),
+    ],
+)
+def test_multiple_choice_checkboxes_are_judged_together(
+    check: KnowledgeCheck, ticked: list[str], summary: str
+) -> None:
     """Ticking boxes and pressing Check: does the summary count right, wrong and missing?"""
     card = check.card("fx_fundamentals_3")
     for option_id in ticked:
@@ -103,7 +109,8 @@ def test_glossary_and_case_study_display_the_rendered_markdown() -> None:
     terms = glossary_terms(case.glossary_terms) if case.glossary_terms else []
     assert case_study(case.id).data == case_study_markdown(case_study_by_id(case.id), terms)
     assert glossary(*case.glossary_terms).data == glossary_markdown(
-        glossary_terms(case.glossary_terms))
+        glossary_terms(case.glossary_terms)
+    )
 
 
 def test_case_study_markdown_shows_story_prompts_and_terms() -> None:

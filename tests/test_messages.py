@@ -18,9 +18,18 @@ from kit.forms.assessment import entry_problems
 from kit.paths import PACKAGE_DIR
 
 MESSAGES = load_messages().messages
-SAMPLE = {"code": "smb-014", "count": 3, "total": 36, "minutes": 19, "limit": 120,
-          "date": "2026-11-30", "version": "1.0.0", "answered": 2, "area": "Transparency",
-          "level": "Proactive"}
+SAMPLE = {
+    "code": "smb-014",
+    "count": 3,
+    "total": 36,
+    "minutes": 19,
+    "limit": 120,
+    "date": "2026-11-30",
+    "version": "1.0.0",
+    "answered": 2,
+    "area": "Transparency",
+    "level": "Proactive",
+}
 # What developers write and owners cannot read.
 JARGON = [
     (re.compile(r"\b[a-z]+_[a-z_]+\b"), "a field name"),
@@ -48,15 +57,27 @@ def _jargon(text: str) -> list[str]:
 
 def every_participant_text() -> dict[str, str]:
     """Each text a participant can read, by where it comes from."""
-    texts = {f"{key} [{i}]": _filled(text) for key, value in MESSAGES.items()
-             for i, text in enumerate(_texts(value))}
+    texts = {
+        f"{key} [{i}]": _filled(text)
+        for key, value in MESSAGES.items()
+        for i, text in enumerate(_texts(value))
+    }
     notice = load_privacy_notice()
-    texts |= {"privacy.title": notice.title, "privacy.intro": notice.intro,
-              "privacy.agree": notice.agree_label, "privacy.decline": notice.decline_note}
+    texts |= {
+        "privacy.title": notice.title,
+        "privacy.intro": notice.intro,
+        "privacy.agree": notice.agree_label,
+        "privacy.decline": notice.decline_note,
+    }
     texts |= {f"privacy.{s.id}": f"{s.heading}. {s.text}" for s in notice.sections}
-    bad_entries = {"workshop empty": ("", "smb-1", ""), "workshop odd": ("a b", "smb-1", ""),
-                   "business empty": ("w1", "", ""), "business odd": ("w1", "../etc", ""),
-                   "name long": ("w1", "smb-1", "x" * 121), "name lines": ("w1", "smb-1", "a\nb")}
+    bad_entries = {
+        "workshop empty": ("", "smb-1", ""),
+        "workshop odd": ("a b", "smb-1", ""),
+        "business empty": ("w1", "", ""),
+        "business odd": ("w1", "../etc", ""),
+        "name long": ("w1", "smb-1", "x" * 121),
+        "name lines": ("w1", "smb-1", "a\nb"),
+    }
     for name, fields in bad_entries.items():
         [texts[f"entry check: {name}"]] = entry_problems(*fields)
     return texts
@@ -91,7 +112,11 @@ def test_the_file_is_checked(tmp_path):
     from kit.errors import DefinitionError
 
     broken = tmp_path / "messages.yaml"
-    broken.write_text(MESSAGES_FILE.read_text(encoding="utf-8").replace(
-        "  entry.start: Start", "  Entry Start: Start"), encoding="utf-8")
+    broken.write_text(
+        MESSAGES_FILE.read_text(encoding="utf-8").replace(
+            "  entry.start: Start", "  Entry Start: Start"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DefinitionError, match=re.escape("keys must look like 'part.name'")):
         load_model(broken, Messages)

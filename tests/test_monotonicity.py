@@ -18,7 +18,8 @@ def _answer_for(question):
 
 
 ANSWER_SETS = st.tuples(*[_answer_for(q) for q in QUESTIONS]).map(
-    lambda values: {q.id: v for q, v in zip(QUESTIONS, values, strict=True) if v is not None})
+    lambda values: {q.id: v for q, v in zip(QUESTIONS, values, strict=True) if v is not None}
+)
 
 
 def _rank(answer: str, question) -> int:
@@ -29,9 +30,11 @@ def _rank(answer: str, question) -> int:
 @given(answers=ANSWER_SETS, data=st.data())
 def test_raising_one_answer_never_lowers_a_level(answers, data):
     """Pick a counted answer, raise it to a higher option, and compare every level."""
-    raisable = [q for q in QUESTIONS
-                if q.id in answers and answers[q.id] != NOT_APPLICABLE
-                and _rank(answers[q.id], q) < 4]
+    raisable = [
+        q
+        for q in QUESTIONS
+        if q.id in answers and answers[q.id] != NOT_APPLICABLE and _rank(answers[q.id], q) < 4
+    ]
     if not raisable:
         return
     question = data.draw(st.sampled_from(raisable))

@@ -29,9 +29,11 @@ def test_scoring_core_imports_no_jupyter():
     import subprocess
     import sys
 
-    code = ("import sys, kit.core.scoring, kit.core.explain, kit.tables.cohort_file, "
-            "kit.core.definitions;"
-            "bad = [m for m in ('ipywidgets', 'IPython', 'papermill', 'nbformat') if m in "
-            "sys.modules]; print(bad)")
+    code = (
+        "import sys, kit.core.scoring, kit.core.explain, kit.tables.cohort_file, "
+        "kit.core.definitions;"
+        "bad = [m for m in ('ipywidgets', 'IPython', 'papermill', 'nbformat') if m in "
+        "sys.modules]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -34,20 +34,31 @@ def test_unknown_lesson_is_named() -> None:
 
 def test_problems_name_unknown_missing_and_repeated_lessons() -> None:
     work = {"cite": "A. Author (2020). A book", "why": "It helps."}
-    reading = ReadingList.model_validate({"schema_version": 1, "lessons": [
-        {"lesson": "known", "works": [work, work]},
-        {"lesson": "known", "works": [work, work]},
-        {"lesson": "stray", "works": [work, work]}]})
+    reading = ReadingList.model_validate(
+        {
+            "schema_version": 1,
+            "lessons": [
+                {"lesson": "known", "works": [work, work]},
+                {"lesson": "known", "works": [work, work]},
+                {"lesson": "stray", "works": [work, work]},
+            ],
+        }
+    )
     assert reading_problems(reading, ["known", "forgotten"]) == [
         "lesson 'known' is listed more than once",
         "lesson 'stray' is not in course.yaml",
-        "lesson 'forgotten' has no further reading"]
+        "lesson 'forgotten' has no further reading",
+    ]
 
 
 def test_one_work_is_not_enough(tmp_path: Path) -> None:
     path = tmp_path / "further_reading.yaml"
-    path.write_text("schema_version: 1\nlessons:\n  - lesson: x\n    works:\n"
-                    "      - {cite: A book (2020), why: It helps.}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError,
-                       match=r"further_reading.yaml:5: lessons\[0\].works: List should have"):
+    path.write_text(
+        "schema_version: 1\nlessons:\n  - lesson: x\n    works:\n"
+        "      - {cite: A book (2020), why: It helps.}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DefinitionError, match=r"further_reading.yaml:5: lessons\[0\].works: List should have"
+    ):
         load_reading(path)

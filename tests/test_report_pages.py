@@ -42,8 +42,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         summary = summary_page(build_summary(store, WORKSHOP), labels)
     longest = max(rows, key=lambda row: len(row.business_name))
     view = business_report(url, WORKSHOP, longest.business_id)
-    return {"report": page(view.title, view.html), "summary": summary,
-            "name": longest.business_name}
+    return {
+        "report": page(view.title, view.html),
+        "summary": summary,
+        "name": longest.business_name,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
         yield chromium
         chromium.close()
 

@@ -32,12 +32,12 @@ from tests.html_checks import page_problems, texts
 HOSTILE = [
     ("evil-1", "<script>alert(1)</script>"),
     ("evil-2", '"><img src=x onerror=alert(1)>'),
-    ("quotes", "O'Brien & \"Sons\" <b>Ltd</b>"),
+    ("quotes", 'O\'Brien & "Sons" <b>Ltd</b>'),
     ("slashes", "C:\\shops\\new \\n not a newline"),
     ("True", "True"),
     ("00123", "00123"),
     ("NA", "NA"),
-    ("formula", "=HYPERLINK(\"http://evil.example\",\"click\")"),
+    ("formula", '=HYPERLINK("http://evil.example","click")'),
 ]
 WORKSHOP = "safety"
 
@@ -94,11 +94,15 @@ def test_multi_line_names_never_reach_a_report(tmp_path: Path):
     path.write_text(header + 'ok-1,Fine,a\nbad-1,"two\nlines",a\n', encoding="utf-8")
     cohort = read_cohort(path, bundled_definitions())
     assert [(row.business_id, row.business_name) for row in cohort.rows] == [
-        ("ok-1", "Fine"), ("bad-1", "two lines")]
+        ("ok-1", "Fine"),
+        ("bad-1", "two lines"),
+    ]
     assert cohort.problems == []
     assert f"{path}: row 3: business_name: its lines were joined" in cohort.notes
-    with Store.open(f"sqlite:///{tmp_path / 's.sqlite'}") as store, \
-            pytest.raises(StoreError, match="single line"):
+    with (
+        Store.open(f"sqlite:///{tmp_path / 's.sqlite'}") as store,
+        pytest.raises(StoreError, match="single line"),
+    ):
         store.ensure_business(WORKSHOP, "bad-1", "two\nlines")
 
 
@@ -128,8 +132,7 @@ def test_manifest_csv_neutralises_names(tmp_path: Path):
     folder = OutputFolder(tmp_path)
     folder.prepare()
     name = '=HYPERLINK("http://evil.example")'
-    write_manifest(folder, [Entry("formula", name, "ok", {"html": "businesses/formula.html"})],
-                   {})
+    write_manifest(folder, [Entry("formula", name, "ok", {"html": "businesses/formula.html"})], {})
     with folder.manifest_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["business_name"] == "'" + name

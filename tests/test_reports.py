@@ -26,25 +26,42 @@ WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def answers(alpha: str, beta: str, gamma: str) -> dict[str, str]:
-    return {**dict.fromkeys(ALPHA, alpha), **dict.fromkeys(BETA, beta),
-            **dict.fromkeys(GAMMA, gamma)}
+    return {
+        **dict.fromkeys(ALPHA, alpha),
+        **dict.fromkeys(BETA, beta),
+        **dict.fromkeys(GAMMA, gamma),
+    }
 
 
-def record(index: int, given: dict[str, str], business: str | None = None,
-           when: datetime = WHEN, workshop: str = "w1") -> SubmissionRecord:
-    return SubmissionRecord(id=index, workshop=workshop,
-                            business_id=business or f"smb-{index:03d}",
-                            display_name=f"Shop {index}", answers=given, model_version="9.0.0",
-                            questionnaire_version="9.1.0", submitted_at=when,
-                            submission_key=f"key-{index}")
+def record(
+    index: int,
+    given: dict[str, str],
+    business: str | None = None,
+    when: datetime = WHEN,
+    workshop: str = "w1",
+) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=index,
+        workshop=workshop,
+        business_id=business or f"smb-{index:03d}",
+        display_name=f"Shop {index}",
+        answers=given,
+        model_version="9.0.0",
+        questionnaire_version="9.1.0",
+        submitted_at=when,
+        submission_key=f"key-{index}",
+    )
 
 
-@pytest.mark.parametrize(("letters", "expected"), [
-    ("abbcd", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # levels 1,2,2,3,4: median 2
-    ("aabbcc", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # 1,1,2,2,3,3: (2+2)/2
-    ("aaabcd", {"alpha": 1.5, "beta": 1.5, "gamma": 1.5}),  # 1,1,1,2,3,4: (1+2)/2
-    ("abcd", {}),  # four businesses: too few to compare with
-])
+@pytest.mark.parametrize(
+    ("letters", "expected"),
+    [
+        ("abbcd", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # levels 1,2,2,3,4: median 2
+        ("aabbcc", {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}),  # 1,1,2,2,3,3: (2+2)/2
+        ("aaabcd", {"alpha": 1.5, "beta": 1.5, "gamma": 1.5}),  # 1,1,1,2,3,4: (1+2)/2
+        ("abcd", {}),  # four businesses: too few to compare with
+    ],
+)
 def test_cohort_medians(small_defs: Definitions, letters, expected):
     """Is the median level per area shown only for a cohort of five or more?"""
     placements = [score_valid_answers(small_defs, answers(x, x, x)) for x in letters]
@@ -67,23 +84,31 @@ def test_plan_puts_the_starting_areas_first(small_defs: Definitions):
     assert [(i.name, i.from_label, i.to_label, i.start_here) for i in report.plan] == [
         ("Alpha area", "Reactive", "Proactive", True),
         ("Gamma area", "Proactive", "Strategic", True),
-        ("Beta area", "Strategic", "Transformative", False)]
+        ("Beta area", "Strategic", "Transformative", False),
+    ]
     assert [[r.title for r in i.recommendations] for i in report.plan] == [
-        ["Lift alpha to 2"], ["Lift gamma to 3"], ["Lift beta to 4"]]
+        ["Lift alpha to 2"],
+        ["Lift gamma to 3"],
+        ["Lift beta to 4"],
+    ]
     # alpha 1,1,1,1 needs a mean of 1.75: three answers raised to level 2, lowest first
     assert [s.practice for s in report.plan[0].steps] == [
-        "alpha practice 1 at level 2", "alpha practice 2 at level 2",
-        "alpha practice 3 at level 2"]
-    assert [reason.name for reason in report.reasons] == ["Alpha area", "Gamma area",
-                                                          "Beta area"]
+        "alpha practice 1 at level 2",
+        "alpha practice 2 at level 2",
+        "alpha practice 3 at level 2",
+    ]
+    assert [reason.name for reason in report.reasons] == ["Alpha area", "Gamma area", "Beta area"]
 
 
 def test_ladder_marks_the_current_level(small_defs: Definitions):
     """Does the ladder list four levels with exactly the business's level marked?"""
     report = build_business_report(small_defs, record(1, answers("c", "c", "c")), [], [])
     assert [(r.number, r.label, r.here) for r in report.ladder] == [
-        (1, "Reactive", False), (2, "Proactive", False), (3, "Strategic", True),
-        (4, "Transformative", False)]
+        (1, "Reactive", False),
+        (2, "Proactive", False),
+        (3, "Strategic", True),
+        (4, "Transformative", False),
+    ]
 
 
 def test_progress_since_the_previous_assessment(small_defs: Definitions):
@@ -94,11 +119,15 @@ def test_progress_since_the_previous_assessment(small_defs: Definitions):
     report = build_business_report(small_defs, now, [before, now], [now])
     progress = report.progress
     assert (progress.before, progress.after, progress.previous_workshop) == (
-        "Reactive", "Proactive", "w0")
+        "Reactive",
+        "Proactive",
+        "w0",
+    )
     assert [(c.name, c.before, c.after, c.direction) for c in progress.changes] == [
         ("Alpha area", "Reactive", "Strategic", "up"),
         ("Beta area", "Reactive", "Proactive", "up"),
-        ("Gamma area", "Reactive", "Reactive", "same")]
+        ("Gamma area", "Reactive", "Reactive", "same"),
+    ]
 
 
 def test_no_progress_section_for_a_first_assessment(small_defs: Definitions):
@@ -145,30 +174,40 @@ def test_report_view_carries_title_and_chart_inputs(small_defs: Definitions):
     data, metadata = view._repr_mimebundle_()
     assert data["text/html"] == view.html and "<!--eakit-chart:profile-->" in view.html
     assert metadata["eakit_report"]["title"] == "Shop 2: ethical automation maturity report"
-    assert metadata["eakit_report"]["charts"] == {"profile": {
-        "answers": answers("b", "b", "b"), "cohort_size": 5,
-        "medians": {"alpha": 2.0, "beta": 2.0, "gamma": 2.0}}}
+    assert metadata["eakit_report"]["charts"] == {
+        "profile": {
+            "answers": answers("b", "b", "b"),
+            "cohort_size": 5,
+            "medians": {"alpha": 2.0, "beta": 2.0, "gamma": 2.0},
+        }
+    }
     drawn = view.drawn(small_defs)
     assert "<!--eakit-chart" not in drawn.html and "<svg" in drawn.html
     assert drawn._repr_mimebundle_()[1]["eakit_report"]["charts"] == {}
 
 
-@pytest.mark.parametrize(("letters", "index"), [
-    ("abbcd", 0), ("abbcd", 4), ("dddcc", 2),  # with the cohort median, various levels
-    ("abcd", 1),  # too few to compare: the profile alone
-])
-def test_compiled_profile_chart_draws_what_altair_builds(small_defs: Definitions, letters,
-                                                          index):
+@pytest.mark.parametrize(
+    ("letters", "index"),
+    [
+        ("abbcd", 0),
+        ("abbcd", 4),
+        ("dddcc", 2),  # with the cohort median, various levels
+        ("abcd", 1),  # too few to compare: the profile alone
+    ],
+)
+def test_compiled_profile_chart_draws_what_altair_builds(small_defs: Definitions, letters, index):
     """Is the chart compiled once and refilled per business the very SVG that building it
     with Altair for that business gives (same marks, same labels, same description)?"""
     from kit.reports.charts import business_profile, for_print, profile_svg, to_svg
 
     cohort = _cohort(letters)
     for business in (cohort[index], cohort[0]):  # refill after another business's data
-        inputs = report_view(build_business_report(small_defs, business, [business],
-                                                   cohort)).charts["profile"]
-        assert profile_svg(small_defs, inputs) == to_svg(for_print(business_profile(small_defs,
-                                                                                    inputs)))
+        inputs = report_view(
+            build_business_report(small_defs, business, [business], cohort)
+        ).charts["profile"]
+        assert profile_svg(small_defs, inputs) == to_svg(
+            for_print(business_profile(small_defs, inputs))
+        )
 
 
 def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
@@ -177,21 +216,29 @@ def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
     cohort = _cohort("abbcd")
     report = build_business_report(small_defs, cohort[0], [cohort[0]], cohort)
     html = report_view(report).drawn(small_defs).html
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert svg.startswith('<svg role="img" aria-label="Your level in each area, and the cohort '
-                          'median"')
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert svg.startswith(
+        '<svg role="img" aria-label="Your level in each area, and the cohort median"'
+    )
     assert "<title>Your level in each area, and the cohort median</title>" in svg
-    assert ("<desc>Bars show this business&#39;s level per area; marks show the median level "
-            "of the 5 businesses in the workshop (Alpha area: 2; Beta area: 2; "
-            "Gamma area: 2).</desc>") in svg
+    assert (
+        "<desc>Bars show this business&#39;s level per area; marks show the median level "
+        "of the 5 businesses in the workshop (Alpha area: 2; Beta area: 2; "
+        "Gamma area: 2).</desc>"
+    ) in svg
 
 
-@pytest.mark.parametrize("cohort", [
-    {"size": 4, "medians": {"alpha": 2}},  # medians for a group under five
-    {"size": 5, "medians": {"delta": 2}},  # an unknown area
-    {"size": 5, "medians": {"alpha": 9}},  # no such level
-    {"size": "5", "medians": {}}, {"size": 5}, None.__class__,  # wrong shapes
-])
+@pytest.mark.parametrize(
+    "cohort",
+    [
+        {"size": 4, "medians": {"alpha": 2}},  # medians for a group under five
+        {"size": 5, "medians": {"delta": 2}},  # an unknown area
+        {"size": 5, "medians": {"alpha": 9}},  # no such level
+        {"size": "5", "medians": {}},
+        {"size": 5},
+        None.__class__,  # wrong shapes
+    ],
+)
 def test_cohort_parameter_is_checked(small_defs: Definitions, cohort):
     """Is a cohort parameter that breaks the five-business rule or names unknown areas or
     levels refused with a plain message?"""

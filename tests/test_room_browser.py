@@ -36,8 +36,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -46,8 +47,14 @@ def browser():
 def room(tmp_path_factory):
     """A server planned for the wave (one kernel prepared per participant)."""
     workdir = tmp_path_factory.mktemp("room")
-    server = start_app("assessment", WORKSHOP, f"sqlite:///{workdir / 'room.sqlite'}", workdir,
-                       "--expect", str(WAVE))
+    server = start_app(
+        "assessment",
+        WORKSHOP,
+        f"sqlite:///{workdir / 'room.sqlite'}",
+        workdir,
+        "--expect",
+        str(WAVE),
+    )
     yield server
     server.stop()
 
@@ -147,8 +154,9 @@ def test_full_room_says_so_and_lets_them_in_when_someone_leaves(tmp_path, partic
     """At the cap, does the next person see a plain page saying the room is full (never a blank
     one), which loads itself again and opens the form once a place is free?"""
     # --expect 1: one kernel prepared ahead, at most three at once (the room plus two spare)
-    server = start_app("assessment", WORKSHOP, f"sqlite:///{tmp_path / 'full.sqlite'}",
-                       tmp_path, "--expect", "1")
+    server = start_app(
+        "assessment", WORKSHOP, f"sqlite:///{tmp_path / 'full.sqlite'}", tmp_path, "--expect", "1"
+    )
     try:
         seated = []
         for _ in range(3):

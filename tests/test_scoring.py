@@ -28,48 +28,112 @@ CASES = [
     ("all level 3", answers([3] * 4, [3] * 2, [3] * 2), (3, 3, 3), (3, 3, 3), 3, 3.0),
     ("all level 4", answers([4] * 4, [4] * 2, [4] * 2), (4, 4, 4), (4, 4, 4), 4, 4.0),
     # don't know counts as level 1 everywhere
-    ("all don't know", answers(["dont_know"] * 4, ["dont_know"] * 2, ["dont_know"] * 2),
-     (1, 1, 1), (1, 1, 1), 1, 1.0),
+    (
+        "all don't know",
+        answers(["dont_know"] * 4, ["dont_know"] * 2, ["dont_know"] * 2),
+        (1, 1, 1),
+        (1, 1, 1),
+        1,
+        1.0,
+    ),
     # (1+4+4)/3 = 3.0 reaches Strategic, but alpha is Reactive so the gate holds it at 2
-    ("one Reactive area among Transformative ones", answers([1] * 4, [4] * 2, [4] * 2),
-     (1, 4, 4), (1, 4, 4), 2, 3.0),
+    (
+        "one Reactive area among Transformative ones",
+        answers([1] * 4, [4] * 2, [4] * 2),
+        (1, 4, 4),
+        (1, 4, 4),
+        2,
+        3.0,
+    ),
     # alpha (1+2+2+2)/4 = 1.75 exactly on the level 2 threshold
-    ("on the Proactive threshold", answers([1, 2, 2, 2], [2, 2], [2, 2]),
-     (2, 2, 2), (1.75, 2, 2), 2, 1.92),
+    (
+        "on the Proactive threshold",
+        answers([1, 2, 2, 2], [2, 2], [2, 2]),
+        (2, 2, 2),
+        (1.75, 2, 2),
+        2,
+        1.92,
+    ),
     # alpha (1+1+2+2)/4 = 1.5 is below 1.75; overall (1.5+2+2)/3 = 1.83 reaches 2, gate 1+1=2
-    ("just under the Proactive threshold", answers([1, 1, 2, 2], [2, 2], [2, 2]),
-     (1, 2, 2), (1.5, 2, 2), 2, 1.83),
+    (
+        "just under the Proactive threshold",
+        answers([1, 1, 2, 2], [2, 2], [2, 2]),
+        (1, 2, 2),
+        (1.5, 2, 2),
+        2,
+        1.83,
+    ),
     # alpha (2+3+3+3)/4 = 2.75 on the Strategic threshold; overall (2.75+3+3)/3 = 2.92
-    ("on the Strategic threshold", answers([2, 3, 3, 3], [3, 3], [3, 3]),
-     (3, 3, 3), (2.75, 3, 3), 3, 2.92),
+    (
+        "on the Strategic threshold",
+        answers([2, 3, 3, 3], [3, 3], [3, 3]),
+        (3, 3, 3),
+        (2.75, 3, 3),
+        3,
+        2.92,
+    ),
     # alpha (3+4+4+4)/4 = 3.75 on the Transformative threshold, weakest 3 allows 4
-    ("on the Transformative threshold", answers([3, 4, 4, 4], [4, 4], [4, 4]),
-     (4, 4, 4), (3.75, 4, 4), 4, 3.92),
+    (
+        "on the Transformative threshold",
+        answers([3, 4, 4, 4], [4, 4], [4, 4]),
+        (4, 4, 4),
+        (3.75, 4, 4),
+        4,
+        3.92,
+    ),
     # alpha (1+4+4+4)/4 = 3.25 reaches Strategic but its weakest answer (1) caps it at 2;
     # overall (3.25+4+4)/3 = 3.75 reaches 4 but the weakest area (2) caps it at 3
-    ("a weak answer caps its area", answers([1, 4, 4, 4], [4, 4], [4, 4]),
-     (2, 4, 4), (3.25, 4, 4), 3, 3.75),
+    (
+        "a weak answer caps its area",
+        answers([1, 4, 4, 4], [4, 4], [4, 4]),
+        (2, 4, 4),
+        (3.25, 4, 4),
+        3,
+        3.75,
+    ),
     # beta not applicable: overall is the mean of alpha and gamma only, (3+2)/2 = 2.5
-    ("a whole area not applicable", answers([3] * 4, ["not_applicable"] * 2, [2, 2]),
-     (3, None, 2), (3, None, 2), 2, 2.5),
+    (
+        "a whole area not applicable",
+        answers([3] * 4, ["not_applicable"] * 2, [2, 2]),
+        (3, None, 2),
+        (3, None, 2),
+        2,
+        2.5,
+    ),
     # one beta question not applicable: beta is placed on the other one alone
-    ("one question not applicable", answers([2] * 4, ["not_applicable", 4], [2, 2]),
-     (2, 4, 2), (2, 4, 2), 2, 2.67),
+    (
+        "one question not applicable",
+        answers([2] * 4, ["not_applicable", 4], [2, 2]),
+        (2, 4, 2),
+        (2, 4, 2),
+        2,
+        2.67,
+    ),
     # half the questions are enough: alpha 2 of 4, beta 1 of 2, gamma 1 of 2
-    ("the fewest answers that still place", answers([3, 3, None, None], [3, None], [3, None]),
-     (3, 3, 3), (3, 3, 3), 3, 3.0),
+    (
+        "the fewest answers that still place",
+        answers([3, 3, None, None], [3, None], [3, None]),
+        (3, 3, 3),
+        (3, 3, 3),
+        3,
+        3.0,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "given", "levels", "scores", "overall", "overall_score"),
-                         CASES, ids=[c[0] for c in CASES])
-def test_hand_computed_placements(small_defs, name, given, levels, scores, overall,
-                                  overall_score):
+@pytest.mark.parametrize(
+    ("name", "given", "levels", "scores", "overall", "overall_score"),
+    CASES,
+    ids=[c[0] for c in CASES],
+)
+def test_hand_computed_placements(small_defs, name, given, levels, scores, overall, overall_score):
     """Does each answer set land on the levels worked out by hand?"""
     placement = score_answers(small_defs, given)
     assert tuple(d.level for d in placement.dimensions) == levels
-    assert tuple(None if d.score is None else round(float(d.score), 2)
-                 for d in placement.dimensions) == scores
+    assert (
+        tuple(None if d.score is None else round(float(d.score), 2) for d in placement.dimensions)
+        == scores
+    )
     assert placement.overall_level == overall
     assert round(float(placement.overall_score), 2) == overall_score
     assert placement.model_version == "9.0.0"
@@ -117,7 +181,8 @@ def test_dont_know_is_a_step_to_find_out(small_defs):
     assert alpha.level == 2 and alpha.capped_by_weakest
     assert [q.id for q in alpha.dont_know] == ["alpha_q1"]
     assert [(s.question.id, s.to_level, s.was_dont_know) for s in alpha.steps_to_next] == [
-        ("alpha_q1", 2, True)]
+        ("alpha_q1", 2, True)
+    ]
 
 
 def test_recommendations_are_for_the_next_level(small_defs):
@@ -127,13 +192,21 @@ def test_recommendations_are_for_the_next_level(small_defs):
     assert placement.dimension("gamma").recommendations == []
 
 
-@pytest.mark.parametrize(("given", "message"), [
-    ({"alpha_q11": "a"}, "question 'alpha_q11': unknown question (did you mean 'alpha_q1'?)"),
-    ({"alpha_q1": "e"}, "question 'alpha_q1': unknown answer 'e' (allowed: a, b, c, d, dont_know)"),
-    ({"alpha_q1": "not_applicable"},
-     "question 'alpha_q1': 'not applicable' is not offered for this question"),
-    ({"alpha_q1": 3}, "question 'alpha_q1': unknown answer 3"),
-])
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"alpha_q11": "a"}, "question 'alpha_q11': unknown question (did you mean 'alpha_q1'?)"),
+        (
+            {"alpha_q1": "e"},
+            "question 'alpha_q1': unknown answer 'e' (allowed: a, b, c, d, dont_know)",
+        ),
+        (
+            {"alpha_q1": "not_applicable"},
+            "question 'alpha_q1': 'not applicable' is not offered for this question",
+        ),
+        ({"alpha_q1": 3}, "question 'alpha_q1': unknown answer 3"),
+    ],
+)
 def test_bad_answers_are_named(small_defs, given, message):
     """Does an unknown question or answer raise an error naming the question and the reason?"""
     with pytest.raises(AnswerError) as caught:
@@ -146,5 +219,6 @@ def test_valid_answers_are_kept_when_others_are_rejected(small_defs):
     given = answers([3] * 4, [3] * 2, [3] * 2) | {"gamma_q22": "a"}
     placement = score_valid_answers(small_defs, given)
     assert placement.overall_level == 3
-    assert placement.rejected == ["question 'gamma_q22': unknown question (did you mean "
-                                  "'gamma_q2'?)"]
+    assert placement.rejected == [
+        "question 'gamma_q22': unknown question (did you mean 'gamma_q2'?)"
+    ]

@@ -25,19 +25,27 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_widget_outputs_become_a_note_and_printed_links_point_at_pages() -> None:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w"),
-                                               nbformat.v4.new_code_cell('lesson_intro("a")')])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("w"), nbformat.v4.new_code_cell('lesson_intro("a")')]
+    )
     notebook.cells[0].outputs = [
-        nbformat.v4.new_output("display_data", data={
-            site.WIDGET_MIME: {"model_id": "x"}, "text/plain": "VBox(children=(...))"}),
-        nbformat.v4.new_output("display_data", data={
-            "text/markdown": "1. [First](lessons/a_b.ipynb) and [site](https://x.org/a.ipynb)"}),
+        nbformat.v4.new_output(
+            "display_data",
+            data={site.WIDGET_MIME: {"model_id": "x"}, "text/plain": "VBox(children=(...))"},
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/markdown": "1. [First](lessons/a_b.ipynb) and [site](https://x.org/a.ipynb)"
+            },
+        ),
     ]
     assert site.for_the_web(notebook) == 1
     widget, links = notebook.cells[0].outputs
     assert widget.data == {"text/html": site.WIDGET_NOTE}
     assert links.data["text/markdown"] == (
-        "1. [First](lessons/a_b.html) and [site](https://x.org/a.ipynb)")
+        "1. [First](lessons/a_b.html) and [site](https://x.org/a.ipynb)"
+    )
     assert "tags" not in notebook.cells[0].metadata
     assert notebook.cells[1].metadata["tags"] == ["remove-input"]
 
@@ -87,7 +95,8 @@ def _open(browser: object, path: Path) -> tuple[object, list[str]]:
 
 def _local_links(page: object) -> list[str]:
     hrefs = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        "a[href]", "links => links.map(a => a.href)")
+        "a[href]", "links => links.map(a => a.href)"
+    )
     return sorted({href.split("#")[0] for href in hrefs if href.startswith("file://")})
 
 
@@ -108,7 +117,8 @@ def test_front_page_lists_the_course_and_every_link_resolves(built: Path, browse
 
 @pytest.mark.slow
 def test_lesson_page_shows_its_chart_objectives_and_a_note_for_each_widget(
-        built: Path, browser: object) -> None:
+    built: Path, browser: object
+) -> None:
     page, outside = _open(browser, built / "lessons" / "customer_relationships_advanced.html")
     text = page.inner_text("body")  # type: ignore[attr-defined]
     lesson = load_course().lessons_by_id["customer_relationships_advanced"]
@@ -116,7 +126,8 @@ def test_lesson_page_shows_its_chart_objectives_and_a_note_for_each_widget(
     assert "Interactive in JupyterLab" in text
     assert "Worked answer" not in text
     charts = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        "img[src$='.svg']", "images => images.map(i => i.naturalWidth)")
+        "img[src$='.svg']", "images => images.map(i => i.naturalWidth)"
+    )
     assert charts and all(width > 0 for width in charts), "a chart did not load"
     missing = [href for href in _local_links(page) if not Path(urlparse(href).path).is_file()]
     assert not missing
@@ -129,8 +140,11 @@ def test_glossary_and_course_map_pages(built: Path, browser: object) -> None:
     assert "Churn rate" in page.inner_text("body")  # type: ignore[attr-defined]
     page, more = _open(browser, built / "00_start_here.html")
     lesson_links = [href for href in _local_links(page) if "/lessons/" in href]
-    built_pages = {Path(urlparse(href).path).stem for href in lesson_links
-                   if Path(urlparse(href).path).is_file()}
+    built_pages = {
+        Path(urlparse(href).path).stem
+        for href in lesson_links
+        if Path(urlparse(href).path).is_file()
+    }
     assert built_pages == set(LESSONS)
     assert all(href.endswith(".html") for href in lesson_links)
     assert outside == [] and more == []

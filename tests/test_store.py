@@ -47,8 +47,15 @@ def test_open_creates_schema_and_reopens(store_url, small_defs):
     with Store.open(store_url, definitions=small_defs) as store:
         store.submit("w1", "smb-001", all_answers("a", small_defs), "k1")
         tables = set(inspect(store.engine).get_table_names())
-    assert tables >= {"alembic_version", "workshops", "businesses", "enrolments", "consents",
-                      "drafts", "submissions"}
+    assert tables >= {
+        "alembic_version",
+        "workshops",
+        "businesses",
+        "enrolments",
+        "consents",
+        "drafts",
+        "submissions",
+    }
     with Store.open(store_url, definitions=small_defs) as again:
         assert [r.submission_key for r in again.history("smb-001")] == ["k1"]
 
@@ -100,12 +107,15 @@ def test_submission_key_cannot_be_reused_by_another_business(store, small_defs):
         store.submit("w1", "smb-002", all_answers("a", small_defs), "form-1")
 
 
-@pytest.mark.parametrize(("answers", "message"), [
-    ({"alpha_q1": "z"}, "question 'alpha_q1': unknown answer 'z'"),
-    ({"alpha_q1": "not_applicable"}, "'not applicable' is not offered for this question"),
-    ({"alpha_q9": "a"}, "question 'alpha_q9': unknown question (did you mean 'alpha_q4'?)"),
-    ({"alpha_q1": 4}, "question 'alpha_q1': unknown answer 4"),
-])
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"alpha_q1": "z"}, "question 'alpha_q1': unknown answer 'z'"),
+        ({"alpha_q1": "not_applicable"}, "'not applicable' is not offered for this question"),
+        ({"alpha_q9": "a"}, "question 'alpha_q9': unknown question (did you mean 'alpha_q4'?)"),
+        ({"alpha_q1": 4}, "question 'alpha_q1': unknown answer 4"),
+    ],
+)
 def test_invalid_answers_are_never_stored(store, answers, message):
     """Whatever a browser sends, the store re-checks it and stores nothing invalid."""
     with pytest.raises(AnswerError, match=re.escape(message)):
@@ -116,11 +126,14 @@ def test_invalid_answers_are_never_stored(store, answers, message):
     assert store.submission_count() == 0
 
 
-@pytest.mark.parametrize(("workshop", "business", "message"), [
-    ("../etc", "smb-001", "workshop '../etc' must be"),
-    ("w1", "smb 001", "business_id 'smb 001' must be"),
-    ("w1", "", "business_id is empty"),
-])
+@pytest.mark.parametrize(
+    ("workshop", "business", "message"),
+    [
+        ("../etc", "smb-001", "workshop '../etc' must be"),
+        ("w1", "smb 001", "business_id 'smb 001' must be"),
+        ("w1", "", "business_id is empty"),
+    ],
+)
 def test_ids_are_checked(store, workshop, business, message):
     """Ids end up in file names, so unsafe ones are refused with the reason."""
     with pytest.raises(StoreError, match=message):
@@ -136,8 +149,10 @@ def test_history_keeps_every_assessment_and_latest_picks_newest(store, small_def
     store.submit("spring", "smb-002", all_answers("b", small_defs), "k4")
     assert [r.id for r in store.history("smb-001")] == [first.id, second.id, third.id]
     latest = store.latest_submissions("spring")
-    assert [(r.business_id, r.submission_key) for r in latest] == [("smb-001", "k2"),
-                                                                   ("smb-002", "k4")]
+    assert [(r.business_id, r.submission_key) for r in latest] == [
+        ("smb-001", "k2"),
+        ("smb-002", "k4"),
+    ]
     assert latest[0].display_name == "Corner Bakery"
     assert store.workshops() == ["autumn", "spring"]
 
@@ -189,14 +204,18 @@ def test_delete_removes_every_row_of_that_business(store, small_defs):
     store.submit("w1", "smb-002", all_answers("a", small_defs), "k2")
     report = store.delete_business("smb-001")
     assert report.existed
-    assert report.removed == {"submissions": 1, "drafts": 1, "consents": 1, "enrolments": 1,
-                              "businesses": 1}
+    assert report.removed == {
+        "submissions": 1,
+        "drafts": 1,
+        "consents": 1,
+        "enrolments": 1,
+        "businesses": 1,
+    }
     with pytest.raises(StoreError, match="no data is held on business 'smb-001'"):
         store.export_business("smb-001")
     assert store.history("smb-001") == []
     assert [r.business_id for r in store.latest_submissions("w1")] == ["smb-002"]
     assert not store.delete_business("smb-001").existed
-
 
 
 def _age_business(store, business_id: str, days: int) -> None:
@@ -211,8 +230,11 @@ def _age_business(store, business_id: str, days: int) -> None:
     with store._write() as conn:
         pk = conn.scalar(select(businesses.c.id).where(businesses.c.business_id == business_id))
         conn.execute(update(businesses).where(businesses.c.id == pk).values(created_at=then))
-        for table, column in ((submissions, "submitted_at"), (drafts, "updated_at"),
-                              (consents, "agreed_at")):
+        for table, column in (
+            (submissions, "submitted_at"),
+            (drafts, "updated_at"),
+            (consents, "agreed_at"),
+        ):
             conn.execute(update(table).where(table.c.business_pk == pk).values({column: then}))
 
 
@@ -229,6 +251,7 @@ def test_inactive_businesses_follow_the_latest_activity(store, small_defs):
     cutoff = datetime.now(UTC) - timedelta(days=365)
     assert store.inactive_businesses(cutoff) == ["smb-old"]
 
+
 def test_answers_key_depends_on_content_not_order():
     """The import key is the same for the same answers in any order, and differs otherwise."""
     one = answers_key("w1", "smb-001", {"a_q": "a", "b_q": "b"})
@@ -237,11 +260,14 @@ def test_answers_key_depends_on_content_not_order():
     assert one != answers_key("w1", "smb-001", {"a_q": "a", "b_q": "c"})
 
 
-@pytest.mark.parametrize(("explicit", "env", "expected"), [
-    ("postgresql+psycopg://u@h/db", "sqlite:///other.sqlite", "postgresql+psycopg://u@h/db"),
-    (None, "sqlite:///from-env.sqlite", "sqlite:///from-env.sqlite"),
-    (None, None, DEFAULT_URL),
-])
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        ("postgresql+psycopg://u@h/db", "sqlite:///other.sqlite", "postgresql+psycopg://u@h/db"),
+        (None, "sqlite:///from-env.sqlite", "sqlite:///from-env.sqlite"),
+        (None, None, DEFAULT_URL),
+    ],
+)
 def test_database_url_precedence(monkeypatch, explicit, env, expected):
     """Explicit option, then EAKIT_DATABASE_URL, then eakit.sqlite in the current folder."""
     if env is None:
@@ -256,11 +282,16 @@ def test_plain_path_means_sqlite_file(tmp_path):
     assert database_url(str(tmp_path / "x.sqlite")) == f"sqlite:///{tmp_path / 'x.sqlite'}"
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("mysql://u@h/db", "unsupported backend 'mysql' (use sqlite or postgresql)"),
-    ("postgresql+psycopg://nobody:secret@127.0.0.1:1/db", "cannot open database "
-     "postgresql+psycopg://nobody:***@127.0.0.1:1/db"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "unsupported backend 'mysql' (use sqlite or postgresql)"),
+        (
+            "postgresql+psycopg://nobody:secret@127.0.0.1:1/db",
+            "cannot open database postgresql+psycopg://nobody:***@127.0.0.1:1/db",
+        ),
+    ],
+)
 def test_unusable_database_is_named_without_password(url, message):
     """A wrong URL is named (password hidden) instead of failing with a traceback."""
     with pytest.raises(StoreError, match=re.escape(message)):
@@ -282,8 +313,13 @@ WRITERS, PER_WRITER = 8, 25
 
 
 def _worker(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.store_workers", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.store_workers", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.slow
@@ -330,7 +366,8 @@ def test_writer_killed_mid_transaction_leaves_only_committed_rows(store_url):
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     with Store.open(store_url) as store:
         assert [r.submission_key for r in store.history("smb-001")] == [
-            submission_key(0, i) for i in range(3)]
+            submission_key(0, i) for i in range(3)
+        ]
         assert store.find_submission("never-committed") is None
         store.submit(WORKSHOP, "smb-001", answers_for(0, 3), "after-the-crash")
         assert store.submission_count() == 4

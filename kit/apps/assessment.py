@@ -52,8 +52,9 @@ class WorkshopAssessment(AssessmentForm):
         self.page.title = f"Workshop {workshop}: self-assessment"
         entry = self.entry
         entry.workshop.value = ""
-        self.new_code = widgets.Button(description=say("entry.new_code"),
-                                       layout=widgets.Layout(width="auto"))
+        self.new_code = widgets.Button(
+            description=say("entry.new_code"), layout=widgets.Layout(width="auto")
+        )
         self.new_code.add_class("eakit-new-code")
         self.new_code.on_click(lambda _: self._guarded(self.give_new_code))
         children = list(entry.widget.children)

@@ -18,9 +18,9 @@ from pathlib import Path
 from kit.errors import ServeError
 from kit.kernels.forking import forks_kernels
 
-DEFAULT_ROOM = 50            # planned for when --expect is not given (capped by the machine)
-SERVER_MB = 400              # Voila itself, the kernel template and a full room's websockets
-MEMORY_SHARE = 0.8           # of the memory available at start; the rest stays for the system
+DEFAULT_ROOM = 50  # planned for when --expect is not given (capped by the machine)
+SERVER_MB = 400  # Voila itself, the kernel template and a full room's websockets
+MEMORY_SHARE = 0.8  # of the memory available at start; the rest stays for the system
 MEMINFO = Path("/proc/meminfo")
 
 
@@ -28,15 +28,17 @@ MEMINFO = Path("/proc/meminfo")
 class KernelCost:
     """What one participant's kernel costs, as measured with benchmarks/voila_load.py."""
 
-    megabytes: int          # its own memory after submitting, about doubled as a margin
-    cpu_seconds: float      # processor time from its start to the entry screen drawn
+    megabytes: int  # its own memory after submitting, about doubled as a margin
+    cpu_seconds: float  # processor time from its start to the entry screen drawn
 
 
 # Forked from a template that has imported the apps (kit.kernels): 30 MB own memory after
 # submitting, 0.15 s; a kernel started as a new interpreter: 56 MB (plus the libraries it does
 # not share), about 1 s. A long-lived fork slowly stops sharing pages, hence the margin.
-KERNEL_COSTS = {True: KernelCost(megabytes=60, cpu_seconds=0.2),
-                False: KernelCost(megabytes=120, cpu_seconds=1.0)}
+KERNEL_COSTS = {
+    True: KernelCost(megabytes=60, cpu_seconds=0.2),
+    False: KernelCost(megabytes=120, cpu_seconds=1.0),
+}
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,13 @@ class RoomPlan:
     def describe(self) -> str:
         """What the facilitator reads at start."""
         machine = self.machine
-        return (f"This machine ({machine.cores} core(s), {machine.available_mb / 1024:.1f} GB "
-                f"of memory free) holds about {machine.holds} participants at once. Planned "
-                f"for {self.expect}: {self.pool} kernels prepared ahead (ready in about "
-                f"{self.fill_seconds} s), at most {self.cap} at once; anyone beyond that sees "
-                "a page saying the room is full, which retries by itself.")
+        return (
+            f"This machine ({machine.cores} core(s), {machine.available_mb / 1024:.1f} GB "
+            f"of memory free) holds about {machine.holds} participants at once. Planned "
+            f"for {self.expect}: {self.pool} kernels prepared ahead (ready in about "
+            f"{self.fill_seconds} s), at most {self.cap} at once; anyone beyond that sees "
+            "a page saying the room is full, which retries by itself."
+        )
 
 
 def _available_mb() -> int:
@@ -112,8 +116,10 @@ def plan_room(expect: int | None, machine: Machine) -> RoomPlan:
     if expect is not None and expect < 1:
         raise ServeError(f"--expect {expect}: give the number of participants, 1 or more")
     if machine.holds < 1:
-        raise ServeError(f"this machine has only {machine.available_mb} MB of memory free, "
-                         "not enough for even one participant; close other programs first")
+        raise ServeError(
+            f"this machine has only {machine.available_mb} MB of memory free, "
+            "not enough for even one participant; close other programs first"
+        )
     if expect is None:
         expect = min(DEFAULT_ROOM, machine.holds)
     if expect > machine.holds:
@@ -121,7 +127,8 @@ def plan_room(expect: int | None, machine: Machine) -> RoomPlan:
             f"--expect {expect}: this machine can hold about {machine.holds} participants at "
             f"once ({machine.cores} core(s), {machine.available_mb / 1024:.1f} GB of memory "
             f"free, about {machine.kernel.megabytes} MB each). Run several 'eakit serve' "
-            "processes on more machines behind a proxy (README, \"Larger rooms\"), or free "
-            "memory and try again.")
+            'processes on more machines behind a proxy (README, "Larger rooms"), or free '
+            "memory and try again."
+        )
     cap = min(expect + spare_kernels(expect), machine.holds)
     return RoomPlan(expect=expect, pool=expect, cap=cap, machine=machine)

@@ -41,8 +41,9 @@ WHITE_TEXT_FROM = 0.93  # cell opacity above which white text beats black (WCAG 
 
 def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
     """The current picture of a workshop, read from the store in two short queries."""
-    return cohort_picture(store.definitions, store.progress(workshop),
-                          store.latest_submissions(workshop), minimum)
+    return cohort_picture(
+        store.definitions, store.progress(workshop), store.latest_submissions(workshop), minimum
+    )
 
 
 def batch_command(workshop: str, database_url: str = "") -> str:
@@ -68,13 +69,20 @@ def _shade(share: float) -> str:
 
 
 def progress_html(picture: CohortPicture) -> str:
-    last = (f"last submission at {picture.last_submitted_at:%H:%M}"
-            if picture.last_submitted_at else "no submission yet")
-    stats = "".join(f"<div class='stat'><b>{value}</b>{name}</div>" for name, value in (
-        ("started", picture.started), ("in progress", picture.in_progress),
-        ("submitted", picture.submitted)))
-    return (f"<h2>The room</h2><div class='stats'>{stats}</div>"
-            f"<p class='last'>{escape(last)}</p>")
+    last = (
+        f"last submission at {picture.last_submitted_at:%H:%M}"
+        if picture.last_submitted_at
+        else "no submission yet"
+    )
+    stats = "".join(
+        f"<div class='stat'><b>{value}</b>{name}</div>"
+        for name, value in (
+            ("started", picture.started),
+            ("in progress", picture.in_progress),
+            ("submitted", picture.submitted),
+        )
+    )
+    return f"<h2>The room</h2><div class='stats'>{stats}</div><p class='last'>{escape(last)}</p>"
 
 
 def join_html(workshop: str, join_url: str) -> str:
@@ -84,29 +92,42 @@ def join_html(workshop: str, join_url: str) -> str:
     import segno
 
     qr = segno.make(join_url, error="m").svg_inline(
-        border=2, omitsize=True, dark="#000", light="#fff", svgclass="join-qr",
-        title=f"QR code of {join_url}")
-    return ("<section class='join' aria-labelledby='eakit-join'>"
-            "<h2 id='eakit-join'>Join the self-assessment</h2>"
-            f"<div class='join-body'><div role='img' aria-label='QR code of {escape(join_url)}'>"
-            f"{qr}</div><div><p>Open</p><p class='join-url'>{escape(join_url)}</p>"
-            f"<p>Workshop code</p><p class='join-code'>{escape(workshop)}</p></div></div>"
-            "</section>")
+        border=2,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        svgclass="join-qr",
+        title=f"QR code of {join_url}",
+    )
+    return (
+        "<section class='join' aria-labelledby='eakit-join'>"
+        "<h2 id='eakit-join'>Join the self-assessment</h2>"
+        f"<div class='join-body'><div role='img' aria-label='QR code of {escape(join_url)}'>"
+        f"{qr}</div><div><p>Open</p><p class='join-url'>{escape(join_url)}</p>"
+        f"<p>Workshop code</p><p class='join-code'>{escape(workshop)}</p></div></div>"
+        "</section>"
+    )
 
 
 def privacy_html(picture: CohortPicture) -> str:
     if not picture.shown:
-        return (f"<p class='note'>The cohort picture appears once at least {picture.minimum} "
-                "businesses have submitted, so that no one's answers can be recognised.</p>")
-    text = (f"Only totals are shown. A group of 1 to {picture.minimum - 1} businesses reads "
-            f"\"fewer than {picture.minimum}\"")
+        return (
+            f"<p class='note'>The cohort picture appears once at least {picture.minimum} "
+            "businesses have submitted, so that no one's answers can be recognised.</p>"
+        )
+    text = (
+        f"Only totals are shown. A group of 1 to {picture.minimum - 1} businesses reads "
+        f'"fewer than {picture.minimum}"'
+    )
     if picture.any_hidden:
         text += ", and where a single small group could be worked out from the total, one more "
         text += "group is hidden with it"
     text += "."
     if picture.older_versions:
-        text += (f" {picture.older_versions} submission(s) answered an older questionnaire and "
-                 "are scored against the current one.")
+        text += (
+            f" {picture.older_versions} submission(s) answered an older questionnaire and "
+            "are scored against the current one."
+        )
     return f"<p class='note'>{text}</p>"
 
 
@@ -123,13 +144,16 @@ def levels_html(picture: CohortPicture) -> str:
             width = 100 * item.count / picture.submitted
             bar = f"<div class='bar' style='width:{width:.0f}%'></div>"
         name = f"{item.level}. {item.label}" if item.level else item.label
-        rows.append(f"<tr><td>{escape(name)}</td>"
-                    f"<td class='num'>{_count_text(item.count, picture.minimum)}</td>"
-                    f"<td class='bar-cell' aria-hidden='true'>{bar}</td></tr>")
-    return ("<h3>Overall levels</h3><table aria-label='Businesses per overall level'>"
-            "<tr><th>Level</th><th class='num'>Businesses</th>"
-            "<th><span class='visually-hidden'>Bar</span></th></tr>"
-            + "".join(rows) + "</table>")
+        rows.append(
+            f"<tr><td>{escape(name)}</td>"
+            f"<td class='num'>{_count_text(item.count, picture.minimum)}</td>"
+            f"<td class='bar-cell' aria-hidden='true'>{bar}</td></tr>"
+        )
+    return (
+        "<h3>Overall levels</h3><table aria-label='Businesses per overall level'>"
+        "<tr><th>Level</th><th class='num'>Businesses</th>"
+        "<th><span class='visually-hidden'>Bar</span></th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
@@ -137,44 +161,63 @@ def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
     if not picture.heatmap:
         return ""
     columns: list[int | str] = [*level_labels, NOT_PLACED]
-    head = "".join(f"<th class='num' title='{escape(label)}'>{number}</th>"
-                   for number, label in level_labels.items()) + "<th class='num'>none</th>"
+    head = (
+        "".join(
+            f"<th class='num' title='{escape(label)}'>{number}</th>"
+            for number, label in level_labels.items()
+        )
+        + "<th class='num'>none</th>"
+    )
     rows = []
     for row in picture.heatmap:
         cells = []
         for column in columns:
             count = row.cells[column]
             if count is None:
-                cells.append(f"<td class='num hidden' title='fewer than {picture.minimum}'>"
-                             f"&lt;{picture.minimum}</td>")
+                cells.append(
+                    f"<td class='num hidden' title='fewer than {picture.minimum}'>"
+                    f"&lt;{picture.minimum}</td>"
+                )
             else:
-                cells.append(f"<td class='num' style='{_shade(count / picture.submitted)}'>"
-                             f"{count}</td>")
+                cells.append(
+                    f"<td class='num' style='{_shade(count / picture.submitted)}'>{count}</td>"
+                )
         rows.append(f"<tr><td>{escape(row.name)}</td>{''.join(cells)}</tr>")
     key = ", ".join(f"{number} = {escape(label)}" for number, label in level_labels.items())
-    return ("<h3>Areas by level</h3>"
-            f"<p>Businesses per area and level ({key}; none = not applicable or too few "
-            "answers).</p><div class='wide'><table aria-label='Businesses per area and level'>"
-            f"<tr><th>Area</th>{head}</tr>" + "".join(rows) + "</table></div>")
+    return (
+        "<h3>Areas by level</h3>"
+        f"<p>Businesses per area and level ({key}; none = not applicable or too few "
+        "answers).</p><div class='wide'><table aria-label='Businesses per area and level'>"
+        f"<tr><th>Area</th>{head}</tr>" + "".join(rows) + "</table></div>"
+    )
 
 
 def gaps_html(picture: CohortPicture) -> str:
     if not picture.shown:
         return ""
     if not picture.gaps:
-        return (f"<h3>Most common gaps</h3><p>No single practice is yet a next step for "
-                f"{picture.minimum} or more businesses.</p>")
-    items = "".join(f"<li>{escape(gap.question)} <i>({escape(gap.dimension)}: "
-                    f"{gap.businesses} businesses)</i></li>" for gap in picture.gaps)
-    return ("<h3>Most common gaps</h3><p>Practices that are among the quickest steps up for "
-            f"the most businesses: good topics for the room.</p><ol>{items}</ol>")
+        return (
+            f"<h3>Most common gaps</h3><p>No single practice is yet a next step for "
+            f"{picture.minimum} or more businesses.</p>"
+        )
+    items = "".join(
+        f"<li>{escape(gap.question)} <i>({escape(gap.dimension)}: "
+        f"{gap.businesses} businesses)</i></li>"
+        for gap in picture.gaps
+    )
+    return (
+        "<h3>Most common gaps</h3><p>Practices that are among the quickest steps up for "
+        f"the most businesses: good topics for the room.</p><ol>{items}</ol>"
+    )
 
 
 def reports_html(picture: CohortPicture, database_url: str = "") -> str:
     command = batch_command(picture.workshop, database_url)
-    return ("<h3>Reports for the cohort</h3><p>After the session, write one report per "
-            "business by running, in a terminal:</p>"
-            f"<p><code>{escape(command)}</code></p>")
+    return (
+        "<h3>Reports for the cohort</h3><p>After the session, write one report per "
+        "business by running, in a terminal:</p>"
+        f"<p><code>{escape(command)}</code></p>"
+    )
 
 
 def export_html(picture: CohortPicture) -> str:
@@ -185,27 +228,44 @@ def export_html(picture: CohortPicture) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     name = f"workshop-{picture.workshop}-figures.csv"
-    return (f"<p><a class='export' download='{escape(name)}' "
-            f"href='data:text/csv;charset=utf-8,{quote(out.getvalue())}'>"
-            "Save the room's figures (CSV, totals only)</a></p>")
+    return (
+        f"<p><a class='export' download='{escape(name)}' "
+        f"href='data:text/csv;charset=utf-8,{quote(out.getvalue())}'>"
+        "Save the room's figures (CSV, totals only)</a></p>"
+    )
 
 
-def dashboard_html(picture: CohortPicture, level_labels: dict[int, str],
-                   join_url: str = "", database_url: str = "") -> str:
+def dashboard_html(
+    picture: CohortPicture, level_labels: dict[int, str], join_url: str = "", database_url: str = ""
+) -> str:
     """The whole dashboard body for one moment; pure, so tests read exactly what is shown."""
-    side = [join_html(picture.workshop, join_url), progress_html(picture),
-            reports_html(picture, database_url), export_html(picture), privacy_html(picture)]
+    side = [
+        join_html(picture.workshop, join_url),
+        progress_html(picture),
+        reports_html(picture, database_url),
+        export_html(picture),
+        privacy_html(picture),
+    ]
     main = [levels_html(picture), heatmap_html(picture, level_labels), gaps_html(picture)]
-    return (f"<div class='dash-grid'><div class='dash-side'>{''.join(side)}</div>"
-            f"<div class='dash-main'>{''.join(main)}</div></div>")
+    return (
+        f"<div class='dash-grid'><div class='dash-side'>{''.join(side)}</div>"
+        f"<div class='dash-main'>{''.join(main)}</div></div>"
+    )
 
 
 class Dashboard(widgets.VBox):
     """The live dashboard: redrawn when the store changes, and on request."""
 
-    def __init__(self, store: Store, workshop: str, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], datetime] = datetime.now, watch: bool = True,
-                 join_url: str = "", database_url: str = "") -> None:
+    def __init__(
+        self,
+        store: Store,
+        workshop: str,
+        refresh_seconds: float = REFRESH_SECONDS,
+        clock: Callable[[], datetime] = datetime.now,
+        watch: bool = True,
+        join_url: str = "",
+        database_url: str = "",
+    ) -> None:
         self.store = store
         self.workshop = workshop
         self.join_url = join_url
@@ -215,15 +275,19 @@ class Dashboard(widgets.VBox):
         self.level_labels = {lvl.number: lvl.label for lvl in store.definitions.model.levels}
         self.body = widgets.HTML()
         self.status = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh now", icon="refresh",
-                                             tooltip="Read the latest answers now")
+        self.refresh_button = widgets.Button(
+            description="Refresh now", icon="refresh", tooltip="Read the latest answers now"
+        )
         self.refresh_button.on_click(lambda _: self.refresh())
         self._lock = threading.Lock()
         self._stopped = threading.Event()
-        title = widgets.HTML(f"{style_tag('dashboard')}"
-                             f"<h1>Workshop {escape(workshop)}: live picture</h1>")
-        controls = widgets.HBox([self.refresh_button, self.status],
-                                layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        title = widgets.HTML(
+            f"{style_tag('dashboard')}<h1>Workshop {escape(workshop)}: live picture</h1>"
+        )
+        controls = widgets.HBox(
+            [self.refresh_button, self.status],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
         self.page = PageHelper(title=f"Workshop {workshop}: dashboard")
         super().__init__([self.page, title, controls, self.body])
         self.add_class("eakit-dash")
@@ -246,8 +310,10 @@ class Dashboard(widgets.VBox):
             try:
                 picture = load_picture(self.store, self.workshop)
             except (KitError, SQLAlchemyError):  # a hiccup must not blank a projected dashboard
-                self.status.value = ("<span role='alert'>Could not read the answers just now; "
-                                     "the figures below are from the last check.</span>")
+                self.status.value = (
+                    "<span role='alert'>Could not read the answers just now; "
+                    "the figures below are from the last check.</span>"
+                )
                 return
             html = dashboard_html(picture, self.level_labels, self.join_url, self.database_url)
             now = f"{self.clock():%H:%M:%S}"

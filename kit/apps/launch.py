@@ -47,8 +47,10 @@ def app_settings(environ: Mapping[str, str] = os.environ) -> AppSettings:
     if not url:
         problems.append(f"{URL_VARIABLE} is not set")
     if problems:
-        raise AppSettingsError("; ".join(problems) + " (start the app with "
-                               "'eakit serve assessment|dashboard --workshop NAME')")
+        raise AppSettingsError(
+            "; ".join(problems) + " (start the app with "
+            "'eakit serve assessment|dashboard --workshop NAME')"
+        )
     return AppSettings(workshop, url)
 
 
@@ -60,8 +62,7 @@ def app_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
 
 def open_app_store(settings: AppSettings, environ: Mapping[str, str] = os.environ) -> Store:
     """The server's store, whose schema ``eakit serve`` has already brought up to date."""
-    return Store.open(settings.database_url, definitions=app_definitions(environ),
-                      upgrade=False)
+    return Store.open(settings.database_url, definitions=app_definitions(environ), upgrade=False)
 
 
 def _connect_widgets() -> None:
@@ -82,7 +83,8 @@ def _unavailable(exc: KitError) -> widgets.HTML:
     return widgets.HTML(
         f"<div role='alert' class='eakit-unavailable'><h2>{escape(say('app.unavailable_heading'))}"
         f"</h2><p>{escape(say('app.unavailable_text'))}</p><p><small>{escape(str(exc))}</small>"
-        "</p></div>")
+        "</p></div>"
+    )
 
 
 def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
@@ -92,9 +94,12 @@ def dashboard_app(environ: Mapping[str, str] = os.environ) -> widgets.Widget:
     _connect_widgets()
     try:
         settings = app_settings(environ)
-        return Dashboard(open_app_store(settings, environ), settings.workshop,
-                         join_url=environ.get(JOIN_URL_VARIABLE, ""),
-                         database_url=settings.database_url)
+        return Dashboard(
+            open_app_store(settings, environ),
+            settings.workshop,
+            join_url=environ.get(JOIN_URL_VARIABLE, ""),
+            database_url=settings.database_url,
+        )
     except KitError as exc:
         return _unavailable(exc)
 

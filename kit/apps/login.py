@@ -49,10 +49,13 @@ link printed in the window where the dashboard was started (it ends with
 def login_page(workshop: str, action: str, xsrf: str, failed: bool) -> str:
     """Our login page; every value in it is escaped."""
     title = f"Workshop {workshop}: dashboard" if workshop else "Workshop dashboard"
-    error = ("<p class='error' role='alert'>That code did not match. Please copy it again from "
-             "the window where the dashboard was started.</p>" if failed else "")
-    return LOGIN_PAGE.format(title=escape(title), error=error, action=escape(action),
-                             xsrf=xsrf)
+    error = (
+        "<p class='error' role='alert'>That code did not match. Please copy it again from "
+        "the window where the dashboard was started.</p>"
+        if failed
+        else ""
+    )
+    return LOGIN_PAGE.format(title=escape(title), error=error, action=escape(action), xsrf=xsrf)
 
 
 class KitLoginHandler(VoilaLoginHandler):
@@ -61,8 +64,14 @@ class KitLoginHandler(VoilaLoginHandler):
     def _render(self, message: dict[str, str] | None = None) -> None:
         next_url = quote(self.get_argument("next", self.base_url), safe="/")
         action = f"{self.base_url}login?next={next_url}"
-        self.write(login_page(os.environ.get(WORKSHOP_VARIABLE, ""), action,
-                              self.xsrf_form_html(), failed=bool(message)))
+        self.write(
+            login_page(
+                os.environ.get(WORKSHOP_VARIABLE, ""),
+                action,
+                self.xsrf_form_html(),
+                failed=bool(message),
+            )
+        )
 
 
 class KitIdentityProvider(PasswordIdentityProvider):

@@ -70,15 +70,25 @@ class App:
 APPS: dict[str, App] = {
     # A participant's tab left open after the session still counts as idle; answers are saved.
     # Each participant's kernel is prepared before they arrive, up to the room's plan.
-    "assessment": App(APPS_DIR / "assessment.ipynb", 8866, needs_token=False,
-                      cull_connected=True, plans_room=True,
-                      audience="Show the room this link and the workshop code",
-                      show_qr=True),
+    "assessment": App(
+        APPS_DIR / "assessment.ipynb",
+        8866,
+        needs_token=False,
+        cull_connected=True,
+        plans_room=True,
+        audience="Show the room this link and the workshop code",
+        show_qr=True,
+    ),
     # An open dashboard may sit quiet through a break; it is culled only once its tab is closed.
-    "dashboard": App(APPS_DIR / "dashboard.ipynb", 8867, needs_token=True,
-                     cull_connected=False, plans_room=False,
-                     audience="Open the dashboard (keep this link to yourself: it carries the "
-                              "secret token)", show_qr=False),
+    "dashboard": App(
+        APPS_DIR / "dashboard.ipynb",
+        8867,
+        needs_token=True,
+        cull_connected=False,
+        plans_room=False,
+        audience="Open the dashboard (keep this link to yourself: it carries the secret token)",
+        show_qr=False,
+    ),
 }
 
 
@@ -117,11 +127,19 @@ def absolute_database_url(url: str) -> str:
     return parsed.set(database=absolute).render_as_string(hide_password=False)
 
 
-def serve_options(app: str, workshop: str, database: str | None = None,
-                  host: str = LOCAL_HOST, port: int | None = None,
-                  cull_idle_seconds: int = 1200, cull_interval_seconds: int = 60,
-                  preheat: int | None = None, join_url: str | None = None,
-                  expect: int | None = None, machine: Machine | None = None) -> ServeOptions:
+def serve_options(
+    app: str,
+    workshop: str,
+    database: str | None = None,
+    host: str = LOCAL_HOST,
+    port: int | None = None,
+    cull_idle_seconds: int = 1200,
+    cull_interval_seconds: int = 60,
+    preheat: int | None = None,
+    join_url: str | None = None,
+    expect: int | None = None,
+    machine: Machine | None = None,
+) -> ServeOptions:
     """Check the request and settle the URL, port, token and the room's plan (``machine`` is
     measured here unless given)."""
     if app not in APPS:
@@ -142,13 +160,19 @@ def serve_options(app: str, workshop: str, database: str | None = None,
         raise ServeError(f"--expect is for the assessment; the {app} has one user")
     if preheat is None:
         preheat = plan.pool if plan else 0
-    return ServeOptions(app=app, workshop=workshop,
-                        database_url=absolute_database_url(database_url(database)),
-                        host=host, port=port,
-                        token=secrets.token_urlsafe(24) if APPS[app].needs_token else "",
-                        cull_idle_seconds=cull_idle_seconds,
-                        cull_interval_seconds=cull_interval_seconds, preheat=preheat,
-                        join_url=join_url or default_join_url(), plan=plan)
+    return ServeOptions(
+        app=app,
+        workshop=workshop,
+        database_url=absolute_database_url(database_url(database)),
+        host=host,
+        port=port,
+        token=secrets.token_urlsafe(24) if APPS[app].needs_token else "",
+        cull_idle_seconds=cull_idle_seconds,
+        cull_interval_seconds=cull_interval_seconds,
+        preheat=preheat,
+        join_url=join_url or default_join_url(),
+        plan=plan,
+    )
 
 
 def voila_argv(options: ServeOptions) -> list[str]:
@@ -173,14 +197,20 @@ def voila_argv(options: ServeOptions) -> list[str]:
     if os.name == "posix":  # kernels talk over private sockets in Voila's own folder, not TCP
         argv.append("--KernelManager.transport=ipc")
     if forks_kernels():  # each kernel a fork of one that has imported the apps already
-        argv += [f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
-                 f"--ForkingProvisioner.preload={PRELOAD}"]
+        argv += [
+            f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
+            f"--ForkingProvisioner.preload={PRELOAD}",
+        ]
     if options.preheat:
-        argv += ["--VoilaConfiguration.preheat_kernel=True",
-                 f"--VoilaConfiguration.default_pool_size={options.preheat}"]
+        argv += [
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaConfiguration.default_pool_size={options.preheat}",
+        ]
     if options.plan:
-        argv += [f"--PoolAwareKernelManager.room_cap={options.plan.cap}",
-                 f"--PoolAwareKernelManager.room_pool={options.preheat}"]
+        argv += [
+            f"--PoolAwareKernelManager.room_cap={options.plan.cap}",
+            f"--PoolAwareKernelManager.room_pool={options.preheat}",
+        ]
     return argv
 
 
@@ -196,8 +226,11 @@ def voila_config() -> object:
 
 def kernel_environment(options: ServeOptions) -> dict[str, str]:
     """The variables every kernel inherits: which workshop, which database, where to join."""
-    return {WORKSHOP_VARIABLE: options.workshop, URL_VARIABLE: options.database_url,
-            JOIN_URL_VARIABLE: options.join_url}
+    return {
+        WORKSHOP_VARIABLE: options.workshop,
+        URL_VARIABLE: options.database_url,
+        JOIN_URL_VARIABLE: options.join_url,
+    }
 
 
 def _reachable_host(host: str) -> str:
@@ -241,21 +274,34 @@ def banner(options: ServeOptions) -> str:
 
     app = APPS[options.app]
     url = share_url(options)
-    lines = [RULE, f"Workshop {options.workshop}: the {options.app} is ready.", "",
-             f"{app.audience}:", f"    {url}", f"    Workshop code: {options.workshop}"]
+    lines = [
+        RULE,
+        f"Workshop {options.workshop}: the {options.app} is ready.",
+        "",
+        f"{app.audience}:",
+        f"    {url}",
+        f"    Workshop code: {options.workshop}",
+    ]
     if app.show_qr:
         lines += ["", "Or let them scan this code with a phone camera:", terminal_qr(url)]
     if options.plan:
         lines += ["", *textwrap.wrap(options.plan.describe(), width=len(RULE))]
     if options.host == LOCAL_HOST:
-        lines += ["", "Only this computer can open the link. To let phones and laptops on the "
-                  "room's network in,", "start again with --host 0.0.0.0 (see the README on "
-                  "larger rooms)."]
+        lines += [
+            "",
+            "Only this computer can open the link. To let phones and laptops on the "
+            "room's network in,",
+            "start again with --host 0.0.0.0 (see the README on larger rooms).",
+        ]
     if options.join_url and options.app == "dashboard":
         lines += ["", f"Participants join at {options.join_url} (change with --join-url)."]
     database = make_url(options.database_url).render_as_string(hide_password=True)
-    lines += ["", f"Answers are stored in {database}.",
-              "To stop: press Ctrl+C in this window.", RULE]
+    lines += [
+        "",
+        f"Answers are stored in {database}.",
+        "To stop: press Ctrl+C in this window.",
+        RULE,
+    ]
     return "\n".join(lines)
 
 
@@ -297,12 +343,15 @@ def run(options: ServeOptions) -> int:
     os.environ.update(share_definitions(private))
     # Voila finds the kit's page template (lab's page plus a watchdog) on Jupyter's data path.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(TEMPLATES_ROOT), *filter(None, [os.environ.get("JUPYTER_PATH")])])
+        [str(TEMPLATES_ROOT), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    )
 
     class KitVoila(Voila):
         def init_handlers(self) -> list[Any]:
-            return [(route, RoomPageHandler if handler is TornadoVoilaHandler else handler,
-                     *rest) for route, handler, *rest in super().init_handlers()]
+            return [
+                (route, RoomPageHandler if handler is TornadoVoilaHandler else handler, *rest)
+                for route, handler, *rest in super().init_handlers()
+            ]
 
         def start(self) -> None:
             self.log.addFilter(_HideTrustWarnings())
@@ -312,9 +361,11 @@ def run(options: ServeOptions) -> int:
 
     from kit.apps.login import KitIdentityProvider
 
-    trait_values: dict[str, object] = {"tornado_settings": {"headers": SECURITY_HEADERS},
-                                       "config": voila_config(),
-                                       "identity_provider_class": KitIdentityProvider}
+    trait_values: dict[str, object] = {
+        "tornado_settings": {"headers": SECURITY_HEADERS},
+        "config": voila_config(),
+        "identity_provider_class": KitIdentityProvider,
+    }
     if options.token:
         trait_values["token"] = options.token
     try:

@@ -100,8 +100,11 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):
         pools = getattr(self, "_pools", None)
         if not (self.room_cap and self.room_pool and pools is not None):
             return
-        pooled = {task.result()["kernel_id"] for task in pools.get(notebook) or []
-                  if task.done() and not task.cancelled() and task.exception() is None}
+        pooled = {
+            task.result()["kernel_id"]
+            for task in pools.get(notebook) or []
+            if task.done() and not task.cancelled() and task.exception() is None
+        }
         in_use = len((set(self._kernels) | set(self._pending_kernels)) - pooled) + 1
         config = dict(self.kernel_pools_config.get("default", {}))
         config["pool_size"] = max(0, min(self.room_pool, self.room_cap - in_use))

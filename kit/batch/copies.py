@@ -31,9 +31,13 @@ def batch_folders(root: Path) -> list[OutputFolder]:
     if not root.is_dir():
         return []
     candidates = [root, *sorted(p for p in root.rglob("*") if p.is_dir())]
-    return [OutputFolder(path) for path in candidates
-            if (path / "manifest.json").is_file() or (path / "businesses").is_dir()
-            or (path / "notebooks").is_dir()]
+    return [
+        OutputFolder(path)
+        for path in candidates
+        if (path / "manifest.json").is_file()
+        or (path / "businesses").is_dir()
+        or (path / "notebooks").is_dir()
+    ]
 
 
 def _files_for(folder: OutputFolder, business_id: str) -> list[Path]:
@@ -42,8 +46,11 @@ def _files_for(folder: OutputFolder, business_id: str) -> list[Path]:
     entry = read_previous(folder).get(business_id)
     if entry is not None:  # what the manifest says was written, if still inside the folder
         recorded = [*entry.reports.values(), entry.notebook]
-        expected |= {folder.root / name for name in recorded
-                     if name and (folder.root / name).resolve().is_relative_to(folder.root)}
+        expected |= {
+            folder.root / name
+            for name in recorded
+            if name and (folder.root / name).resolve().is_relative_to(folder.root)
+        }
     return sorted(path for path in expected if path.is_file())
 
 

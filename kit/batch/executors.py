@@ -44,8 +44,11 @@ def local_processes(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> It
     pending = list(jobs)
     while pending:
         retry = []
-        pool = ProcessPoolExecutor(max_workers=min(settings.workers, len(pending)),
-                                   mp_context=context, initializer=init_worker)
+        pool = ProcessPoolExecutor(
+            max_workers=min(settings.workers, len(pending)),
+            mp_context=context,
+            initializer=init_worker,
+        )
         try:
             futures = {pool.submit(run_job, job): job for job in pending}
             for future in as_completed(futures):
@@ -75,19 +78,25 @@ def dask_cluster(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Itera
 
     cluster = None
     if settings.dask_local:
-        cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=settings.workers, threads_per_worker=1, dashboard_address=None
+        )
     try:
         client = Client(cluster or settings.dask_scheduler, timeout="30s")
     except OSError as exc:
         if cluster is not None:
             cluster.close()
-        raise BatchError(f"cannot reach the Dask scheduler at {settings.dask_scheduler} "
-                         f"({exc})") from None
+        raise BatchError(
+            f"cannot reach the Dask scheduler at {settings.dask_scheduler} ({exc})"
+        ) from None
     batch = uuid.uuid4().hex[:12]
     try:
-        futures = {client.submit(run_job, job, key=f"eakit-report-{batch}-{job.business_id}",
-                                 pure=False): job for job in jobs}
+        futures = {
+            client.submit(
+                run_job, job, key=f"eakit-report-{batch}-{job.business_id}", pure=False
+            ): job
+            for job in jobs
+        }
         for future in as_completed(futures):
             try:
                 yield future.result()

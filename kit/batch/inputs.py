@@ -55,8 +55,10 @@ def report_url(url: str) -> str:
     and no password, because parameters are written into every executed notebook."""
     parsed = make_url(url)
     if parsed.password:
-        raise BatchError("the database URL contains a password, which would be written into "
-                         "every executed notebook; put it in PGPASSWORD or ~/.pgpass instead")
+        raise BatchError(
+            "the database URL contains a password, which would be written into "
+            "every executed notebook; put it in PGPASSWORD or ~/.pgpass instead"
+        )
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
     return parsed.render_as_string(hide_password=False)
@@ -87,16 +89,20 @@ def _same_but_case(records: list[SubmissionRecord]) -> dict[str, str]:
     return clashes
 
 
-def check_records(store: Store, records: list[SubmissionRecord],
-                  ) -> tuple[list[SubmissionRecord], list[Rejected]]:
+def check_records(
+    store: Store,
+    records: list[SubmissionRecord],
+) -> tuple[list[SubmissionRecord], list[Rejected]]:
     """Split stored submissions into those to report on and those set aside with a reason."""
     good, rejected = [], []
     clashes = _same_but_case(records)
     for record in records:
         reason = _record_problem(store, record)
         if record.business_id in clashes:
-            reason = (f"business_id {record.business_id!r} differs from "
-                      f"{clashes[record.business_id]!r} only in letter case")
+            reason = (
+                f"business_id {record.business_id!r} differs from "
+                f"{clashes[record.business_id]!r} only in letter case"
+            )
         if reason:
             rejected.append(Rejected(record.business_id, record.display_name, reason))
         else:
@@ -104,8 +110,9 @@ def check_records(store: Store, records: list[SubmissionRecord],
     return good, rejected
 
 
-def load_input(out_database: Path, cohort_file: Path | None, workshop: str | None,
-               database: str | None) -> BatchInput:
+def load_input(
+    out_database: Path, cohort_file: Path | None, workshop: str | None, database: str | None
+) -> BatchInput:
     """Import the cohort file if there is one, then read and check the workshop's latest
     submissions. ``out_database`` is where a file is imported when no database is named."""
     if not workshop:
@@ -126,8 +133,10 @@ def load_input(out_database: Path, cohort_file: Path | None, workshop: str | Non
             imported = import_cohort(store, cohort_file, workshop)
         cohort = store.latest_submissions(workshop)
         if not cohort and cohort_file is None:
-            raise BatchError(f"workshop {workshop!r} has no submissions in {store.url} "
-                             f"(workshops there: {', '.join(store.workshops()) or 'none'})")
+            raise BatchError(
+                f"workshop {workshop!r} has no submissions in {store.url} "
+                f"(workshops there: {', '.join(store.workshops()) or 'none'})"
+            )
         chosen = [r for r in cohort if rows is None or r.business_id in rows]
         good, rejected = check_records(store, chosen)
     if imported:

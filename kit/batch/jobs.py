@@ -39,8 +39,12 @@ class ReportJob:
     def parameters(self) -> dict[str, Any]:
         """The only values the report notebook receives (the ids checked before the batch ran,
         the cohort's numbers checked again by the notebook)."""
-        return {"database_url": self.database_url, "workshop": self.workshop,
-                "business_id": self.business_id, "cohort": self.cohort}
+        return {
+            "database_url": self.database_url,
+            "workshop": self.workshop,
+            "business_id": self.business_id,
+            "cohort": self.cohort,
+        }
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,16 @@ from kit.tables.writer import write_table
 
 MANIFEST_FORMAT = "eakit-batch-manifest/1"
 OK, FAILED, INVALID, UP_TO_DATE = "ok", "failed", "invalid", "up to date"
-CSV_COLUMNS = ["business_id", "business_name", "status", "reports", "notebook", "seconds",
-               "attempts", "error"]
+CSV_COLUMNS = [
+    "business_id",
+    "business_name",
+    "status",
+    "reports",
+    "notebook",
+    "seconds",
+    "attempts",
+    "error",
+]
 REPORT_CODE = [PACKAGE_DIR / "reports"]
 
 
@@ -43,9 +51,16 @@ class Entry:
 
     def row(self) -> list[object]:
         seconds = "" if self.seconds is None else round(self.seconds, 2)
-        return [self.business_id, self.business_name, self.status,
-                " ".join(self.reports.values()), self.notebook, seconds, self.attempts,
-                self.error]
+        return [
+            self.business_id,
+            self.business_name,
+            self.status,
+            " ".join(self.reports.values()),
+            self.notebook,
+            seconds,
+            self.attempts,
+            self.error,
+        ]
 
 
 def _digest(parts: Iterable[object]) -> str:
@@ -54,8 +69,12 @@ def _digest(parts: Iterable[object]) -> str:
 
 def code_digest(notebook_text: str) -> str:
     """Changes whenever the notebook, a template or the report code changes."""
-    files = sorted(path for folder in REPORT_CODE for path in folder.rglob("*")
-                   if path.is_file() and path.suffix in (".py", ".j2", ".css"))
+    files = sorted(
+        path
+        for folder in REPORT_CODE
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix in (".py", ".j2", ".css")
+    )
     return _digest([notebook_text, *(path.read_bytes().hex() for path in files)])
 
 
@@ -88,13 +107,19 @@ def read_previous(folder: OutputFolder) -> dict[str, Entry]:
     return entries
 
 
-def is_up_to_date(previous: Entry | None, fingerprint_now: str, folder: OutputFolder,
-                  formats: Iterable[str]) -> bool:
+def is_up_to_date(
+    previous: Entry | None, fingerprint_now: str, folder: OutputFolder, formats: Iterable[str]
+) -> bool:
     """Did the last run make every requested file from these very inputs, still on disk?"""
-    return (previous is not None and previous.status in (OK, UP_TO_DATE)
-            and previous.fingerprint == fingerprint_now
-            and all(fmt in previous.reports and (folder.root / previous.reports[fmt]).is_file()
-                    for fmt in formats))
+    return (
+        previous is not None
+        and previous.status in (OK, UP_TO_DATE)
+        and previous.fingerprint == fingerprint_now
+        and all(
+            fmt in previous.reports and (folder.root / previous.reports[fmt]).is_file()
+            for fmt in formats
+        )
+    )
 
 
 def write_manifest(folder: OutputFolder, entries: list[Entry], about: dict[str, Any]) -> None:
@@ -102,8 +127,9 @@ def write_manifest(folder: OutputFolder, entries: list[Entry], about: dict[str, 
     data = {"format": MANIFEST_FORMAT, **about, "businesses": [asdict(e) for e in entries]}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     folder.write(folder.manifest_json, text.encode("utf-8"))
-    folder.write_with(folder.manifest_csv,
-                      lambda path: write_table(path, CSV_COLUMNS, [e.row() for e in entries]))
+    folder.write_with(
+        folder.manifest_csv, lambda path: write_table(path, CSV_COLUMNS, [e.row() for e in entries])
+    )
 
 
 def forget_business(folder: OutputFolder, business_id: str) -> bool:

@@ -65,8 +65,9 @@ class OutputFolder:
             for folder in (self.root, self.businesses, self.notebooks):
                 folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BatchError(f"{self.root}: cannot create the output folder ({exc.strerror})"
-                             ) from None
+            raise BatchError(
+                f"{self.root}: cannot create the output folder ({exc.strerror})"
+            ) from None
         for folder in (self.root, self.businesses, self.notebooks):
             for leftover in folder.glob(f".*{TEMP_SUFFIX}.*"):
                 leftover.unlink(missing_ok=True)

@@ -91,9 +91,11 @@ class BatchResult:
     def summary_line(self) -> str:
         """One line saying what happened, naming what failed."""
         failed = [e for e in self.entries if e.status == FAILED]
-        text = (f"{self.count(OK)} report(s) written, {self.count(UP_TO_DATE)} up to date, "
-                f"{len(failed)} failed, {self.count(INVALID)} input problem(s) "
-                f"in {self.seconds:.1f} s")
+        text = (
+            f"{self.count(OK)} report(s) written, {self.count(UP_TO_DATE)} up to date, "
+            f"{len(failed)} failed, {self.count(INVALID)} input problem(s) "
+            f"in {self.seconds:.1f} s"
+        )
         if failed:
             text += " (failed: " + "; ".join(f"{e.business_id}: {e.error}" for e in failed[:3])
             text += ", ..." if len(failed) > 3 else ""
@@ -109,13 +111,15 @@ def _check_options(options: BatchOptions) -> tuple[tuple[str, ...], str]:
     if options.paper not in PAPER_SIZES:
         raise BatchError(f"--paper must be one of {', '.join(PAPER_SIZES)}")
     if options.executor not in EXECUTORS:
-        raise BatchError(f"unknown executor {options.executor!r} "
-                         f"(choose from {', '.join(EXECUTORS)})")
+        raise BatchError(
+            f"unknown executor {options.executor!r} (choose from {', '.join(EXECUTORS)})"
+        )
     try:
         notebook = options.notebook.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BatchError(f"{options.notebook}: cannot read the report notebook "
-                         f"({exc.strerror})") from None
+        raise BatchError(
+            f"{options.notebook}: cannot read the report notebook ({exc.strerror})"
+        ) from None
     return check_formats(list(options.formats)), notebook
 
 
@@ -129,25 +133,59 @@ class Plan:
     entries: list[Entry]
 
 
-def _plan(batch: BatchInput, options: BatchOptions, formats: tuple[str, ...], notebook: str,
-          folder: OutputFolder) -> Plan:
+def _plan(
+    batch: BatchInput,
+    options: BatchOptions,
+    formats: tuple[str, ...],
+    notebook: str,
+    folder: OutputFolder,
+) -> Plan:
     previous = {} if options.force else read_previous(folder)
-    shared = str([code_digest(notebook), formats, options.paper,
-                  cohort_digest(batch.cohort, bundled_definitions().versions)])
+    shared = str(
+        [
+            code_digest(notebook),
+            formats,
+            options.paper,
+            cohort_digest(batch.cohort, bundled_definitions().versions),
+        ]
+    )
     cohort = cohort_parameter(CohortView.of(bundled_definitions(), batch.cohort))
-    plan = Plan([], {}, [Entry(r.business_id, r.business_name, INVALID, error=r.reason)
-                         for r in batch.rejected])
+    plan = Plan(
+        [],
+        {},
+        [Entry(r.business_id, r.business_name, INVALID, error=r.reason) for r in batch.rejected],
+    )
     for record in batch.records:
         key = fingerprint(record, shared)
         before = previous.get(record.business_id)
         if before is not None and is_up_to_date(before, key, folder, formats):
-            plan.entries.append(Entry(record.business_id, record.display_name, UP_TO_DATE,
-                                      before.reports, before.notebook, None, 0, "", key))
+            plan.entries.append(
+                Entry(
+                    record.business_id,
+                    record.display_name,
+                    UP_TO_DATE,
+                    before.reports,
+                    before.notebook,
+                    None,
+                    0,
+                    "",
+                    key,
+                )
+            )
         else:
             plan.keys[record.business_id] = key
-            plan.jobs.append(ReportJob(record.business_id, batch.workshop, batch.database_url,
-                                       notebook, formats, options.paper, options.timeout,
-                                       cohort))
+            plan.jobs.append(
+                ReportJob(
+                    record.business_id,
+                    batch.workshop,
+                    batch.database_url,
+                    notebook,
+                    formats,
+                    options.paper,
+                    options.timeout,
+                    cohort,
+                )
+            )
     return plan
 
 
@@ -171,8 +209,11 @@ def _withdraw(folder: OutputFolder, business_id: str) -> str:
                 path.unlink()
         except OSError:
             stale.append(folder.relative(path))
-    return (f"; its earlier report {', '.join(stale)} could not be removed and is out of date"
-            if stale else "")
+    return (
+        f"; its earlier report {', '.join(stale)} could not be removed and is out of date"
+        if stale
+        else ""
+    )
 
 
 def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry:
@@ -188,14 +229,22 @@ def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry
     error = result.error or error
     if not ok:
         error += _withdraw(folder, result.business_id)
-    return Entry(result.business_id, name, OK if ok else FAILED,
-                 {fmt: folder.relative(path) for fmt, path in reports.items()} if ok else {},
-                 folder.relative(notebook) if written and notebook.is_file() else "",
-                 result.seconds, result.attempts, error, key if ok else "")
+    return Entry(
+        result.business_id,
+        name,
+        OK if ok else FAILED,
+        {fmt: folder.relative(path) for fmt, path in reports.items()} if ok else {},
+        folder.relative(notebook) if written and notebook.is_file() else "",
+        result.seconds,
+        result.attempts,
+        error,
+        key if ok else "",
+    )
 
 
-def _write_summary(batch: BatchInput, folder: OutputFolder, formats: tuple[str, ...],
-                   paper: str) -> None:
+def _write_summary(
+    batch: BatchInput, folder: OutputFolder, formats: tuple[str, ...], paper: str
+) -> None:
     with Store.open(batch.database_url) as store:
         summary = build_summary(store, batch.workshop)
         labels = {level.number: level.label for level in store.definitions.model.levels}
@@ -217,10 +266,16 @@ def run_batch(options: BatchOptions) -> BatchResult:
     results = EXECUTORS[options.executor](plan.jobs, settings) if plan.jobs else iter(())
     interrupted = False
     try:
-        for result in tqdm(results, total=len(plan.jobs), desc="Reports", unit="business",
-                           disable=None if options.progress else True):
-            entries.append(_keep(result, names[result.business_id],
-                                 plan.keys[result.business_id], folder))
+        for result in tqdm(
+            results,
+            total=len(plan.jobs),
+            desc="Reports",
+            unit="business",
+            disable=None if options.progress else True,
+        ):
+            entries.append(
+                _keep(result, names[result.business_id], plan.keys[result.business_id], folder)
+            )
         if batch.cohort:
             _write_summary(batch, folder, formats, options.paper)
     except KeyboardInterrupt:
@@ -231,14 +286,26 @@ def run_batch(options: BatchOptions) -> BatchResult:
     finally:  # also when interrupted: the next run then skips what is already done
         close_renderers()
         entries.sort(key=lambda e: (e.business_id == "", e.business_id))
-        write_manifest(folder, entries, {
-            "written_at": datetime.now(UTC).isoformat(), "workshop": batch.workshop,
-            "input": str(options.cohort_file or ""), "formats": list(formats)})
+        write_manifest(
+            folder,
+            entries,
+            {
+                "written_at": datetime.now(UTC).isoformat(),
+                "workshop": batch.workshop,
+                "input": str(options.cohort_file or ""),
+                "formats": list(formats),
+            },
+        )
     if interrupted:
         done = sum(entry.status in (OK, UP_TO_DATE) for entry in entries)
         raise Interrupted(
             f"interrupted: {done} of {len(batch.records)} report(s) are finished and kept "
             f"(listed in {folder.manifest_csv}); run the same command again to carry on, "
-            "finished reports are skipped")
-    return BatchResult(folder, entries, time.perf_counter() - started,
-                       batch.imported.text() if batch.imported else "")
+            "finished reports are skipped"
+        )
+    return BatchResult(
+        folder,
+        entries,
+        time.perf_counter() - started,
+        batch.imported.text() if batch.imported else "",
+    )

@@ -65,15 +65,25 @@ class FreshKernelEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, km: AsyncKernelManager,
-                                 keep: list[nbformat.NotebookNode],
-                                 execution_timeout: float | None = None,
-                                 start_timeout: float = 60, **_unused: Any) -> Any:
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        km: AsyncKernelManager,
+        keep: list[nbformat.NotebookNode],
+        execution_timeout: float | None = None,
+        start_timeout: float = 60,
+        **_unused: Any,
+    ) -> Any:
         keep.append(nb_man.nb)
-        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
-                                         timeout=execution_timeout,
-                                         startup_timeout=start_timeout,
-                                         shutdown_kernel="immediate")
+        client = PapermillNotebookClient(
+            nb_man,
+            km=km,
+            kernel_name=kernel_name,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            shutdown_kernel="immediate",
+        )
         return client.execute(cleanup_kc=True)
 
 
@@ -88,9 +98,13 @@ def _launch() -> AsyncKernelManager:
     """
     km = kernel_manager(KERNEL_NAME, preload=(WARMUP_MODULE,))
     warmup = [] if forks_kernels() else [WARMUP]  # a forked kernel has it imported already
-    run_sync(km.start_kernel)(extra_arguments=warmup, cwd=tempfile.gettempdir(),
-                              env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_sync(km.start_kernel)(
+        extra_arguments=warmup,
+        cwd=tempfile.gettempdir(),
+        env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return km
 
 
@@ -193,10 +207,18 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
     deadline.start()
     try:
         return papermill.execute_notebook(
-            nbformat.reads(job.notebook, as_version=4), None, parameters=job.parameters,
-            engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
-            request_save_on_cell_execute=False, km=km, keep=keep,
-            execution_timeout=job.timeout, start_timeout=KERNEL_START_TIMEOUT)
+            nbformat.reads(job.notebook, as_version=4),
+            None,
+            parameters=job.parameters,
+            engine_name=ENGINE_NAME,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            km=km,
+            keep=keep,
+            execution_timeout=job.timeout,
+            start_timeout=KERNEL_START_TIMEOUT,
+        )
     except Exception as exc:
         reason = _failure_reason(exc, timed_out.is_set(), job.timeout)
         raise NotebookFailure(reason, keep[0] if keep else None) from exc
@@ -215,10 +237,12 @@ def report_output(notebook: Any) -> ReportView:
             html = output.get("data", {}).get("text/html")
             if html:
                 about = output.get("metadata", {}).get(REPORT_METADATA_KEY, {})
-                return ReportView(about.get("title") or "Report", "".join(html),
-                                  about.get("charts") or {})
-    raise NotebookFailure(f"the notebook showed no report (no HTML output in a cell tagged "
-                          f"'{REPORT_TAG}')", notebook)
+                return ReportView(
+                    about.get("title") or "Report", "".join(html), about.get("charts") or {}
+                )
+    raise NotebookFailure(
+        f"the notebook showed no report (no HTML output in a cell tagged '{REPORT_TAG}')", notebook
+    )
 
 
 def run_job(job: ReportJob) -> JobResult:
@@ -244,11 +268,23 @@ def run_job(job: ReportJob) -> JobResult:
             raise
         report = report_output(notebook).drawn()
         files = render_page(page(report.title, report.html), job.formats, job.paper)
-        return JobResult(job.business_id, True, time.perf_counter() - start, attempts=attempts,
-                         notebook=nbformat.writes(notebook), files=files)
+        return JobResult(
+            job.business_id,
+            True,
+            time.perf_counter() - start,
+            attempts=attempts,
+            notebook=nbformat.writes(notebook),
+            files=files,
+        )
     except Exception as exc:  # one business's failure must never stop the batch
-        return JobResult(job.business_id, False, time.perf_counter() - start, str(exc),
-                         attempts, _notebook_text(notebook))
+        return JobResult(
+            job.business_id,
+            False,
+            time.perf_counter() - start,
+            str(exc),
+            attempts,
+            _notebook_text(notebook),
+        )
 
 
 def _notebook_text(notebook: Any) -> str | None:

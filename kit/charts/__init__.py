@@ -1,2 +1,1 @@
-"""The course's one chart vocabulary (Altair) and its colour palette.
-"""
+"""The course's one chart vocabulary (Altair) and its colour palette."""

@@ -45,13 +45,17 @@ def color_scale(domain: Sequence[str], colors: Mapping[str, str] | None = None) 
     """
     domain = list(domain)
     if len(domain) > len(PALETTE):
-        raise ChartError(f"color_scale: {len(domain)} categories but the palette has "
-                         f"{len(PALETTE)} colours; group the smaller ones")
+        raise ChartError(
+            f"color_scale: {len(domain)} categories but the palette has "
+            f"{len(PALETTE)} colours; group the smaller ones"
+        )
     fixed = dict(colors or {})
     foreign = sorted(set(fixed.values()) - set(PALETTE))
     if foreign:
-        raise ChartError(f"color_scale: {', '.join(foreign)} is not an Okabe-Ito colour; "
-                         "use kit.charts.builders.OKABE_ITO")
+        raise ChartError(
+            f"color_scale: {', '.join(foreign)} is not an Okabe-Ito colour; "
+            "use kit.charts.builders.OKABE_ITO"
+        )
     spare = iter(colour for colour in PALETTE if colour not in fixed.values())
     return alt.Scale(domain=domain, range=[fixed.get(item) or next(spare) for item in domain])
 
@@ -63,9 +67,18 @@ def described(chart: ChartT, title: str, description: str) -> ChartT:
     return chart.properties(title=title, description=description)
 
 
-def bar_chart(data: pd.DataFrame, *, category: str, value: str, title: str, description: str,
-              color: str | None = None, colors: Mapping[str, str] | None = None,
-              value_title: str | None = None, in_data_order: bool = False) -> alt.Chart:
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    title: str,
+    description: str,
+    color: str | None = None,
+    colors: Mapping[str, str] | None = None,
+    value_title: str | None = None,
+    in_data_order: bool = False,
+) -> alt.Chart:
     """Horizontal bars, longest first (or in the data's order).
 
     The tooltip in the spec shows only under an interactive renderer (a participant's own
@@ -75,29 +88,48 @@ def bar_chart(data: pd.DataFrame, *, category: str, value: str, title: str, desc
     ``color`` names a column to colour by; ``colors`` optionally fixes some of its colours.
     """
     encoding = {
-        "y": alt.Y(f"{category}:N", title=None, axis=_CATEGORY_AXIS,
-                   sort=_in_order(data[category]) if in_data_order else "-x"),
+        "y": alt.Y(
+            f"{category}:N",
+            title=None,
+            axis=_CATEGORY_AXIS,
+            sort=_in_order(data[category]) if in_data_order else "-x",
+        ),
         "x": alt.X(f"{value}:Q", title=value_title or value),
         "tooltip": list(data.columns),
     }
     if color is None:
         encoding["color"] = alt.value(PALETTE[3])
     else:
-        encoding["color"] = alt.Color(f"{color}:N",
-                                      scale=color_scale(_in_order(data[color]), colors))
+        encoding["color"] = alt.Color(
+            f"{color}:N", scale=color_scale(_in_order(data[color]), colors)
+        )
     return described(alt.Chart(data).mark_bar().encode(**encoding), title, description)
 
 
-def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, group: str, title: str,
-                      description: str, value_title: str | None = None) -> alt.Chart:
+def grouped_bar_chart(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    group: str,
+    title: str,
+    description: str,
+    value_title: str | None = None,
+) -> alt.Chart:
     """Bars for several groups side by side within each category (e.g. business vs social)."""
     scale = color_scale(_in_order(data[group]))
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{category}:N", title=None, sort=_in_order(data[category]), axis=_CATEGORY_AXIS),
-        x=alt.X(f"{value}:Q", title=value_title or value),
-        yOffset=alt.YOffset(f"{group}:N", sort=scale.domain),
-        color=alt.Color(f"{group}:N", scale=scale, title=group),
-        tooltip=list(data.columns),
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                f"{category}:N", title=None, sort=_in_order(data[category]), axis=_CATEGORY_AXIS
+            ),
+            x=alt.X(f"{value}:Q", title=value_title or value),
+            yOffset=alt.YOffset(f"{group}:N", sort=scale.domain),
+            color=alt.Color(f"{group}:N", scale=scale, title=group),
+            tooltip=list(data.columns),
+        )
     )
     return described(chart, title, description)
 
@@ -109,9 +141,15 @@ def _in_order(column: pd.Series) -> list[str]:
 
 def profile_rows(placement: Placement) -> list[dict[str, Any]]:
     """The profile chart's data: one row per area (level 0 where it has none yet)."""
-    return [{"area": d.name, "level": d.level or 0, "label": dimension_status(placement, d),
-             "score": round(float(d.score), 2) if d.score is not None else None}
-            for d in placement.dimensions]
+    return [
+        {
+            "area": d.name,
+            "level": d.level or 0,
+            "label": dimension_status(placement, d),
+            "score": round(float(d.score), 2) if d.score is not None else None,
+        }
+        for d in placement.dimensions
+    ]
 
 
 def profile_chart(placement: Placement) -> alt.LayerChart:
@@ -124,26 +162,41 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
     legend = ", ".join(f"{n} {placement.level_labels[n]}" for n in levels)
     base = alt.Chart(data).encode(
         y=alt.Y("area:N", sort=list(data["area"]), title=None),
-        x=alt.X("level:Q", scale=alt.Scale(domain=[0, max(levels)]),
-                axis=alt.Axis(values=levels, format="d"), title=f"Level ({legend})"),
+        x=alt.X(
+            "level:Q",
+            scale=alt.Scale(domain=[0, max(levels)]),
+            axis=alt.Axis(values=levels, format="d"),
+            title=f"Level ({legend})",
+        ),
         tooltip=["area", "level", "label", "score"],
     )
-    layers = [base.mark_bar(color=PALETTE[3]),
-              base.mark_text(align="left", dx=8, color=PALETTE[7])
-              .encode(x=alt.datum(max(levels)), text="label:N")]
+    layers = [
+        base.mark_bar(color=PALETTE[3]),
+        base.mark_text(align="left", dx=8, color=PALETTE[7]).encode(
+            x=alt.datum(max(levels)), text="label:N"
+        ),
+    ]
     overall = placement.overall_level
     if overall:
-        layers.append(alt.Chart(pd.DataFrame([{"overall": overall}]))
-                      .mark_rule(color=PALETTE[4], strokeDash=[6, 3], size=2)
-                      .encode(x="overall:Q"))
-    return described(alt.LayerChart(layer=layers).properties(width=320), PROFILE_TITLE,
-                     profile_description(placement, rows))
+        layers.append(
+            alt.Chart(pd.DataFrame([{"overall": overall}]))
+            .mark_rule(color=PALETTE[4], strokeDash=[6, 3], size=2)
+            .encode(x="overall:Q")
+        )
+    return described(
+        alt.LayerChart(layer=layers).properties(width=320),
+        PROFILE_TITLE,
+        profile_description(placement, rows),
+    )
 
 
 def profile_description(placement: Placement, rows: list[dict[str, Any]] | None = None) -> str:
     """What the profile chart shows, in words (read out by screen readers)."""
     overall = placement.overall_level
-    summary = (f"Overall {placement.overall_label} (level {overall})" if overall
-               else "No overall level yet")
+    summary = (
+        f"Overall {placement.overall_label} (level {overall})"
+        if overall
+        else "No overall level yet"
+    )
     areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows or profile_rows(placement))
     return f"{summary}. Level per area: {areas}."

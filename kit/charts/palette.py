@@ -24,6 +24,7 @@ PALETTE: tuple[str, ...] = tuple(OKABE_ITO.values())
 
 def css_custom_properties() -> str:
     """A ``:root`` rule naming every palette colour, e.g. ``--eakit-blue: #0072B2``."""
-    names = "; ".join(f"--eakit-{name.replace('_', '-')}: {colour}"
-                      for name, colour in OKABE_ITO.items())
+    names = "; ".join(
+        f"--eakit-{name.replace('_', '-')}: {colour}" for name, colour in OKABE_ITO.items()
+    )
     return f":root {{ {names}; }}"

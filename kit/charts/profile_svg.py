@@ -17,27 +17,32 @@ from kit.core.explain import dimension_status
 from kit.core.scoring import Placement
 
 TITLE = "Your maturity profile"
-ROW = 30          # height of one area's row
-LABELS = 190      # width of the area names on the left
-PLOT = 240        # width of the bars at the top level
-STATUS = 190      # room right of the bars for the level's name
-TOP = 34          # title
-AXIS = 46         # tick numbers and the axis title below the bars
+ROW = 30  # height of one area's row
+LABELS = 190  # width of the area names on the left
+PLOT = 240  # width of the bars at the top level
+STATUS = 190  # room right of the bars for the level's name
+TOP = 34  # title
+AXIS = 46  # tick numbers and the axis title below the bars
 BAR = OKABE_ITO["blue"]
 TEXT = OKABE_ITO["black"]
 OVERALL = OKABE_ITO["vermillion"]
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", extra: str = "") -> str:
-    return (f"<text x='{x:g}' y='{y:g}' text-anchor='{anchor}' fill='{TEXT}'{extra}>"
-            f"{escape(content)}</text>")
+    return (
+        f"<text x='{x:g}' y='{y:g}' text-anchor='{anchor}' fill='{TEXT}'{extra}>"
+        f"{escape(content)}</text>"
+    )
 
 
 def profile_description(placement: Placement) -> str:
     """What the chart shows, in one sentence per part (read out instead of the picture)."""
     overall = placement.overall_level
-    summary = (f"Overall {placement.overall_label} (level {overall})" if overall
-               else "No overall level yet")
+    summary = (
+        f"Overall {placement.overall_label} (level {overall})"
+        if overall
+        else "No overall level yet"
+    )
     areas = "; ".join(f"{d.name}: {dimension_status(placement, d)}" for d in placement.dimensions)
     return f"{summary}. Level per area: {areas}."
 
@@ -59,24 +64,32 @@ def profile_svg(placement: Placement, chart_id: str = "eakit-profile") -> str:
         parts.append(_text(LABELS - 8, middle + 4, result.name, anchor="end"))
         end = x(result.level or 0)
         if result.level:
-            parts.append(f"<rect x='{LABELS}' y='{middle - 9:g}' width='{end - LABELS:g}' "
-                         f"height='18' fill='{BAR}'/>")
+            parts.append(
+                f"<rect x='{LABELS}' y='{middle - 9:g}' width='{end - LABELS:g}' "
+                f"height='18' fill='{BAR}'/>"
+            )
         parts.append(_text(end + 4, middle + 4, dimension_status(placement, result)))
-    parts.append(f"<line x1='{LABELS}' y1='{plot_bottom}' x2='{x(top):g}' y2='{plot_bottom}' "
-                 f"stroke='{TEXT}'/>")
+    parts.append(
+        f"<line x1='{LABELS}' y1='{plot_bottom}' x2='{x(top):g}' y2='{plot_bottom}' "
+        f"stroke='{TEXT}'/>"
+    )
     for level in [0, *levels]:
         parts.append(_text(x(level), plot_bottom + 16, str(level), anchor="middle"))
     legend = ", ".join(f"{n} {placement.level_labels[n]}" for n in levels)
-    parts.append(_text(LABELS + PLOT / 2, plot_bottom + 36, f"Level ({legend})",
-                       anchor="middle"))
+    parts.append(_text(LABELS + PLOT / 2, plot_bottom + 36, f"Level ({legend})", anchor="middle"))
     if placement.overall_level:
         at = x(placement.overall_level)
-        parts.append(f"<line class='eakit-overall' x1='{at:g}' y1='{TOP - 4}' x2='{at:g}' "
-                     f"y2='{plot_bottom}' stroke='{OVERALL}' stroke-width='2' "
-                     "stroke-dasharray='6 3'/>")
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' role='img' viewBox='0 0 {width} {height}' "
-            f"width='{width}' height='{height}' font-family='sans-serif' font-size='12' "
-            f"aria-labelledby='{chart_id}-title {chart_id}-desc'>"
-            f"<title id='{chart_id}-title'>{escape(TITLE)}</title>"
-            f"<desc id='{chart_id}-desc'>{escape(profile_description(placement))}</desc>"
-            + "".join(parts) + "</svg>")
+        parts.append(
+            f"<line class='eakit-overall' x1='{at:g}' y1='{TOP - 4}' x2='{at:g}' "
+            f"y2='{plot_bottom}' stroke='{OVERALL}' stroke-width='2' "
+            "stroke-dasharray='6 3'/>"
+        )
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' viewBox='0 0 {width} {height}' "
+        f"width='{width}' height='{height}' font-family='sans-serif' font-size='12' "
+        f"aria-labelledby='{chart_id}-title {chart_id}-desc'>"
+        f"<title id='{chart_id}-title'>{escape(TITLE)}</title>"
+        f"<desc id='{chart_id}-desc'>{escape(profile_description(placement))}</desc>"
+        + "".join(parts)
+        + "</svg>"
+    )

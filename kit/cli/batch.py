@@ -23,31 +23,62 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     from kit.batch.jobs import DEFAULT_TIMEOUT, default_workers
     from kit.reports.renderers import PAPER_SIZES, RENDERERS
 
-    parser.add_argument("cohort", nargs="?", type=Path,
-                        help="a cohort .csv/.xlsx to import and report on (else --workshop)")
+    parser.add_argument(
+        "cohort",
+        nargs="?",
+        type=Path,
+        help="a cohort .csv/.xlsx to import and report on (else --workshop)",
+    )
     parser.add_argument("--workshop", help="the workshop code (default for a file: its name)")
-    parser.add_argument("--database", metavar="URL",
-                        help=f"the store (default: for a file, OUT/cohort.sqlite; otherwise "
-                             f"${URL_VARIABLE}, else eakit.sqlite here)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output folder (default: {DEFAULT_OUT})")
-    parser.add_argument("--workers", type=_positive_int, default=default_workers(),
-                        help="businesses run side by side (default: the number of CPUs)")
-    parser.add_argument("--format", default="html",
-                        help=f"comma-separated formats: {', '.join(RENDERERS)} (default: html)")
-    parser.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4",
-                        help="paper size for PDF (default: a4)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds allowed per business (default: {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--force", action="store_true",
-                        help="redo reports that are already up to date")
-    parser.add_argument("--notebook", type=Path,
-                        help="a report notebook of your own (default: the bundled one)")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"the store (default: for a file, OUT/cohort.sqlite; otherwise "
+        f"${URL_VARIABLE}, else eakit.sqlite here)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=default_workers(),
+        help="businesses run side by side (default: the number of CPUs)",
+    )
+    parser.add_argument(
+        "--format",
+        default="html",
+        help=f"comma-separated formats: {', '.join(RENDERERS)} (default: html)",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=sorted(PAPER_SIZES),
+        default="a4",
+        help="paper size for PDF (default: a4)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds allowed per business (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="redo reports that are already up to date"
+    )
+    parser.add_argument(
+        "--notebook", type=Path, help="a report notebook of your own (default: the bundled one)"
+    )
     dask = parser.add_mutually_exclusive_group()
-    dask.add_argument("--dask-scheduler", metavar="ADDRESS",
-                      help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    dask.add_argument("--dask-local", action="store_true",
-                      help="run on a Dask cluster started on this machine for the batch")
+    dask.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
+    dask.add_argument(
+        "--dask-local",
+        action="store_true",
+        help="run on a Dask cluster started on this machine for the batch",
+    )
 
 
 def batch(args: argparse.Namespace) -> int:
@@ -58,12 +89,20 @@ def batch(args: argparse.Namespace) -> int:
     from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
 
     options = BatchOptions(
-        out=args.out, cohort_file=args.cohort, workshop=args.workshop, database=args.database,
+        out=args.out,
+        cohort_file=args.cohort,
+        workshop=args.workshop,
+        database=args.database,
         formats=tuple(part.strip() for part in args.format.split(",") if part.strip()),
-        paper=args.paper, workers=args.workers, timeout=args.timeout, force=args.force,
+        paper=args.paper,
+        workers=args.workers,
+        timeout=args.timeout,
+        force=args.force,
         notebook=args.notebook or REPORT_NOTEBOOK,
         executor="dask" if args.dask_scheduler or args.dask_local else "local",
-        dask_scheduler=args.dask_scheduler, dask_local=args.dask_local)
+        dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local,
+    )
     result = run_batch(options)
     if result.imported:
         say(result.imported)
@@ -79,6 +118,10 @@ def batch(args: argparse.Namespace) -> int:
 
 
 VERBS = (
-    Verb("batch", "Write one report per business and a cohort summary (papermill).",
-         _configure, batch),
+    Verb(
+        "batch",
+        "Write one report per business and a cohort summary (papermill).",
+        _configure,
+        batch,
+    ),
 )

@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 
 
 def _configure_validate(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, default=None,
-                        help="a definition file or a folder of them (default: the bundled ones)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="a definition file or a folder of them (default: the bundled ones)",
+    )
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -48,9 +53,13 @@ def questionnaire_dict(definitions: Definitions) -> dict[str, Any]:
         "levels": [{"number": lvl.number, "label": lvl.label} for lvl in definitions.model.levels],
         "special_answers": [DONT_KNOW, NOT_APPLICABLE],
         "questions": [
-            {"id": q.id, "dimension": q.dimension, "text": q.text,
-             "not_applicable_allowed": q.not_applicable_allowed,
-             "options": [{"id": o.id, "text": o.text, "level": o.level} for o in q.options]}
+            {
+                "id": q.id,
+                "dimension": q.dimension,
+                "text": q.text,
+                "not_applicable_allowed": q.not_applicable_allowed,
+                "options": [{"id": o.id, "text": o.text, "level": o.level} for o in q.options],
+            }
             for q in definitions.questionnaire.questions
         ],
     }
@@ -58,10 +67,13 @@ def questionnaire_dict(definitions: Definitions) -> dict[str, Any]:
 
 def _questions_csv(definitions: Definitions) -> str:
     rows: list[list[str | int]] = [
-        ["question_id", "dimension", "text", "option_id", "option_level", "option_text"]]
+        ["question_id", "dimension", "text", "option_id", "option_level", "option_text"]
+    ]
     for question in definitions.questionnaire.questions:
-        rows += [[question.id, question.dimension, question.text, o.id, o.level, o.text]
-                 for o in question.options]
+        rows += [
+            [question.id, question.dimension, question.text, o.id, o.level, o.text]
+            for o in question.options
+        ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -100,14 +112,20 @@ def template(args: argparse.Namespace) -> int:
 
     header = [ID_COLUMN, NAME_COLUMN, *bundled_definitions().questions]
     write_table(args.out, header, [])
-    print(f"Wrote {args.out}: one row per business; answer with an option id (a-d), "
-          f"'{DONT_KNOW}' or '{NOT_APPLICABLE}'.")
+    print(
+        f"Wrote {args.out}: one row per business; answer with an option id (a-d), "
+        f"'{DONT_KNOW}' or '{NOT_APPLICABLE}'."
+    )
     return 0
 
 
 def _configure_schema(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=ROOT / "assessments" / "schema",
-                        help="folder for the JSON Schema files (default: assessments/schema)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "assessments" / "schema",
+        help="folder for the JSON Schema files (default: assessments/schema)",
+    )
 
 
 def schema(args: argparse.Namespace) -> int:
@@ -119,12 +137,18 @@ def schema(args: argparse.Namespace) -> int:
 
 
 VERBS = (
-    Verb("validate", "Check definition files and name each problem (file, key, reason).",
-         _configure_validate, validate),
-    Verb("questions", "Export the questionnaire for other tools.",
-         _configure_questions, questions),
-    Verb("template", "Write a blank cohort spreadsheet to fill in.",
-         _configure_template, template),
-    Verb("schema", "Write JSON Schemas of the definition files, for editors.",
-         _configure_schema, schema),
+    Verb(
+        "validate",
+        "Check definition files and name each problem (file, key, reason).",
+        _configure_validate,
+        validate,
+    ),
+    Verb("questions", "Export the questionnaire for other tools.", _configure_questions, questions),
+    Verb("template", "Write a blank cohort spreadsheet to fill in.", _configure_template, template),
+    Verb(
+        "schema",
+        "Write JSON Schemas of the definition files, for editors.",
+        _configure_schema,
+        schema,
+    ),
 )

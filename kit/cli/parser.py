@@ -12,13 +12,19 @@ from kit.cli.verbs import Verb
 from kit.errors import Interrupted, KitError, file_fault
 
 INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C
-VERBS: tuple[Verb, ...] = (*definitions.VERBS, *scoring.VERBS, *store.VERBS, *serve.VERBS,
-                           *batch.VERBS)
+VERBS: tuple[Verb, ...] = (
+    *definitions.VERBS,
+    *scoring.VERBS,
+    *store.VERBS,
+    *serve.VERBS,
+    *batch.VERBS,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="eakit", description="Ethical automation maturity kit for small businesses.")
+        prog="eakit", description="Ethical automation maturity kit for small businesses."
+    )
     parser.add_argument("--version", action="version", version=f"eakit {__version__}")
     subparsers = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
     for verb in VERBS:

@@ -17,11 +17,17 @@ if TYPE_CHECKING:
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("answers", type=Path,
-                        help="a JSON answers file, or a cohort .csv/.xlsx (see 'eakit template')")
+    parser.add_argument(
+        "answers",
+        type=Path,
+        help="a JSON answers file, or a cohort .csv/.xlsx (see 'eakit template')",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--explain", action="store_true",
-                        help="with a cohort, also print each business's full explanation")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with a cohort, also print each business's full explanation",
+    )
 
 
 def _heading(row: CohortRow) -> str:
@@ -32,16 +38,24 @@ def cohort_table(definitions: Definitions, scored: list[tuple[CohortRow, Placeme
     """A fixed-width table: one line per business, the overall label and each area's level."""
     dims = definitions.model.dimensions
     width = max([len(_heading(row)) for row, _ in scored] + [8])
-    lines = ["Areas: " + ", ".join(f"{i}={d.name}" for i, d in enumerate(dims, start=1)),
-             "Levels: " + ", ".join(f"{lvl.number}={lvl.label}" for lvl in definitions.model.levels)
-             + "; '-' not applicable, '?' too few answers", ""]
+    lines = [
+        "Areas: " + ", ".join(f"{i}={d.name}" for i, d in enumerate(dims, start=1)),
+        "Levels: "
+        + ", ".join(f"{lvl.number}={lvl.label}" for lvl in definitions.model.levels)
+        + "; '-' not applicable, '?' too few answers",
+        "",
+    ]
     header = f"{'Business'.ljust(width)}  {'Overall':<16} " + " ".join(
-        f"{i:>2}" for i in range(1, len(dims) + 1))
+        f"{i:>2}" for i in range(1, len(dims) + 1)
+    )
     lines += [header, "-" * len(header)]
     marks = {"not_applicable": "-", "insufficient": "?"}
     for row, placement in scored:
-        overall = (f"{placement.overall_level} {placement.overall_label}"
-                   if placement.complete else "not placed")
+        overall = (
+            f"{placement.overall_level} {placement.overall_label}"
+            if placement.complete
+            else "not placed"
+        )
         cells = " ".join(f"{marks.get(d.status) or d.level:>2}" for d in placement.dimensions)
         lines.append(f"{_heading(row).ljust(width)}  {overall:<16} {cells}")
     return "\n".join(lines)
@@ -58,12 +72,20 @@ def score(args: argparse.Namespace) -> int:
     scored = [(row, score_valid_answers(definitions, row.answers)) for row in cohort.rows]
     problems = list(cohort.problems)
     for row, placement in scored:
-        problems += [f"{args.answers}: business {row.business_id!r} (row {row.row_number}): {p}"
-                     for p in placement.rejected]
+        problems += [
+            f"{args.answers}: business {row.business_id!r} (row {row.row_number}): {p}"
+            for p in placement.rejected
+        ]
     single = args.answers.suffix.lower() == ".json" and len(scored) == 1
     if args.format == "json":
-        items = [{"business_id": row.business_id, "business_name": row.business_name,
-                  **placement_dict(placement)} for row, placement in scored]
+        items = [
+            {
+                "business_id": row.business_id,
+                "business_name": row.business_name,
+                **placement_dict(placement),
+            }
+            for row, placement in scored
+        ]
         out = items[0] if single else {"businesses": items, "problems": problems}
         say(json.dumps(out, indent=2, ensure_ascii=False))
     elif single or args.explain:
@@ -80,6 +102,5 @@ def score(args: argparse.Namespace) -> int:
 
 
 VERBS = (
-    Verb("score", "Place businesses on the maturity model and explain why.",
-         _configure, score),
+    Verb("score", "Place businesses on the maturity model and explain why.", _configure, score),
 )

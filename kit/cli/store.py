@@ -25,15 +25,19 @@ if TYPE_CHECKING:
 
 DEFAULT_REPORTS = Path("reports")
 MAX_DAYS = 36_500  # a hundred years; further back than any date the store holds
-OTHER_COPIES = ("the spreadsheet the answers were imported from, if any",
-                "earlier `eakit export` files",
-                "database backups (they age out with your backup schedule)")
+OTHER_COPIES = (
+    "the spreadsheet the answers were imported from, if any",
+    "earlier `eakit export` files",
+    "database backups (they age out with your backup schedule)",
+)
 
 
 def _database_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database", metavar="URL",
-                        help=f"database URL or SQLite file (default: ${URL_VARIABLE}, "
-                             "else eakit.sqlite here)")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"database URL or SQLite file (default: ${URL_VARIABLE}, else eakit.sqlite here)",
+    )
 
 
 def _business_argument(parser: argparse.ArgumentParser) -> None:
@@ -86,8 +90,10 @@ def export(args: argparse.Namespace) -> int:
         out = args.out / f"{data['business_id']}.json" if args.out.is_dir() else args.out
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
-        print(f"Wrote {out}: {len(data['submissions'])} submission(s), "
-              f"{len(data['drafts'])} draft(s), {len(data['consents'])} consent(s).")
+        print(
+            f"Wrote {out}: {len(data['submissions'])} submission(s), "
+            f"{len(data['drafts'])} draft(s), {len(data['consents'])} consent(s)."
+        )
     else:
         sys.stdout.write(text)
     return 0
@@ -106,16 +112,21 @@ def _confirm(question: str) -> bool:
 
 
 def _reports_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS,
-                        help="folder of generated reports to search (default: ./reports)")
+    parser.add_argument(
+        "--reports",
+        type=Path,
+        default=DEFAULT_REPORTS,
+        help="folder of generated reports to search (default: ./reports)",
+    )
 
 
 def _configure_delete(parser: argparse.ArgumentParser) -> None:
     _business_argument(parser)
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _reports_option(parser)
-    parser.add_argument("--remove-files", action="store_true",
-                        help="also delete the report files found there")
+    parser.add_argument(
+        "--remove-files", action="store_true", help="also delete the report files found there"
+    )
 
 
 def _say_copies(copies: Copies, business_id: str, reports: Path, removed: bool) -> None:
@@ -126,12 +137,16 @@ def _say_copies(copies: Copies, business_id: str, reports: Path, removed: bool) 
     for path in copies.files:
         say(f"  {path}")
     for folder in copies.manifests:
-        say(f"Took business {business_id!r} out of {folder.manifest_csv} and .json."
-            if removed else
-            f"Still named in {folder.manifest_csv} and .json (--remove-files takes it out).")
+        say(
+            f"Took business {business_id!r} out of {folder.manifest_csv} and .json."
+            if removed
+            else f"Still named in {folder.manifest_csv} and .json (--remove-files takes it out)."
+        )
     for database in copies.stores:
-        say(f"A copy of business {business_id!r} remains in {database}: erase it with "
-            f"`eakit delete {business_id} --database {database}`.")
+        say(
+            f"A copy of business {business_id!r} remains in {database}: erase it with "
+            f"`eakit delete {business_id} --database {database}`."
+        )
 
 
 def delete(args: argparse.Namespace) -> int:
@@ -149,8 +164,10 @@ def delete(args: argparse.Namespace) -> int:
             say(f"Nothing is held on business {business_id!r}; nothing to delete.")
             return 0
         if held is not None and not args.yes:
-            counts = (f"{len(held['submissions'])} submission(s), {len(held['drafts'])} "
-                      f"draft(s), {len(held['consents'])} consent(s)")
+            counts = (
+                f"{len(held['submissions'])} submission(s), {len(held['drafts'])} "
+                f"draft(s), {len(held['consents'])} consent(s)"
+            )
             if not _confirm(f"Erase business {business_id!r} ({counts}) from {store.url}?"):
                 return 1
         if held is not None:
@@ -167,7 +184,8 @@ def delete(args: argparse.Namespace) -> int:
 def _days(text: str) -> int:
     """A number of days a date can be that far back by (0 would erase every business)."""
     problem = argparse.ArgumentTypeError(
-        f"must be a whole number of days from 1 to {MAX_DAYS} (got {text!r})")
+        f"must be a whole number of days from 1 to {MAX_DAYS} (got {text!r})"
+    )
     try:
         days = int(text)
     except ValueError:
@@ -179,9 +197,12 @@ def _days(text: str) -> int:
 
 def _configure_purge(parser: argparse.ArgumentParser) -> None:
     _database_option(parser)
-    parser.add_argument("--older-than-days", type=_days, metavar="DAYS",
-                        help=f"1 to {MAX_DAYS} (default: retention_days from "
-                             "content/privacy.yaml)")
+    parser.add_argument(
+        "--older-than-days",
+        type=_days,
+        metavar="DAYS",
+        help=f"1 to {MAX_DAYS} (default: retention_days from content/privacy.yaml)",
+    )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _reports_option(parser)
 
@@ -191,8 +212,11 @@ def purge(args: argparse.Namespace) -> int:
     from kit.core.privacy import load_privacy_notice
     from kit.store.database import Store
 
-    days = args.older_than_days if args.older_than_days is not None else (
-        load_privacy_notice().retention_days)
+    days = (
+        args.older_than_days
+        if args.older_than_days is not None
+        else (load_privacy_notice().retention_days)
+    )
     cutoff = datetime.now(UTC) - timedelta(days=days)
     with Store.open(args.database) as store:
         stale = store.inactive_businesses(cutoff)
@@ -205,8 +229,9 @@ def purge(args: argparse.Namespace) -> int:
         for business_id in stale:
             store.delete_business(business_id)
     print(f"Erased {len(stale)} business(es) from the store.")
-    files = [p for business_id in stale
-             for p in find_copies(business_id, args.reports, store.url).files]
+    files = [
+        p for business_id in stale for p in find_copies(business_id, args.reports, store.url).files
+    ]
     if files:
         print("Their report files remain; remove them with `eakit delete ID --remove-files`:")
         for path in files:
@@ -215,12 +240,23 @@ def purge(args: argparse.Namespace) -> int:
 
 
 VERBS = (
-    Verb("import", "Store the answers of a cohort spreadsheet; bad rows are named and skipped.",
-         _configure_import, import_file),
-    Verb("export", "Write everything held on one business as JSON.",
-         _configure_export, export),
-    Verb("delete", "Erase one business from the store, and say what else to remove.",
-         _configure_delete, delete),
-    Verb("purge", "Erase businesses inactive for longer than the privacy notice promises.",
-         _configure_purge, purge),
+    Verb(
+        "import",
+        "Store the answers of a cohort spreadsheet; bad rows are named and skipped.",
+        _configure_import,
+        import_file,
+    ),
+    Verb("export", "Write everything held on one business as JSON.", _configure_export, export),
+    Verb(
+        "delete",
+        "Erase one business from the store, and say what else to remove.",
+        _configure_delete,
+        delete,
+    ),
+    Verb(
+        "purge",
+        "Erase businesses inactive for longer than the privacy notice promises.",
+        _configure_purge,
+        purge,
+    ),
 )

@@ -27,8 +27,9 @@ K = TypeVar("K", bound=Hashable)
 
 def suppress_small(counts: Mapping[K, int], minimum: int = MIN_GROUP) -> dict[K, int | None]:
     """Counts with every small group replaced by None (zero stays: it singles nobody out)."""
-    shown: dict[K, int | None] = {key: (None if 0 < n < minimum else n)
-                                  for key, n in counts.items()}
+    shown: dict[K, int | None] = {
+        key: (None if 0 < n < minimum else n) for key, n in counts.items()
+    }
     hidden = [key for key, n in shown.items() if n is None]
     visible = [key for key, n in shown.items() if n]
     if len(hidden) == 1 and visible:
@@ -90,76 +91,105 @@ class CohortPicture:
 
     @property
     def any_hidden(self) -> bool:
-        return (any(item.count is None for item in self.levels)
-                or any(n is None for row in self.heatmap for n in row.cells.values()))
+        return any(item.count is None for item in self.levels) or any(
+            n is None for row in self.heatmap for n in row.cells.values()
+        )
 
 
-def level_counts(definitions: Definitions, placements: Sequence[Placement],
-                       minimum: int = MIN_GROUP) -> list[LevelCount]:
+def level_counts(
+    definitions: Definitions, placements: Sequence[Placement], minimum: int = MIN_GROUP
+) -> list[LevelCount]:
     """Businesses per overall level, then those without an overall placement."""
     tally = Counter(p.overall_level for p in placements)
-    counts: dict[int | None, int] = {level.number: tally[level.number]
-                                     for level in definitions.model.levels}
+    counts: dict[int | None, int] = {
+        level.number: tally[level.number] for level in definitions.model.levels
+    }
     counts[None] = tally[None]
     shown = suppress_small(counts, minimum)
     labels = {level.number: level.label for level in definitions.model.levels}
-    return [LevelCount(key, "Not placed yet" if key is None else labels[key], n)
-            for key, n in shown.items()]
+    return [
+        LevelCount(key, "Not placed yet" if key is None else labels[key], n)
+        for key, n in shown.items()
+    ]
 
 
-def dimension_heatmap(definitions: Definitions, placements: Sequence[Placement],
-                      minimum: int = MIN_GROUP) -> list[HeatmapRow]:
+def dimension_heatmap(
+    definitions: Definitions, placements: Sequence[Placement], minimum: int = MIN_GROUP
+) -> list[HeatmapRow]:
     """For each area, businesses per level (and not placed), each row suppressed on its own."""
     rows = []
     for dimension in definitions.model.dimensions:
         tally = Counter(p.dimension(dimension.id).level for p in placements)
-        counts: dict[int | str, int] = {level.number: tally[level.number]
-                                        for level in definitions.model.levels}
+        counts: dict[int | str, int] = {
+            level.number: tally[level.number] for level in definitions.model.levels
+        }
         counts[NOT_PLACED] = tally[None]
         rows.append(HeatmapRow(dimension.id, dimension.name, suppress_small(counts, minimum)))
     return rows
 
 
-def common_gaps(definitions: Definitions, placements: Sequence[Placement],
-                minimum: int = MIN_GROUP, top: int = TOP_GAPS) -> list[Gap]:
+def common_gaps(
+    definitions: Definitions,
+    placements: Sequence[Placement],
+    minimum: int = MIN_GROUP,
+    top: int = TOP_GAPS,
+) -> list[Gap]:
     """The practices most businesses would raise first, shared by at least ``minimum``."""
-    tally = Counter(step.question.id for p in placements for d in p.dimensions
-                    for step in d.steps_to_next)
+    tally = Counter(
+        step.question.id for p in placements for d in p.dimensions for step in d.steps_to_next
+    )
     order = list(definitions.questions)
-    ranked = sorted((qid for qid, n in tally.items() if n >= minimum),
-                    key=lambda qid: (-tally[qid], order.index(qid)))
-    return [Gap(qid, definitions.questions[qid].text,
-                definitions.dimensions[definitions.questions[qid].dimension].name, tally[qid])
-            for qid in ranked[:top]]
+    ranked = sorted(
+        (qid for qid, n in tally.items() if n >= minimum),
+        key=lambda qid: (-tally[qid], order.index(qid)),
+    )
+    return [
+        Gap(
+            qid,
+            definitions.questions[qid].text,
+            definitions.dimensions[definitions.questions[qid].dimension].name,
+            tally[qid],
+        )
+        for qid in ranked[:top]
+    ]
 
 
-def cohort_picture(definitions: Definitions, progress: WorkshopProgress,
-                   submissions: Sequence[SubmissionRecord],
-                   minimum: int = MIN_GROUP) -> CohortPicture:
+def cohort_picture(
+    definitions: Definitions,
+    progress: WorkshopProgress,
+    submissions: Sequence[SubmissionRecord],
+    minimum: int = MIN_GROUP,
+) -> CohortPicture:
     """Score each business's latest submission and aggregate; nothing per business survives."""
     placements = [score_valid_answers(definitions, s.answers) for s in submissions]
     if len(placements) < minimum:
         placements = []
     current = definitions.questionnaire.version
     return CohortPicture(
-        workshop=progress.workshop, started=progress.started, submitted=progress.submitted,
+        workshop=progress.workshop,
+        started=progress.started,
+        submitted=progress.submitted,
         minimum=minimum,
         levels=level_counts(definitions, placements, minimum) if placements else [],
         heatmap=dimension_heatmap(definitions, placements, minimum) if placements else [],
         gaps=common_gaps(definitions, placements, minimum),
         older_versions=sum(s.questionnaire_version != current for s in submissions),
-        last_submitted_at=max((s.submitted_at for s in submissions), default=None))
+        last_submitted_at=max((s.submitted_at for s in submissions), default=None),
+    )
 
 
 def picture_table(picture: CohortPicture) -> tuple[list[str], list[list[object]]]:
     """The room's aggregate figures as rows (what, group, businesses) for a spreadsheet: the
     same totals the dashboard shows, hidden groups written as "fewer than 5"."""
+
     def count(value: int | None) -> object:
         return f"fewer than {picture.minimum}" if value is None else value
 
-    rows: list[list[object]] = [["progress", "started", picture.started],
-                                ["progress", "in progress", picture.in_progress],
-                                ["progress", "submitted", picture.submitted]]
+    rows: list[list[object]] = [
+        ["progress", "started", picture.started],
+        ["progress", "in progress", picture.in_progress],
+        ["progress", "submitted", picture.submitted],
+    ]
     for item in picture.levels:
         name = f"{item.level} {item.label}" if item.level else item.label
         rows.append(["overall level", name, count(item.count)])

@@ -46,8 +46,9 @@ def require_unique_ids(items: Iterable[Any], what: str) -> None:
     The one duplicate-id check of the kit: definitions, course content and exercise samples all
     call it (directly or through ``unique_ids``), so a repeated id reads the same everywhere.
     """
-    repeated = sorted(item_id for item_id, count in Counter(item.id for item in items).items()
-                      if count > 1)
+    repeated = sorted(
+        item_id for item_id, count in Counter(item.id for item in items).items() if count > 1
+    )
     if repeated:
         raise ValueError(f"duplicate {what} id(s): {', '.join(repeated)}")
 
@@ -82,11 +83,14 @@ class ScoringRules(Strict):
     """The tunable parts of the scoring algorithm, versioned with the model (see README)."""
 
     thresholds: dict[int, Annotated[float, Field(gt=1, le=4)]] = Field(
-        description="Lowest score that reaches each level; level 1 needs no threshold.")
+        description="Lowest score that reaches each level; level 1 needs no threshold."
+    )
     gate_margin: Annotated[int, Field(ge=0, le=3)] = Field(
-        description="How many levels above its weakest part a dimension or the whole may sit.")
+        description="How many levels above its weakest part a dimension or the whole may sit."
+    )
     min_answered_share: Annotated[float, Field(gt=0, le=1)] = Field(
-        description="Share of a dimension's applicable questions that must be answered.")
+        description="Share of a dimension's applicable questions that must be answered."
+    )
     dont_know_level: LevelNumber = Field(description="The level a 'don't know' answer counts as.")
 
     @field_validator("thresholds")
@@ -148,7 +152,8 @@ class Question(Strict):
         levels = [o.level for o in value]
         if levels != list(LEVEL_NUMBERS):
             raise ValueError(
-                f"needs one option per level 1, 2, 3, 4 in that order (found levels {levels})")
+                f"needs one option per level 1, 2, 3, 4 in that order (found levels {levels})"
+            )
         return value
 
     def option(self, option_id: str) -> Option | None:
@@ -229,13 +234,18 @@ class Definitions:
         return grouped
 
     def recommendations_for(self, dimension_id: str, target_level: int) -> list[Recommendation]:
-        return [r for r in self.recommendations.recommendations
-                if r.dimension == dimension_id and r.target_level == target_level]
+        return [
+            r
+            for r in self.recommendations.recommendations
+            if r.dimension == dimension_id and r.target_level == target_level
+        ]
 
     @property
     def versions(self) -> dict[str, str]:
-        return {"model_version": self.model.version,
-                "questionnaire_version": self.questionnaire.version}
+        return {
+            "model_version": self.model.version,
+            "questionnaire_version": self.questionnaire.version,
+        }
 
 
 def located(path: Path, loc: list[str | int]) -> str:
@@ -251,27 +261,36 @@ def located(path: Path, loc: list[str | int]) -> str:
 
 def cross_check(definitions: Definitions) -> list[str]:
     """Problems that only show when the files are read together (ids and versions)."""
-    model, questionnaire, library = (definitions.model, definitions.questionnaire,
-                                     definitions.recommendations)
+    model, questionnaire, library = (
+        definitions.model,
+        definitions.questionnaire,
+        definitions.recommendations,
+    )
     files = definitions.files
     dimension_ids = {d.id for d in model.dimensions}
     problems = []
     for path, other in ((files.questionnaire, questionnaire), (files.recommendations, library)):
         if other.model_version != model.version:
-            problems.append(f"{located(path, ['model_version'])}: {other.model_version!r} does "
-                            f"not match the maturity model's version {model.version!r} "
-                            f"({files.model})")
+            problems.append(
+                f"{located(path, ['model_version'])}: {other.model_version!r} does "
+                f"not match the maturity model's version {model.version!r} "
+                f"({files.model})"
+            )
     for index, question in enumerate(questionnaire.questions):
         if question.dimension not in dimension_ids:
-            problems.append(f"{located(files.questionnaire, ['questions', index, 'dimension'])}"
-                            f": unknown dimension {question.dimension!r} (the maturity model "
-                            f"{files.model} has {', '.join(sorted(dimension_ids))})")
+            problems.append(
+                f"{located(files.questionnaire, ['questions', index, 'dimension'])}"
+                f": unknown dimension {question.dimension!r} (the maturity model "
+                f"{files.model} has {', '.join(sorted(dimension_ids))})"
+            )
     asked = {q.dimension for q in questionnaire.questions}
     for index, dimension in enumerate(model.dimensions):
         if dimension.id not in asked:
-            problems.append(f"{located(files.model, ['dimensions', index])}: no question in "
-                            f"{files.questionnaire} asks about dimension {dimension.id!r}, so "
-                            "it could never be placed")
+            problems.append(
+                f"{located(files.model, ['dimensions', index])}: no question in "
+                f"{files.questionnaire} asks about dimension {dimension.id!r}, so "
+                "it could never be placed"
+            )
     for index, rec in enumerate(library.recommendations):
         if rec.dimension not in dimension_ids:
             where = located(files.recommendations, ["recommendations", index, "dimension"])

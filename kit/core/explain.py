@@ -10,8 +10,10 @@ from typing import Any
 
 from kit.core.scoring import TOP_LEVEL, DimensionResult, Placement
 
-HUMANS_DECIDE = ("This placement is a starting point for a conversation, not a verdict. You know "
-                 "your business: check the reasons above and decide for yourself what to change.")
+HUMANS_DECIDE = (
+    "This placement is a starting point for a conversation, not a verdict. You know "
+    "your business: check the reasons above and decide for yourself what to change."
+)
 
 
 def _score(value: Any) -> float | None:
@@ -38,31 +40,40 @@ def overall_sentence(placement: Placement) -> str:
         if not short:
             return "No area applies to this business, so there is no overall placement."
         todo = "; ".join(f"{d.name}: {d.more_answers_needed} more" for d in short)
-        return ("There is no overall placement yet because some areas have too few answers "
-                f"({todo}). \"Don't know\" counts as an answer.")
+        return (
+            "There is no overall placement yet because some areas have too few answers "
+            f'({todo}). "Don\'t know" counts as an answer.'
+        )
     level = placement.overall_level
-    text = (f"Overall: {placement.overall_label} (level {level} of {TOP_LEVEL}), with an average "
-            f"of {_score(placement.overall_score):.2f} across the areas that apply.")
+    text = (
+        f"Overall: {placement.overall_label} (level {level} of {TOP_LEVEL}), with an average "
+        f"of {_score(placement.overall_score):.2f} across the areas that apply."
+    )
     if placement.capped_by:
         names = ", ".join(placement.dimension(d).name for d in placement.capped_by)
         weakest = level_name(placement, placement.dimension(placement.capped_by[0]).level)
-        text += (f" The average alone would place it higher, but {names} is still {weakest}, and "
-                 "a business sits at most one level above its weakest area.")
+        text += (
+            f" The average alone would place it higher, but {names} is still {weakest}, and "
+            "a business sits at most one level above its weakest area."
+        )
     return text
 
 
 def dimension_paragraph(placement: Placement, result: DimensionResult) -> list[str]:
     """The lines explaining one area: what holds it back and what lifts it."""
-    lines = [f"{result.name}: {dimension_status(placement, result)}"
-             + (f" (average {_score(result.score):.2f})" if result.score is not None else "")]
+    lines = [
+        f"{result.name}: {dimension_status(placement, result)}"
+        + (f" (average {_score(result.score):.2f})" if result.score is not None else "")
+    ]
     if result.status != "placed" or result.level is None:
         return lines
     if result.capped_by_weakest:
         lines.append("  Its average is higher, but its weakest answer holds it at this level.")
     if result.level < TOP_LEVEL:
         lines.append("  Held back by:")
-        lines += [f"  - {a.question.text} You answered: {a.answer_text}"
-                  for a in result.held_back_by]
+        lines += [
+            f"  - {a.question.text} You answered: {a.answer_text}" for a in result.held_back_by
+        ]
         next_label = level_name(placement, result.level + 1)
         lines.append(f"  To reach {next_label}:")
         for step in result.steps_to_next:
@@ -82,8 +93,9 @@ def explain_text(placement: Placement, heading: str = "") -> str:
         lines.append(f"Not counted ({len(placement.rejected)}): " + "; ".join(placement.rejected))
     lines.append("")
     width = max(len(d.name) for d in placement.dimensions)
-    lines += [f"  {d.name.ljust(width)}  {dimension_status(placement, d)}"
-              for d in placement.dimensions]
+    lines += [
+        f"  {d.name.ljust(width)}  {dimension_status(placement, d)}" for d in placement.dimensions
+    ]
     focus = placement.focus or [d.dimension_id for d in placement.dimensions if d.below_top]
     if focus:
         lines += ["", "Where to start:"]
@@ -118,13 +130,18 @@ def placement_dict(placement: Placement) -> dict[str, Any]:
                 "applicable": d.applicable,
                 "more_answers_needed": d.more_answers_needed,
                 "capped_by_weakest": d.capped_by_weakest,
-                "held_back_by": [{"question": a.question.id, "answer": a.answer, "level": a.level}
-                                 for a in d.held_back_by],
+                "held_back_by": [
+                    {"question": a.question.id, "answer": a.answer, "level": a.level}
+                    for a in d.held_back_by
+                ],
                 "dont_know": [q.id for q in d.dont_know],
-                "next_steps": [{"question": s.question.id, "to_level": s.to_level,
-                                "practice": s.practice} for s in d.steps_to_next],
-                "recommendations": [{"id": r.id, "title": r.title, "actions": r.actions}
-                                    for r in d.recommendations],
+                "next_steps": [
+                    {"question": s.question.id, "to_level": s.to_level, "practice": s.practice}
+                    for s in d.steps_to_next
+                ],
+                "recommendations": [
+                    {"id": r.id, "title": r.title, "actions": r.actions} for r in d.recommendations
+                ],
             }
             for d in placement.dimensions
         ],

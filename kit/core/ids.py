@@ -16,9 +16,16 @@ import unicodedata
 BUSINESS_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NAME_MAX = 120
 # Names Windows keeps for devices, with or without an extension ("nul.txt" is the device too).
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul",
-                              *(f"{port}{n}" for port in ("com", "lpt") for n in "0123456789"),
-                              *(f"{port}{n}" for port in ("com", "lpt") for n in "¹²³")})
+WINDOWS_RESERVED = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"{port}{n}" for port in ("com", "lpt") for n in "0123456789"),
+        *(f"{port}{n}" for port in ("com", "lpt") for n in "¹²³"),
+    }
+)
 # Format characters a name may keep: the joiners that Persian, Indic scripts and emoji need.
 KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
@@ -26,13 +33,17 @@ LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
 
 def _code_problem(kind: str, value: str) -> str | None:
     if not BUSINESS_ID.fullmatch(value):
-        return (f"{kind} {value!r} must be 1-64 letters, digits, '.', '_' or '-', "
-                "starting with a letter or digit")
+        return (
+            f"{kind} {value!r} must be 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
     if value.endswith("."):
         return f"{kind} {value!r} must not end with '.' (Windows cannot name a file so)"
     if value.split(".")[0].lower() in WINDOWS_RESERVED:
-        return (f"{kind} {value!r} is a name Windows keeps for a device, so no file can be "
-                "called after it there; choose another")
+        return (
+            f"{kind} {value!r} is a name Windows keeps for a device, so no file can be "
+            "called after it there; choose another"
+        )
     return None
 
 
@@ -52,8 +63,9 @@ def _unsafe(ch: str) -> bool:
     """Control, format (bidi overrides, zero-width) and unassigned characters, but not the
     joiners some scripts need; line breaks are handled apart."""
     category = unicodedata.category(ch)
-    return (category in ("Cc", "Cs", "Co", "Cn")
-            or (category == "Cf" and ch not in KEPT_FORMAT_CHARACTERS))
+    return category in ("Cc", "Cs", "Co", "Cn") or (
+        category == "Cf" and ch not in KEPT_FORMAT_CHARACTERS
+    )
 
 
 def _described(characters: set[str]) -> str:
@@ -87,8 +99,9 @@ def check_business_name(value: str) -> str | None:
         return "business_name must be a single line"
     unsafe = {ch for ch in value if _unsafe(ch)}
     if unsafe:
-        return (f"business_name holds invisible or control characters ({_described(unsafe)}); "
-                "retype it")
+        return (
+            f"business_name holds invisible or control characters ({_described(unsafe)}); retype it"
+        )
     return None
 
 
@@ -96,5 +109,7 @@ def terminal_safe(text: str) -> str:
     """Text that cannot drive a terminal: every character a terminal would act on or hide
     (ESC, BEL, backspace, bidi overrides, zero-width) shown as an escape such as ``\\x1b``;
     line breaks and tabs between lines stay."""
-    return "".join(ch if ch in "\n\t" or ch.isprintable()
-                   else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(
+        ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )

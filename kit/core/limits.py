@@ -34,8 +34,10 @@ def size_problem(path: Path, limit: int) -> str | None:
     """Why a file is too big to read, or None."""
     size = path.stat().st_size
     if size > limit:
-        return (f"{path}: {size / 1e6:.1f} MB is larger than the {limit / 1e6:g} MB this kind "
-                "of file may be; is it the right file?")
+        return (
+            f"{path}: {size / 1e6:.1f} MB is larger than the {limit / 1e6:g} MB this kind "
+            "of file may be; is it the right file?"
+        )
     return None
 
 
@@ -52,12 +54,16 @@ def json_problem(path: Path, text: str) -> str | None:
     for bracket in _BRACKETS.finditer(bare):
         depth += 1 if bracket.group() in "[{" else -1
         if depth > MAX_NESTING_DEPTH:
-            return (f"{path}: line {_line(bare, bracket.start())}: nested more than "
-                    f"{MAX_NESTING_DEPTH} levels deep")
+            return (
+                f"{path}: line {_line(bare, bracket.start())}: nested more than "
+                f"{MAX_NESTING_DEPTH} levels deep"
+            )
     long_number = _LONG_NUMBER.search(bare)
     if long_number:
-        return (f"{path}: line {_line(bare, long_number.start())}: a number with more than "
-                f"{MAX_INTEGER_DIGITS} digits; answers are option ids such as \"b\"")
+        return (
+            f"{path}: line {_line(bare, long_number.start())}: a number with more than "
+            f'{MAX_INTEGER_DIGITS} digits; answers are option ids such as "b"'
+        )
     return None
 
 
@@ -72,14 +78,21 @@ def yaml_problem(path: Path, text: str) -> str | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING_DEPTH:
-                    return (f"{path}:{_event_line(event)}: nested more than "
-                            f"{MAX_NESTING_DEPTH} levels deep")
+                    return (
+                        f"{path}:{_event_line(event)}: nested more than "
+                        f"{MAX_NESTING_DEPTH} levels deep"
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            elif (isinstance(event, yaml.ScalarEvent) and event.style is None
-                  and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))):
-                return (f"{path}:{_event_line(event)}: a number with more than "
-                        f"{MAX_INTEGER_DIGITS} digits")
+            elif (
+                isinstance(event, yaml.ScalarEvent)
+                and event.style is None
+                and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))
+            ):
+                return (
+                    f"{path}:{_event_line(event)}: a number with more than "
+                    f"{MAX_INTEGER_DIGITS} digits"
+                )
     except yaml.YAMLError:
         return None  # the loader reports syntax errors with their line
     return None

@@ -36,7 +36,8 @@ class PrivacyNotice(Strict):
     intro: Prose
     sections: list[NoticeSection]
     retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
-        description="Days after a business's last activity before `eakit purge` erases it.")
+        description="Days after a business's last activity before `eakit purge` erases it."
+    )
     agree_label: Annotated[str, Field(min_length=3, max_length=120)]
     decline_note: Prose
 
@@ -46,8 +47,10 @@ class PrivacyNotice(Strict):
         counts = Counter(section.id for section in value)
         missing = [s for s in REQUIRED_SECTIONS if counts[s] == 0]
         if missing:
-            raise ValueError(f"missing section(s) {missing}: a participant must be told what "
-                             "is stored, why, for how long and who sees it")
+            raise ValueError(
+                f"missing section(s) {missing}: a participant must be told what "
+                "is stored, why, for how long and who sees it"
+            )
         twice = sorted(s for s, n in counts.items() if n > 1)
         if twice:
             raise ValueError(f"section(s) {twice} appear more than once")

@@ -23,12 +23,18 @@ class SubmissionRecord:
     source: str = "form"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "workshop": self.workshop, "business_id": self.business_id,
-                "display_name": self.display_name, "answers": dict(self.answers),
-                "model_version": self.model_version,
-                "questionnaire_version": self.questionnaire_version,
-                "submitted_at": self.submitted_at.isoformat(),
-                "submission_key": self.submission_key, "source": self.source}
+        return {
+            "id": self.id,
+            "workshop": self.workshop,
+            "business_id": self.business_id,
+            "display_name": self.display_name,
+            "answers": dict(self.answers),
+            "model_version": self.model_version,
+            "questionnaire_version": self.questionnaire_version,
+            "submitted_at": self.submitted_at.isoformat(),
+            "submission_key": self.submission_key,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)

@@ -147,8 +147,9 @@ def place_levels(levels: list[int], rules: ScoringRules) -> tuple[Fraction, int,
     return score, level, capped
 
 
-def _steps_to_next_level(counted: list[CountedAnswer], level: int,
-                         rules: ScoringRules) -> list[Step]:
+def _steps_to_next_level(
+    counted: list[CountedAnswer], level: int, rules: ScoringRules
+) -> list[Step]:
     """The fewest one-level raises that lift the dimension, lowest answers first.
 
     Every raise adds the same to the mean, and only raising the lowest answers lifts the gate,
@@ -162,8 +163,11 @@ def _steps_to_next_level(counted: list[CountedAnswer], level: int,
         if current[index] >= TOP_LEVEL:
             return []
         current[index] += 1
-    return [Step(answer.question, answer.level, new, answer.answer == DONT_KNOW)
-            for answer, new in zip(counted, current, strict=True) if new > answer.level]
+    return [
+        Step(answer.question, answer.level, new, answer.answer == DONT_KNOW)
+        for answer, new in zip(counted, current, strict=True)
+        if new > answer.level
+    ]
 
 
 def unknown_question_reason(definitions: Definitions, question_id: str) -> str:
@@ -172,8 +176,9 @@ def unknown_question_reason(definitions: Definitions, question_id: str) -> str:
     return "unknown question" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def check_answers(definitions: Definitions,
-                  answers: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+def check_answers(
+    definitions: Definitions, answers: Mapping[str, object]
+) -> tuple[dict[str, str], list[str]]:
     """Split answers into the valid ones and a message for each invalid one (naming it)."""
     valid: dict[str, str] = {}
     problems: list[str] = []
@@ -188,8 +193,11 @@ def check_answers(definitions: Definitions,
             continue
         if not isinstance(answer, str) or answer not in question.allowed_answers:
             allowed = ", ".join(question.allowed_answers)
-            reason = ("'not applicable' is not offered for this question"
-                      if answer == NOT_APPLICABLE else f"unknown answer {raw!r}")
+            reason = (
+                "'not applicable' is not offered for this question"
+                if answer == NOT_APPLICABLE
+                else f"unknown answer {raw!r}"
+            )
             problems.append(f"question {question_id!r}: {reason} (allowed: {allowed})")
             continue
         valid[question_id] = answer
@@ -204,30 +212,45 @@ def _counted_level(question: Question, answer: str, rules: ScoringRules) -> int:
     return option.level
 
 
-def _place_dimension(definitions: Definitions, dimension_id: str,
-                     answers: Mapping[str, str]) -> DimensionResult:
+def _place_dimension(
+    definitions: Definitions, dimension_id: str, answers: Mapping[str, str]
+) -> DimensionResult:
     rules = definitions.model.scoring
     dimension = definitions.dimensions[dimension_id]
     questions = definitions.questions_by_dimension[dimension_id]
     applicable = [q for q in questions if answers.get(q.id) != NOT_APPLICABLE]
-    counted = [CountedAnswer(q, answers[q.id], _counted_level(q, answers[q.id], rules))
-               for q in applicable if q.id in answers]
+    counted = [
+        CountedAnswer(q, answers[q.id], _counted_level(q, answers[q.id], rules))
+        for q in applicable
+        if q.id in answers
+    ]
     needed = math.ceil(len(applicable) * rules.min_answered_share)
-    unplaced = DimensionResult(dimension_id=dimension_id, name=dimension.name,
-                               status="not_applicable", answered=len(counted),
-                               applicable=len(applicable), needed=needed)
+    unplaced = DimensionResult(
+        dimension_id=dimension_id,
+        name=dimension.name,
+        status="not_applicable",
+        answered=len(counted),
+        applicable=len(applicable),
+        needed=needed,
+    )
     if not applicable:
         return unplaced
     if len(counted) < needed:
         return replace(unplaced, status="insufficient")
     score, level, capped = place_levels([a.level for a in counted], rules)
     return replace(
-        unplaced, status="placed", score=score, level=level, capped_by_weakest=capped,
+        unplaced,
+        status="placed",
+        score=score,
+        level=level,
+        capped_by_weakest=capped,
         held_back_by=[a for a in counted if a.level <= level and a.level < TOP_LEVEL],
         dont_know=[a.question for a in counted if a.answer == DONT_KNOW],
         steps_to_next=_steps_to_next_level(counted, level, rules),
         recommendations=definitions.recommendations_for(dimension_id, level + 1)
-        if level < TOP_LEVEL else [])
+        if level < TOP_LEVEL
+        else [],
+    )
 
 
 def score_answers(definitions: Definitions, answers: Mapping[str, object]) -> Placement:
@@ -257,11 +280,17 @@ class _PlacedArea:
 def _place(definitions: Definitions, answers: Mapping[str, str]) -> Placement:
     rules = definitions.model.scoring
     results = [_place_dimension(definitions, d.id, answers) for d in definitions.model.dimensions]
-    unplaced = Placement(dimensions=results, model_version=definitions.model.version,
-                         questionnaire_version=definitions.questionnaire.version,
-                         level_labels={lvl.number: lvl.label for lvl in definitions.model.levels})
-    placed = [_PlacedArea(r.dimension_id, r.score, r.level) for r in results
-              if r.status == "placed" and r.score is not None and r.level is not None]
+    unplaced = Placement(
+        dimensions=results,
+        model_version=definitions.model.version,
+        questionnaire_version=definitions.questionnaire.version,
+        level_labels={lvl.number: lvl.label for lvl in definitions.model.levels},
+    )
+    placed = [
+        _PlacedArea(r.dimension_id, r.score, r.level)
+        for r in results
+        if r.status == "placed" and r.score is not None and r.level is not None
+    ]
     if not placed or any(r.status == "insufficient" for r in results):
         return unplaced
     levels = [r.level for r in placed]
@@ -269,8 +298,14 @@ def _place(definitions: Definitions, answers: Mapping[str, str]) -> Placement:
     overall_level, capped = _gated_level(levels, overall_score, rules)
     weakest = min(levels)
     capped_by = [r.dimension_id for r in placed if r.level == weakest] if capped else []
-    below_next = sorted((r for r in placed if r.level <= overall_level),
-                        key=lambda r: (r.level, r.score))
+    below_next = sorted(
+        (r for r in placed if r.level <= overall_level), key=lambda r: (r.level, r.score)
+    )
     focus = capped_by or [r.dimension_id for r in below_next[:3]]
-    return replace(unplaced, overall_score=overall_score, overall_level=overall_level,
-                   capped_by=capped_by, focus=focus if overall_level < TOP_LEVEL else [])
+    return replace(
+        unplaced,
+        overall_score=overall_score,
+        overall_level=overall_level,
+        capped_by=capped_by,
+        focus=focus if overall_level < TOP_LEVEL else [],
+    )

@@ -23,15 +23,19 @@ class _StrictLoader(yaml.SafeLoader):
     """A SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode,
-                       deep: bool = False) -> dict[Any, Any]:
+def _construct_mapping(
+    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})",
-                key_node.start_mark)
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key] + 1})",
+                key_node.start_mark,
+            )
         seen[key] = key_node.start_mark.line
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -75,8 +79,9 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     return None
 
 
-def describe_location(data: Any, node: yaml.Node | None,
-                      loc: Sequence[str | int]) -> tuple[str, int | None]:
+def describe_location(
+    data: Any, node: yaml.Node | None, loc: Sequence[str | int]
+) -> tuple[str, int | None]:
     """Turn a pydantic error location into ``questions[3 id=x].options[1].level`` and a line."""
     text = ""
     line = node.start_mark.line + 1 if node is not None else None
@@ -95,8 +100,9 @@ def describe_location(data: Any, node: yaml.Node | None,
     return text or "(top level)", line
 
 
-def validation_problems(path: Path, data: Any, node: yaml.Node | None,
-                        error: pydantic.ValidationError) -> list[str]:
+def validation_problems(
+    path: Path, data: Any, node: yaml.Node | None, error: pydantic.ValidationError
+) -> list[str]:
     """One readable line per pydantic error: ``file:line: key: reason``."""
     problems = []
     for item in error.errors():

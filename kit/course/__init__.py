@@ -1,2 +1,1 @@
-"""The course: content files and their models, the course map, lesson widgets and exercises.
-"""
+"""The course: content files and their models, the course map, lesson widgets and exercises."""

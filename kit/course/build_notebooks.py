@@ -57,10 +57,12 @@ class Edition:
 
 PARTICIPANT = Edition("participant", lambda cell: not is_solution(cell))
 FACILITATOR = Edition(
-    "facilitator", lambda cell: True,
+    "facilitator",
+    lambda cell: True,
     banner="> **Facilitator edition.** A worked answer follows every prompt. Participants' "
-           "notebooks (in `notebooks/`) do not have them; rebuild this copy with "
-           "`make facilitator`.")
+    "notebooks (in `notebooks/`) do not have them; rebuild this copy with "
+    "`make facilitator`.",
+)
 
 
 def sources(folder: Path = SOURCES_DIR) -> list[Path]:
@@ -89,8 +91,11 @@ def _cell_id(cell: nbformat.NotebookNode, taken: set[str]) -> str:
 def _clean_cell(cell: nbformat.NotebookNode, taken: set[str]) -> nbformat.NotebookNode:
     """A cell as committed: its text and tags, a stable id, no outputs."""
     metadata = {"tags": tags(cell)} if tags(cell) else {}
-    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-            "raw": nbformat.v4.new_raw_cell}[cell.cell_type]
+    make = {
+        "code": nbformat.v4.new_code_cell,
+        "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell,
+    }[cell.cell_type]
     clean = make(source=cell.source, metadata=metadata)
     clean["id"] = _cell_id(cell, taken)
     return clean
@@ -105,8 +110,12 @@ def edition_of(notebook: nbformat.NotebookNode, edition: Edition) -> nbformat.No
     title = {"title": notebook.metadata["title"]} if "title" in notebook.metadata else {}
     built = nbformat.v4.new_notebook(  # a title names the browser tab of a Voila app
         cells=[_clean_cell(cell, taken) for cell in cells],
-        metadata={"kernelspec": copy.deepcopy(KERNELSPEC),
-                  "language_info": {"name": "python"}, **title})
+        metadata={
+            "kernelspec": copy.deepcopy(KERNELSPEC),
+            "language_info": {"name": "python"},
+            **title,
+        },
+    )
     nbformat.validate(built)
     return built
 
@@ -135,14 +144,18 @@ def build(edition: Edition, out_dir: Path, folder: Path = SOURCES_DIR) -> list[P
 def out_of_sync(out_dir: Path = NOTEBOOKS_DIR, folder: Path = SOURCES_DIR) -> list[str]:
     """Why the committed participant notebooks differ from their sources (empty: in sync)."""
     expected = {target(source, out_dir, folder): source for source in sources(folder)}
-    problems = [f"{path}: missing (built from {source})" if not path.is_file()
-                else f"{path}: differs from {source}"
-                for path, source in expected.items()
-                if not path.is_file()
-                or path.read_text(encoding="utf-8") != built_text(source, PARTICIPANT)]
-    problems += [f"{path}: no text source in {folder} (write one, or delete the notebook)"
-                 for path in sorted(out_dir.rglob("*.ipynb"))
-                 if path not in expected and not _is_checkpoint(path, out_dir)]
+    problems = [
+        f"{path}: missing (built from {source})"
+        if not path.is_file()
+        else f"{path}: differs from {source}"
+        for path, source in expected.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != built_text(source, PARTICIPANT)
+    ]
+    problems += [
+        f"{path}: no text source in {folder} (write one, or delete the notebook)"
+        for path in sorted(out_dir.rglob("*.ipynb"))
+        if path not in expected and not _is_checkpoint(path, out_dir)
+    ]
     return problems
 
 
@@ -156,17 +169,26 @@ def _report(paths: Iterable[Path], what: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kit.course.build_notebooks",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only check that notebooks/ matches notebook_sources/")
-    parser.add_argument("--facilitator", nargs="?", const=FACILITATOR_DIR, type=Path,
-                        metavar="DIR", help=f"build the facilitator edition (default "
-                        f"{FACILITATOR_DIR.relative_to(ROOT)})")
+    parser = argparse.ArgumentParser(
+        prog="python -m kit.course.build_notebooks", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only check that notebooks/ matches notebook_sources/"
+    )
+    parser.add_argument(
+        "--facilitator",
+        nargs="?",
+        const=FACILITATOR_DIR,
+        type=Path,
+        metavar="DIR",
+        help=f"build the facilitator edition (default {FACILITATOR_DIR.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
     if not SOURCES_DIR.is_dir():
-        print(f"{SOURCES_DIR}: no notebook sources here; building needs a source checkout.",
-              file=sys.stderr)
+        print(
+            f"{SOURCES_DIR}: no notebook sources here; building needs a source checkout.",
+            file=sys.stderr,
+        )
         return 2
     if args.check:
         problems = out_of_sync()

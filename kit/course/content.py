@@ -47,7 +47,7 @@ OptionId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=32)]
 
 def _clock_time(value: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise ValueError(f"{value!r} is not a 24-hour time; write it like \"09:30\"")
+        raise ValueError(f'{value!r} is not a 24-hour time; write it like "09:30"')
     return value
 
 
@@ -78,10 +78,12 @@ class QuizQuestion(Strict):
         if self.kind == "single" and len(correct) != 1:
             raise ValueError(
                 f"a single-choice question needs exactly one option with 'correct: true', "
-                f"found {len(correct)}" + (f" ({', '.join(correct)})" if correct else ""))
+                f"found {len(correct)}" + (f" ({', '.join(correct)})" if correct else "")
+            )
         if self.kind == "multiple" and not correct:
-            raise ValueError("a multiple-choice question needs at least one option with "
-                             "'correct: true'")
+            raise ValueError(
+                "a multiple-choice question needs at least one option with 'correct: true'"
+            )
         return self
 
     @property
@@ -99,11 +101,15 @@ class Quiz(Strict):
     def _enough_per_level(cls, questions: list[QuizQuestion]) -> list[QuizQuestion]:
         require_unique_ids(questions, "question")
         counts = Counter(question.level for question in questions)
-        thin = [f"{level} has {counts[level]}" for level in LEVELS
-                if counts[level] < MIN_QUESTIONS_PER_LEVEL]
+        thin = [
+            f"{level} has {counts[level]}"
+            for level in LEVELS
+            if counts[level] < MIN_QUESTIONS_PER_LEVEL
+        ]
         if thin:
-            raise ValueError(f"each level needs at least {MIN_QUESTIONS_PER_LEVEL} questions: "
-                             + "; ".join(thin))
+            raise ValueError(
+                f"each level needs at least {MIN_QUESTIONS_PER_LEVEL} questions: " + "; ".join(thin)
+            )
         return questions
 
     def for_level(self, level: str) -> list[QuizQuestion]:
@@ -123,7 +129,6 @@ class GlossaryTerm(Strict):
 class GlossaryFile(Strict):
     schema_version: Literal[1]
     terms: Annotated[list[GlossaryTerm], unique_ids("term")] = Field(min_length=1)
-
 
 
 class CaseStudy(Strict):
@@ -148,8 +153,9 @@ class CaseStudyFile(Strict):
 
 class FacilitatorNotes(Strict):
     discussion_prompts: list[Prose] = Field(min_length=1)
-    sticking_points: list[Prose] = Field(min_length=1,
-                                         description="Where a room usually gets stuck.")
+    sticking_points: list[Prose] = Field(
+        min_length=1, description="Where a room usually gets stuck."
+    )
 
 
 class TopicInfo(Strict):
@@ -184,8 +190,10 @@ class Lesson(Strict):
     def _sections_fill_the_lesson(self) -> Lesson:
         planned = sum(section.minutes for section in self.sections)
         if planned != self.minutes:
-            raise ValueError(f"the sections' minutes add up to {planned}, but the lesson is "
-                             f"planned for {self.minutes} ('minutes')")
+            raise ValueError(
+                f"the sections' minutes add up to {planned}, but the lesson is "
+                f"planned for {self.minutes} ('minutes')"
+            )
         return self
 
 
@@ -244,26 +252,31 @@ class Course(Strict):
         for workshop in self.workshops:
             if workshop.id == workshop_id:
                 return workshop
-        raise UnknownContentError(_unknown("workshop", workshop_id,
-                                           [w.id for w in self.workshops]))
+        raise UnknownContentError(_unknown("workshop", workshop_id, [w.id for w in self.workshops]))
 
 
 def course_problems(course: Course) -> list[str]:
     """References inside course.yaml that do not resolve, as ``key: reason`` lines."""
     topics = {topic.id for topic in course.topics}
-    problems = [f"lessons id={lesson.id}.topic: {lesson.topic!r} is not listed under 'topics'"
-                for lesson in course.lessons if lesson.topic not in topics]
+    problems = [
+        f"lessons id={lesson.id}.topic: {lesson.topic!r} is not listed under 'topics'"
+        for lesson in course.lessons
+        if lesson.topic not in topics
+    ]
     lessons = course.lessons_by_id
     earlier: set[str] = set()
     for lesson in course.lessons:
         for prerequisite in lesson.prerequisites:
             if prerequisite not in lessons:
-                problems.append(f"lessons id={lesson.id}.prerequisites: unknown lesson "
-                                f"{prerequisite!r}")
+                problems.append(
+                    f"lessons id={lesson.id}.prerequisites: unknown lesson {prerequisite!r}"
+                )
             elif prerequisite not in earlier:
-                problems.append(f"lessons id={lesson.id}.prerequisites: {prerequisite!r} comes "
-                                "later in the list; the list order is the suggested order, so "
-                                "move this lesson after it")
+                problems.append(
+                    f"lessons id={lesson.id}.prerequisites: {prerequisite!r} comes "
+                    "later in the list; the list order is the suggested order, so "
+                    "move this lesson after it"
+                )
         earlier.add(lesson.id)
     for workshop in course.workshops:
         covered: set[str] = set()
@@ -273,8 +286,10 @@ def course_problems(course: Course) -> list[str]:
                 continue
             missing = [p for p in lessons[lesson_id].prerequisites if p not in covered]
             if missing:
-                problems.append(f"workshops id={workshop.id}.agenda: runs {lesson_id!r} before "
-                                f"its prerequisite(s) {', '.join(missing)}")
+                problems.append(
+                    f"workshops id={workshop.id}.agenda: runs {lesson_id!r} before "
+                    f"its prerequisite(s) {', '.join(missing)}"
+                )
             covered.add(lesson_id)
     return problems
 
@@ -293,15 +308,16 @@ def _topic_files(root: Path, folder: str) -> list[Path]:
 
 def _check_file_named_for_topic(path: Path, topic: str | None = None) -> list[str]:
     if path.stem not in TOPICS:
-        return [f"{path}: (file name): {path.stem!r} is not a topic id; name the file "
-                f"<topic>.yaml with one of {', '.join(TOPICS)}"]
+        return [
+            f"{path}: (file name): {path.stem!r} is not a topic id; name the file "
+            f"<topic>.yaml with one of {', '.join(TOPICS)}"
+        ]
     if topic is not None and topic != path.stem:
         return [f"{path}: topic: says {topic!r} but the file is named for {path.stem!r}"]
     return []
 
 
-def _load_all(paths: Iterable[Path],
-              model: type[ModelT]) -> tuple[dict[Path, ModelT], list[str]]:
+def _load_all(paths: Iterable[Path], model: type[ModelT]) -> tuple[dict[Path, ModelT], list[str]]:
     """Load every file, collecting problems from all of them before giving up."""
     problems: list[str] = []
     loaded = {path: load_collecting(path, model, problems) for path in paths}
@@ -313,8 +329,7 @@ def _raise_if(problems: list[str]) -> None:
         raise DefinitionError(problems)
 
 
-def _load_folder(root: Path, folder: str, model: type[ModelT],
-                 key: str) -> dict[Path, ModelT]:
+def _load_folder(root: Path, folder: str, model: type[ModelT], key: str) -> dict[Path, ModelT]:
     """Every ``<topic>.yaml`` in ``folder``; an item id (``key`` list) may live in one file only."""
     loaded, problems = _load_all(_topic_files(root, folder), model)
     owners: dict[str, Path] = {}
@@ -322,8 +337,7 @@ def _load_folder(root: Path, folder: str, model: type[ModelT],
         problems += _check_file_named_for_topic(path, getattr(file, "topic", None))
         for item in getattr(file, key):
             if item.id in owners:
-                problems.append(f"{path}: {key} id={item.id}: id already used in "
-                                f"{owners[item.id]}")
+                problems.append(f"{path}: {key} id={item.id}: id already used in {owners[item.id]}")
             owners.setdefault(item.id, path)
     _raise_if(problems)
     return loaded
@@ -344,9 +358,15 @@ def load_case_studies(root: Path = CONTENT_DIR) -> dict[str, CaseStudy]:
     """Every case study by id; each one's glossary terms must exist in some glossary file."""
     loaded = _load_folder(root, "case_studies", CaseStudyFile, "cases")
     terms = load_glossary(root)
-    _raise_if([f"{path}: cases id={case.id}.glossary_terms: unknown glossary term {term!r}"
-               for path, file in loaded.items() for case in file.cases
-               for term in case.glossary_terms if term not in terms])
+    _raise_if(
+        [
+            f"{path}: cases id={case.id}.glossary_terms: unknown glossary term {term!r}"
+            for path, file in loaded.items()
+            for case in file.cases
+            for term in case.glossary_terms
+            if term not in terms
+        ]
+    )
     return {case.id: case for file in loaded.values() for case in file.cases}
 
 
@@ -360,9 +380,12 @@ def load_course(root: Path = CONTENT_DIR) -> Course:
 
 def missing_notebooks(course: Course, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[str]:
     """Lessons whose notebook file is not there yet, as problem lines."""
-    return [f"course.yaml: lessons id={lesson.id}.notebook: {notebooks_dir / lesson.notebook} "
-            "does not exist yet" for lesson in course.lessons
-            if not (notebooks_dir / lesson.notebook).is_file()]
+    return [
+        f"course.yaml: lessons id={lesson.id}.notebook: {notebooks_dir / lesson.notebook} "
+        "does not exist yet"
+        for lesson in course.lessons
+        if not (notebooks_dir / lesson.notebook).is_file()
+    ]
 
 
 def check_content(root: Path = CONTENT_DIR, notebooks_dir: Path = NOTEBOOKS_DIR) -> None:
@@ -458,14 +481,26 @@ def check_answer(question: QuizQuestion, selected_ids: Iterable[str]) -> Feedbac
     known = {option.id for option in question.options}
     unknown = sorted(chosen - known)
     if unknown:
-        raise AnswerError([f"question {question.id}: unknown option(s) {', '.join(unknown)}; "
-                           f"options are {', '.join(sorted(known))}"])
+        raise AnswerError(
+            [
+                f"question {question.id}: unknown option(s) {', '.join(unknown)}; "
+                f"options are {', '.join(sorted(known))}"
+            ]
+        )
     if question.kind == "single" and len(chosen) > 1:
-        raise AnswerError([f"question {question.id}: single-choice question answered with "
-                           f"{len(chosen)} options ({', '.join(sorted(chosen))})"])
+        raise AnswerError(
+            [
+                f"question {question.id}: single-choice question answered with "
+                f"{len(chosen)} options ({', '.join(sorted(chosen))})"
+            ]
+        )
     options = tuple(
-        OptionFeedback(option.id, option.text, option.id in chosen, option.correct,
-                       option.feedback)
-        for option in question.options)
-    return Feedback(question.id, bool(chosen) and chosen == question.correct_ids,
-                    _summary(question, chosen), options)
+        OptionFeedback(option.id, option.text, option.id in chosen, option.correct, option.feedback)
+        for option in question.options
+    )
+    return Feedback(
+        question.id,
+        bool(chosen) and chosen == question.correct_ids,
+        _summary(question, chosen),
+        options,
+    )

@@ -45,10 +45,17 @@ class Explorer(ipw.VBox, Generic[Result]):
     then (a matching quiz must not show its answers before it is tried).
     """
 
-    def __init__(self, compute: Callable[..., Result], controls: Mapping[str, Control],
-                 show: Callable[[Result], Sequence[object]], *,
-                 body: Sequence[ipw.Widget] | None = None, header: ipw.Widget | None = None,
-                 button: str | None = None, run_now: bool = True) -> None:
+    def __init__(
+        self,
+        compute: Callable[..., Result],
+        controls: Mapping[str, Control],
+        show: Callable[[Result], Sequence[object]],
+        *,
+        body: Sequence[ipw.Widget] | None = None,
+        header: ipw.Widget | None = None,
+        button: str | None = None,
+        run_now: bool = True,
+    ) -> None:
         self.controls: dict[str, Control] = dict(controls)
         self.compute = compute
         self.show = show
@@ -56,9 +63,12 @@ class Explorer(ipw.VBox, Generic[Result]):
         self.result: Result | None = None
         self.error: str | None = None
         self.button = ipw.Button(description=button, button_style="primary") if button else None
-        parts = [*([header] if header is not None else []),
-                 *(list(self.controls.values()) if body is None else body),
-                 *([self.button] if self.button is not None else []), self.output]
+        parts = [
+            *([header] if header is not None else []),
+            *(list(self.controls.values()) if body is None else body),
+            *([self.button] if self.button is not None else []),
+            self.output,
+        ]
         super().__init__(parts)
         if self.button is not None:
             self.button.on_click(lambda _: self.update())

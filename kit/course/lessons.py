@@ -41,7 +41,9 @@ class SingleChooser:
     def __init__(self, question: QuizQuestion) -> None:
         self.widget = widgets.RadioButtons(
             options=[(option.text, option.id) for option in question.options],
-            value=None, layout=_FULL_WIDTH)
+            value=None,
+            layout=_FULL_WIDTH,
+        )
 
     def selected(self) -> list[str]:
         return [] if self.widget.value is None else [self.widget.value]
@@ -55,8 +57,9 @@ class MultipleChooser:
 
     def __init__(self, question: QuizQuestion) -> None:
         self.boxes = {
-            option.id: widgets.Checkbox(value=False, description=option.text, indent=False,
-                                        layout=_FULL_WIDTH)
+            option.id: widgets.Checkbox(
+                value=False, description=option.text, indent=False, layout=_FULL_WIDTH
+            )
             for option in question.options
         }
         self.widget = widgets.VBox(list(self.boxes.values()))
@@ -91,22 +94,30 @@ def _feedback_html(feedback: Feedback, reveal_all: bool) -> str:
         f"{' (your choice)' if option.chosen else ''}"
         f"{' — a correct answer' if reveal_all and option.correct else ''}"
         f"<br>{escape(option.feedback)}</li>"
-        for option in shown)
-    return (f"<div role='status'><p><b>{mark} {escape(summary)}</b></p>"
-            + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        for option in shown
+    )
+    return (
+        f"<div role='status'><p><b>{mark} {escape(summary)}</b></p>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + "</div>"
+    )
 
 
 class QuestionCard(widgets.VBox):
     """A prompt, its options, a Check button and the feedback area."""
 
-    def __init__(self, question: QuizQuestion, number: int,
-                 on_checked: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, question: QuizQuestion, number: int, on_checked: Callable[[], None] | None = None
+    ) -> None:
         self.question = question
         self.chooser = CHOOSERS[question.kind](question)
-        self.check_button = widgets.Button(description="Check", button_style="primary",
-                                           tooltip="Check your answer")
-        self.reveal_button = widgets.Button(description="Show all explanations",
-                                            tooltip="Explain every option, including the answer")
+        self.check_button = widgets.Button(
+            description="Check", button_style="primary", tooltip="Check your answer"
+        )
+        self.reveal_button = widgets.Button(
+            description="Show all explanations",
+            tooltip="Explain every option, including the answer",
+        )
         self.feedback = widgets.HTML(value="")
         self.last: Feedback | None = None
         self._on_checked = on_checked
@@ -114,9 +125,16 @@ class QuestionCard(widgets.VBox):
         self.reveal_button.on_click(lambda _: self.check(reveal_all=True))
         prompt = widgets.HTML(
             f"<p><b>{number}. {escape(question.prompt)}</b><br>"
-            f"<i>{KIND_HINTS[question.kind]}</i></p>")
-        super().__init__([prompt, self.chooser.widget,
-                          widgets.HBox([self.check_button, self.reveal_button]), self.feedback])
+            f"<i>{KIND_HINTS[question.kind]}</i></p>"
+        )
+        super().__init__(
+            [
+                prompt,
+                self.chooser.widget,
+                widgets.HBox([self.check_button, self.reveal_button]),
+                self.feedback,
+            ]
+        )
 
     def selected(self) -> list[str]:
         return self.chooser.selected()
@@ -135,8 +153,10 @@ class KnowledgeCheck(widgets.VBox):
 
     def __init__(self, questions: list[QuizQuestion], title: str) -> None:
         self.score = widgets.HTML()
-        self.cards = [QuestionCard(question, number, self._update_score)
-                      for number, question in enumerate(questions, start=1)]
+        self.cards = [
+            QuestionCard(question, number, self._update_score)
+            for number, question in enumerate(questions, start=1)
+        ]
         self._update_score()
         super().__init__([widgets.HTML(f"<h3>{escape(title)}</h3>"), *self.cards, self.score])
 
@@ -167,10 +187,16 @@ def glossary(*term_ids: str) -> Markdown:
 
 def case_study_markdown(case: CaseStudy, terms: list[GlossaryTerm]) -> str:
     """A case's story, its numbered discussion prompts and the definitions it relies on."""
-    prompts = "\n".join(f"{number}. {prompt}"
-                        for number, prompt in enumerate(case.discussion, start=1))
-    parts = [f"### Case: {case.title}", f"*Business: {case.business}*", case.story.strip(),
-             "**Talk it through**", prompts]
+    prompts = "\n".join(
+        f"{number}. {prompt}" for number, prompt in enumerate(case.discussion, start=1)
+    )
+    parts = [
+        f"### Case: {case.title}",
+        f"*Business: {case.business}*",
+        case.story.strip(),
+        "**Talk it through**",
+        prompts,
+    ]
     if terms:
         parts += ["**Words used here**", glossary_markdown(terms)]
     return "\n\n".join(parts)
@@ -179,8 +205,11 @@ def case_study_markdown(case: CaseStudy, terms: list[GlossaryTerm]) -> str:
 def case_study(case_id: str) -> Markdown:
     """Show a case's story, its discussion prompts and the terms it relies on."""
     case = case_study_by_id(case_id)
-    return Markdown(case_study_markdown(case, glossary_terms(case.glossary_terms)
-                                        if case.glossary_terms else []))
+    return Markdown(
+        case_study_markdown(
+            case, glossary_terms(case.glossary_terms) if case.glossary_terms else []
+        )
+    )
 
 
 # --- from the course plan (content/course.yaml) ----------------------------------------------
@@ -200,8 +229,9 @@ def further_reading(lesson_id: str) -> Markdown:
     """The books, papers and laws behind the lesson (``content/further_reading.yaml``)."""
     works = load_reading().get(lesson_id)
     if works is None:
-        raise UnknownContentError(f"further reading: no lesson {lesson_id!r} in "
-                                  "further_reading.yaml.")
+        raise UnknownContentError(
+            f"further reading: no lesson {lesson_id!r} in further_reading.yaml."
+        )
     return Markdown(reading_markdown(works))
 
 

@@ -40,12 +40,16 @@ class ReadingList(Strict):
 def reading_problems(reading: ReadingList, lesson_ids: list[str]) -> list[str]:
     """Lessons listed twice, unknown lessons, and lessons with no reading."""
     listed = [entry.lesson for entry in reading.lessons]
-    problems = [f"lesson {lesson!r} is listed more than once"
-                for lesson in sorted({x for x in listed if listed.count(x) > 1})]
-    problems += [f"lesson {lesson!r} is not in course.yaml" for lesson in listed
-                 if lesson not in lesson_ids]
-    problems += [f"lesson {lesson!r} has no further reading" for lesson in lesson_ids
-                 if lesson not in listed]
+    problems = [
+        f"lesson {lesson!r} is listed more than once"
+        for lesson in sorted({x for x in listed if listed.count(x) > 1})
+    ]
+    problems += [
+        f"lesson {lesson!r} is not in course.yaml" for lesson in listed if lesson not in lesson_ids
+    ]
+    problems += [
+        f"lesson {lesson!r} has no further reading" for lesson in lesson_ids if lesson not in listed
+    ]
     return problems
 
 

@@ -40,7 +40,8 @@ WIDGET_NOTE = (
     '<div class="admonition note"><p class="admonition-title">Interactive in JupyterLab</p>'
     "<p>This part is an interactive exercise, check or form. It works in JupyterLab: run "
     "<code>make course</code> in the kit's folder and open this lesson from the course map."
-    "</p></div>")
+    "</p></div>"
+)
 
 
 _NOTEBOOK_LINK = re.compile(r"\]\(([\w/.-]+)\.ipynb\)")
@@ -78,8 +79,12 @@ def execute_notebook(source: Path, target: Path, database: Path) -> nbformat.Not
     previous = {key: os.environ.get(key) for key in environment}
     os.environ.update(environment)
     try:
-        client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3",
-                                resources={"metadata": {"path": str(source.parent)}})
+        client = NotebookClient(
+            notebook,
+            timeout=TIMEOUT,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(source.parent)}},
+        )
         # nbclient's stand-in for Output widgets sends to the kernel while a cell's reply is
         # due, which can leave that reply unread and the build hung (tests/notebook_runner.py);
         # the site replaces widgets with a note anyway.
@@ -98,8 +103,11 @@ def execute_notebook(source: Path, target: Path, database: Path) -> nbformat.Not
 
 
 def glossary_page() -> str:
-    return "# Glossary\n\n" + glossary_markdown(
-        sorted(load_glossary().values(), key=lambda term: term.term.lower())) + "\n"
+    return (
+        "# Glossary\n\n"
+        + glossary_markdown(sorted(load_glossary().values(), key=lambda term: term.term.lower()))
+        + "\n"
+    )
 
 
 def case_studies_page(course: Course) -> str:
@@ -107,34 +115,44 @@ def case_studies_page(course: Course) -> str:
     parts = ["# Case studies", "Every case the lessons use, by topic and level."]
     for topic in course.topics:
         parts.append(f"## {topic.title}")
-        parts += [case_study_markdown(case, []).replace("### Case:", "### ", 1)
-                  for case in cases.values() if case.topic == topic.id]
+        parts += [
+            case_study_markdown(case, []).replace("### Case:", "### ", 1)
+            for case in cases.values()
+            if case.topic == topic.id
+        ]
     return "\n\n".join(parts) + "\n"
 
 
 def maturity_model_page() -> str:
     model = bundled_definitions().model
-    parts = [f"# {model.title}", "Four levels, nine areas. The self-assessment places a "
-             "business at a level in each area and overall.", "## Levels"]
+    parts = [
+        f"# {model.title}",
+        "Four levels, nine areas. The self-assessment places a "
+        "business at a level in each area and overall.",
+        "## Levels",
+    ]
     for level in model.levels:
         traits = "\n".join(f"- {trait}" for trait in level.characteristics)
-        parts.append(f"### {level.number}. {level.label}\n\n{level.plain_summary}\n\n"
-                     f"**Ethical focus:** {level.ethical_focus}\n\n"
-                     f"**Place in the strategy:** {level.strategic_integration}\n\n{traits}")
+        parts.append(
+            f"### {level.number}. {level.label}\n\n{level.plain_summary}\n\n"
+            f"**Ethical focus:** {level.ethical_focus}\n\n"
+            f"**Place in the strategy:** {level.strategic_integration}\n\n{traits}"
+        )
     parts.append("## Areas")
-    parts += [f"### {dimension.name}\n\n{dimension.description}"
-              for dimension in model.dimensions]
+    parts += [f"### {dimension.name}\n\n{dimension.description}" for dimension in model.dimensions]
     return "\n\n".join(parts) + "\n"
 
 
 def index_page(course: Course) -> str:
     lessons = "\n".join(f"{Path(lesson.notebook).with_suffix('')}" for lesson in course.lessons)
     intro = (SITE_FILES / "index.md").read_text(encoding="utf-8")
-    return (f"{intro}\n```{{toctree}}\n:caption: Start\n:maxdepth: 1\n\n00_start_here\n```\n\n"
-            f"```{{toctree}}\n:caption: Lessons, in the suggested order\n:maxdepth: 1\n\n"
-            f"{lessons}\n```\n\n"
-            "```{toctree}\n:caption: Reference\n:maxdepth: 1\n\nglossary\ncase_studies\n"
-            "maturity_model\n```\n")
+    return (
+        f"{intro}\n```{{toctree}}\n:caption: Start\n:maxdepth: 1\n\n00_start_here\n```\n\n"
+        f"```{{toctree}}\n:caption: Lessons, in the suggested order\n:maxdepth: 1\n\n"
+        f"{lessons}\n```\n\n"
+        "```{toctree}\n:caption: Reference\n:maxdepth: 1\n\nglossary\ncase_studies\n"
+        "maturity_model\n```\n"
+    )
 
 
 PAGES: dict[str, Callable[[Course], str]] = {
@@ -149,16 +167,21 @@ def stage(source_dir: Path, course: Course, progress: Callable[[str], None] = pr
     """Write every page Sphinx will render: executed notebooks and generated pages."""
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "site.sqlite"
-        for notebook in [Path("00_start_here.ipynb"),
-                         *(Path(lesson.notebook) for lesson in course.lessons)]:
+        for notebook in [
+            Path("00_start_here.ipynb"),
+            *(Path(lesson.notebook) for lesson in course.lessons),
+        ]:
             progress(f"executing {notebook}")
             execute_notebook(NOTEBOOKS_DIR / notebook, source_dir / notebook, database)
     for name, page in PAGES.items():
         (source_dir / name).write_text(page(course), encoding="utf-8")
 
 
-def build_site(out: Path = DEFAULT_OUT, lesson_ids: list[str] | None = None,
-               progress: Callable[[str], None] = print) -> Path:
+def build_site(
+    out: Path = DEFAULT_OUT,
+    lesson_ids: list[str] | None = None,
+    progress: Callable[[str], None] = print,
+) -> Path:
     """Stage and render the site (every lesson, or only those named, for a quick preview);
     returns the path of its front page."""
     course = load_course()
@@ -166,24 +189,48 @@ def build_site(out: Path = DEFAULT_OUT, lesson_ids: list[str] | None = None,
         unknown = sorted(set(lesson_ids) - set(course.lessons_by_id))
         if unknown:
             raise UnknownContentError(f"unknown lesson id(s): {', '.join(unknown)}")
-        course = course.model_copy(update={"lessons": [lesson for lesson in course.lessons
-                                                       if lesson.id in lesson_ids]})
+        course = course.model_copy(
+            update={"lessons": [lesson for lesson in course.lessons if lesson.id in lesson_ids]}
+        )
     source_dir = out.parent / f"{out.name}-src"
     shutil.rmtree(source_dir, ignore_errors=True)
     source_dir.mkdir(parents=True)
     stage(source_dir, course, progress)
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(SITE_FILES),
-                    str(source_dir), str(out)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-c",
+            str(SITE_FILES),
+            str(source_dir),
+            str(out),
+        ],
+        check=True,
+    )
     return out / "index.html"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kit.course.site",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output folder (default {DEFAULT_OUT.relative_to(ROOT)})")
-    parser.add_argument("--lesson", action="append", dest="lessons", metavar="ID",
-                        help="only this lesson (repeat for more), for a quick preview")
+    parser = argparse.ArgumentParser(
+        prog="python -m kit.course.site", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"output folder (default {DEFAULT_OUT.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--lesson",
+        action="append",
+        dest="lessons",
+        metavar="ID",
+        help="only this lesson (repeat for more), for a quick preview",
+    )
     args = parser.parse_args(argv)
     front = build_site(args.out, args.lessons)
     print(f"Course website: {front} (open it in a browser; it works offline)")

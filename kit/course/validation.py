@@ -17,6 +17,7 @@ from kit.core.definitions import DefinitionFiles, load_definitions
 from kit.core.yamlio import load_model
 from kit.errors import DefinitionError
 
+EXERCISES = "kit.course.exercises."
 FILE_MODELS: dict[str, str] = {
     "*maturity_model*.yaml": "kit.core.definitions:MaturityModel",
     "*questionnaire*.yaml": "kit.core.definitions:Questionnaire",
@@ -27,30 +28,25 @@ FILE_MODELS: dict[str, str] = {
     "*course.yaml": "kit.course.content:Course",
     "*privacy.yaml": "kit.core.privacy:PrivacyNotice",
     "*messages.yaml": "kit.core.messages:Messages",
-    "*checklists/chatbot_transparency.yaml":
-        "kit.course.exercises.customer_experience.data:TransparencyRules",
-    "*checklists/ethical_automation.yaml":
-        "kit.course.exercises.customer_relationships.data:Checklist",
-    "*exercises/social_impact.yaml":
-        "kit.course.exercises.social_impact.data:SocialImpactSamples",
-    "*exercises/community_engagement.yaml":
-        "kit.course.exercises.community_engagement.data:CommunitySamples",
-    "*exercises/service_automation.yaml":
-        "kit.course.exercises.service_automation.data:ServiceSamples",
-    "*exercises/customer_experience.yaml":
-        "kit.course.exercises.customer_experience.data:CustomerExperienceSamples",
-    "*exercises/customer_relationships.yaml":
-        "kit.course.exercises.customer_relationships.data:CustomerRelationshipSamples",
+    "*checklists/chatbot_transparency.yaml": EXERCISES
+    + "customer_experience.data:TransparencyRules",
+    "*checklists/ethical_automation.yaml": EXERCISES + "customer_relationships.data:Checklist",
+    "*exercises/social_impact.yaml": EXERCISES + "social_impact.data:SocialImpactSamples",
+    "*exercises/community_engagement.yaml": EXERCISES
+    + "community_engagement.data:CommunitySamples",
+    "*exercises/service_automation.yaml": EXERCISES + "service_automation.data:ServiceSamples",
+    "*exercises/customer_experience.yaml": EXERCISES
+    + "customer_experience.data:CustomerExperienceSamples",
+    "*exercises/customer_relationships.yaml": EXERCISES
+    + "customer_relationships.data:CustomerRelationshipSamples",
     "*further_reading.yaml": "kit.course.reading:ReadingList",
-    "*exercises/fair_decisions.yaml":
-        "kit.course.exercises.fair_decisions.data:FairDecisionSamples",
+    "*exercises/fair_decisions.yaml": EXERCISES + "fair_decisions.data:FairDecisionSamples",
 }
 
 
 def _model_for(path: Path) -> type[BaseModel] | None:
     name = path.as_posix()
-    target = next((t for pattern, t in FILE_MODELS.items() if fnmatch.fnmatch(name, pattern)),
-                  None)
+    target = next((t for pattern, t in FILE_MODELS.items() if fnmatch.fnmatch(name, pattern)), None)
     if target is None:
         return None
     module, attribute = target.split(":")
@@ -66,8 +62,9 @@ def validate_path(path: Path) -> tuple[list[Path], list[str]]:
     for file in files:
         model = _model_for(file)
         if model is None:
-            problems.append(f"{file}: not a known definition file (known names: "
-                            f"{', '.join(FILE_MODELS)})")
+            problems.append(
+                f"{file}: not a known definition file (known names: {', '.join(FILE_MODELS)})"
+            )
             continue
         checked.append(file)
         try:
@@ -91,16 +88,17 @@ def _trio_kind(path: Path) -> str | None:
 def _trio(found: dict[str, Path | None]) -> DefinitionFiles:
     """The assessment trio from the files found, the bundled ones standing in for the rest."""
     bundled = DefinitionFiles()
-    return DefinitionFiles(model=found["maturity_model"] or bundled.model,
-                           questionnaire=found["questionnaire"] or bundled.questionnaire,
-                           recommendations=found["recommendations"] or bundled.recommendations)
+    return DefinitionFiles(
+        model=found["maturity_model"] or bundled.model,
+        questionnaire=found["questionnaire"] or bundled.questionnaire,
+        recommendations=found["recommendations"] or bundled.recommendations,
+    )
 
 
 def _check_with_siblings(path: Path) -> list[str]:
     """One file of the assessment trio, checked against the other two: those in its folder,
     else the bundled ones (a questionnaire alone could name an area the model lacks)."""
-    found = {kind: next(iter(sorted(path.parent.glob(f"*{kind}*.yaml"))), None)
-             for kind in TRIO}
+    found = {kind: next(iter(sorted(path.parent.glob(f"*{kind}*.yaml"))), None) for kind in TRIO}
     kind = _trio_kind(path)
     if kind is not None:
         found[kind] = path
@@ -113,8 +111,7 @@ def _check_with_siblings(path: Path) -> list[str]:
 
 def _cross_check(directory: Path) -> list[str]:
     """Checks across files: the assessment trio's ids and versions, the course's references."""
-    found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None)
-             for kind in TRIO}
+    found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None) for kind in TRIO}
     problems: list[str] = []
     try:
         if any(found.values()):

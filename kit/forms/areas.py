@@ -139,12 +139,18 @@ export default { render };
 
 def question_data(question: Question) -> dict[str, object]:
     """What the browser needs to draw one question: texts and the allowed answers."""
-    special = {DONT_KNOW: say("questions.dont_know"),
-               NOT_APPLICABLE: say("questions.not_applicable")}
+    special = {
+        DONT_KNOW: say("questions.dont_know"),
+        NOT_APPLICABLE: say("questions.not_applicable"),
+    }
     options = [[o.text, o.id] for o in question.options]
     options += [[special[a], a] for a in question.allowed_answers if a in special]
-    return {"id": question.id, "text": question.text, "why": question.why_it_matters,
-            "options": options}
+    return {
+        "id": question.id,
+        "text": question.text,
+        "why": question.why_it_matters,
+        "options": options,
+    }
 
 
 class AreaQuestions(anywidget.AnyWidget):
@@ -162,12 +168,16 @@ class AreaQuestions(anywidget.AnyWidget):
     focus_request = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, heading: str, questions: list[Question]) -> None:
-        super().__init__(heading=heading, questions=[question_data(q) for q in questions],
-                         labels={"required": say("questions.required"),
-                                 "why": say("questions.why"),
-                                 "missing": say("questions.missing_note"),
-                                 "progress": say("questions.area_progress",
-                                                 answered="{answered}", total="{total}")})
+        super().__init__(
+            heading=heading,
+            questions=[question_data(q) for q in questions],
+            labels={
+                "required": say("questions.required"),
+                "why": say("questions.why"),
+                "missing": say("questions.missing_note"),
+                "progress": say("questions.area_progress", answered="{answered}", total="{total}"),
+            },
+        )
         self.question_ids = [q.id for q in questions]
 
     def focus(self, question_id: str) -> None:

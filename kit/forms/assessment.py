@@ -53,8 +53,9 @@ def _classed(widget: widgets.DOMWidget, *names: str) -> widgets.DOMWidget:
 
 def _heading(text: str, level: int = 2) -> widgets.HTML:
     """A step's heading, focusable from script so keyboard focus can be moved to it."""
-    return widgets.HTML(f"<h{level} class='eakit-step-heading' tabindex='-1'>{escape(text)}"
-                        f"</h{level}>")
+    return widgets.HTML(
+        f"<h{level} class='eakit-step-heading' tabindex='-1'>{escape(text)}</h{level}>"
+    )
 
 
 def _problems_html(title: str, problems: list[str]) -> str:
@@ -69,8 +70,11 @@ def _status_html(notes: list[str]) -> str:
 
 def reading_minutes(definitions: Definitions) -> int:
     """Minutes to read every question, its reason and its answers at a steady pace."""
-    words = sum(len(text.split()) for q in definitions.questions.values()
-                for text in (q.text, q.why_it_matters, *(o.text for o in q.options)))
+    words = sum(
+        len(text.split())
+        for q in definitions.questions.values()
+        for text in (q.text, q.why_it_matters, *(o.text for o in q.options))
+    )
     return max(1, math.ceil(words / READING_WORDS_PER_MINUTE))
 
 
@@ -94,9 +98,12 @@ def entry_problems(workshop: str, business_id: str, name: str) -> list[str]:
 
 # --- the parts ---------------------------------------------------------------------------------
 
+
 def _text_field(label: str, placeholder: str, css: str, value: str = "") -> widgets.Text:
-    return _classed(widgets.Text(value=value, description=label, placeholder=placeholder,
-                                 layout=_FULL_WIDTH), css)
+    return _classed(
+        widgets.Text(value=value, description=label, placeholder=placeholder, layout=_FULL_WIDTH),
+        css,
+    )
 
 
 class EntryPanel:
@@ -104,19 +111,34 @@ class EntryPanel:
     Enter in any field does what Start does."""
 
     def __init__(self, workshop: str) -> None:
-        self.workshop = _text_field(say("entry.workshop_label"),
-                                    say("entry.workshop_placeholder"), "workshop", workshop)
-        self.business_id = _text_field(say("entry.business_label"),
-                                       say("entry.business_placeholder"), "business-id")
-        self.display_name = _text_field(say("entry.name_label"), say("entry.name_placeholder"),
-                                        "display-name")
-        self.start = _classed(widgets.Button(description=say("entry.start"),
-                                             button_style="primary"), "start")
+        self.workshop = _text_field(
+            say("entry.workshop_label"), say("entry.workshop_placeholder"), "workshop", workshop
+        )
+        self.business_id = _text_field(
+            say("entry.business_label"), say("entry.business_placeholder"), "business-id"
+        )
+        self.display_name = _text_field(
+            say("entry.name_label"), say("entry.name_placeholder"), "display-name"
+        )
+        self.start = _classed(
+            widgets.Button(description=say("entry.start"), button_style="primary"), "start"
+        )
         self.message = _classed(widgets.HTML(), "entry-message")
         hint = widgets.HTML(f"<p>{escape(say('entry.hint'))}</p>")
-        self.widget = _classed(widgets.VBox([
-            _heading(say("entry.heading")), hint, self.workshop, self.business_id,
-            self.display_name, self.message, self.start]), "entry")
+        self.widget = _classed(
+            widgets.VBox(
+                [
+                    _heading(say("entry.heading")),
+                    hint,
+                    self.workshop,
+                    self.business_id,
+                    self.display_name,
+                    self.message,
+                    self.start,
+                ]
+            ),
+            "entry",
+        )
 
     def on_enter(self, action: Callable[[], None]) -> None:
         """Run ``action`` when Enter is pressed in a field (ipywidgets' submit event)."""
@@ -140,22 +162,34 @@ class ConsentPanel:
 
     def __init__(self, notice: PrivacyNotice) -> None:
         self.notice = notice
-        sections = "".join(f"<h3>{escape(s.heading)}</h3><p>{escape(s.text)}</p>"
-                           for s in notice.sections)
+        sections = "".join(
+            f"<h3>{escape(s.heading)}</h3><p>{escape(s.text)}</p>" for s in notice.sections
+        )
         version = say("consent.version", version=notice.version)
-        self.text = _classed(widgets.HTML(
-            f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(notice.title)}</h2>"
-            f"<p>{escape(notice.intro)}</p>{sections}"
-            f"<p><i>{escape(notice.decline_note)}</i></p>"
-            f"<p><small>{escape(version)}</small></p>"), "consent-text")
-        self.agree = _classed(widgets.Checkbox(value=False, description=notice.agree_label,
-                                               indent=False, layout=_FULL_WIDTH),
-                              "consent-agree")
-        self.proceed = _classed(widgets.Button(description=say("consent.continue"),
-                                               disabled=True, button_style="primary"),
-                                "consent-continue")
-        self.agree.observe(lambda change: setattr(self.proceed, "disabled", not change["new"]),
-                           names="value")
+        self.text = _classed(
+            widgets.HTML(
+                f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(notice.title)}</h2>"
+                f"<p>{escape(notice.intro)}</p>{sections}"
+                f"<p><i>{escape(notice.decline_note)}</i></p>"
+                f"<p><small>{escape(version)}</small></p>"
+            ),
+            "consent-text",
+        )
+        self.agree = _classed(
+            widgets.Checkbox(
+                value=False, description=notice.agree_label, indent=False, layout=_FULL_WIDTH
+            ),
+            "consent-agree",
+        )
+        self.proceed = _classed(
+            widgets.Button(
+                description=say("consent.continue"), disabled=True, button_style="primary"
+            ),
+            "consent-continue",
+        )
+        self.agree.observe(
+            lambda change: setattr(self.proceed, "disabled", not change["new"]), names="value"
+        )
         self.widget = _classed(widgets.VBox([self.text, self.agree, self.proceed]), "consent")
 
 
@@ -166,26 +200,40 @@ class QuestionsPanel:
     first time it is opened. ``values`` gathers what the browser reports, unchecked.
     """
 
-    def __init__(self, definitions: Definitions,
-                 on_answer: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, definitions: Definitions, on_answer: Callable[[], None] = lambda: None
+    ) -> None:
         self.definitions = definitions
         self.on_answer = on_answer
         self.values: dict[str, object] = {}
         self.flagged: set[str] = set()
-        self.areas = [AreaQuestions(definitions.dimensions[dimension_id].name, questions)
-                      for dimension_id, questions in definitions.questions_by_dimension.items()]
+        self.areas = [
+            AreaQuestions(definitions.dimensions[dimension_id].name, questions)
+            for dimension_id, questions in definitions.questions_by_dimension.items()
+        ]
         self._area_of = {qid: area for area in self.areas for qid in area.question_ids}
         self._restoring = False
         for area in self.areas:
             area.observe(self._on_values, names="values")
         self.progress_text = _classed(widgets.HTML(), "progress-text", "progress")
         self.notice = _classed(widgets.HTML(), "notice")
-        intro = (f"<p>{escape(say('questions.time', minutes=reading_minutes(definitions)))}</p>"
-                 f"<p>{escape(definitions.questionnaire.intro)} "
-                 f"{escape(say('questions.how'))}</p>")
-        self.widget = _classed(widgets.VBox([
-            _heading(say("questions.heading")), widgets.HTML(intro), self.notice,
-            self.progress_text, _classed(widgets.VBox(self.areas), "areas")]), "questions")
+        intro = (
+            f"<p>{escape(say('questions.time', minutes=reading_minutes(definitions)))}</p>"
+            f"<p>{escape(definitions.questionnaire.intro)} "
+            f"{escape(say('questions.how'))}</p>"
+        )
+        self.widget = _classed(
+            widgets.VBox(
+                [
+                    _heading(say("questions.heading")),
+                    widgets.HTML(intro),
+                    self.notice,
+                    self.progress_text,
+                    _classed(widgets.VBox(self.areas), "areas"),
+                ]
+            ),
+            "questions",
+        )
         self._update_progress()
 
     @property
@@ -222,8 +270,11 @@ class QuestionsPanel:
 
     def set_answers(self, answers: Mapping[str, str]) -> None:
         """Show saved answers; values the current questionnaire no longer offers are skipped."""
-        kept = {qid: answers[qid] for qid, question in self.definitions.questions.items()
-                if answers.get(qid) in question.allowed_answers}
+        kept = {
+            qid: answers[qid]
+            for qid, question in self.definitions.questions.items()
+            if answers.get(qid) in question.allowed_answers
+        }
         self._restoring = True
         try:
             for area in self.areas:
@@ -252,14 +303,17 @@ class QuestionsPanel:
         text = say("questions.progress", count=self.answered, total=self.total)
         self.progress_text.value = (
             f"<p class='eakit-progress-line'><progress max='{self.total}' "
-            f"value='{self.answered}' aria-hidden='true'></progress> {escape(text)}</p>")
+            f"value='{self.answered}' aria-hidden='true'></progress> {escape(text)}</p>"
+        )
 
 
 def profile_html(placement: Placement) -> str:
     """The profile chart as inline SVG, read out as its description (the table below it says
     the same in rows). Drawn without Altair, so an app kernel never imports it."""
-    return (f"<div class='eakit-chart-image' role='img' "
-            f"aria-label='{escape(profile_description(placement))}'>{profile_svg(placement)}</div>")
+    return (
+        f"<div class='eakit-chart-image' role='img' "
+        f"aria-label='{escape(profile_description(placement))}'>{profile_svg(placement)}</div>"
+    )
 
 
 class ResultPanel:
@@ -273,11 +327,19 @@ class ResultPanel:
         self.table = _classed(widgets.HTML(), "levels")
         self.explanation = _classed(widgets.HTML(), "explanation")
         self.history = _classed(widgets.HTML(), "history")
-        self.widget = _classed(widgets.VBox([self.summary, self.caption, self.chart, self.table,
-                                             self.explanation, self.history]), "result")
+        self.widget = _classed(
+            widgets.VBox(
+                [self.summary, self.caption, self.chart, self.table, self.explanation, self.history]
+            ),
+            "result",
+        )
 
-    def show(self, placement: Placement, earlier: list[tuple[SubmissionRecord, Placement]],
-             business_id: str) -> None:
+    def show(
+        self,
+        placement: Placement,
+        earlier: list[tuple[SubmissionRecord, Placement]],
+        business_id: str,
+    ) -> None:
         self.summary.value = result_html.summary_html(placement, business_id)
         self.caption.value = result_html.chart_caption(placement)
         self.table.value = result_html.levels_table(placement)
@@ -288,6 +350,7 @@ class ResultPanel:
 
 # --- the whole form ----------------------------------------------------------------------------
 
+
 class AssessmentForm(widgets.VBox):
     """Entry, consent, questions with autosave, submit, result: one stage shown at a time.
 
@@ -296,9 +359,15 @@ class AssessmentForm(widgets.VBox):
     that caused them; information on arrival appears at the top of the questions.
     """
 
-    def __init__(self, definitions: Definitions, store: Store, workshop: str = "course",
-                 business_id: str | None = None, display_name: str = "",
-                 notice: PrivacyNotice | None = None) -> None:
+    def __init__(
+        self,
+        definitions: Definitions,
+        store: Store,
+        workshop: str = "course",
+        business_id: str | None = None,
+        display_name: str = "",
+        notice: PrivacyNotice | None = None,
+    ) -> None:
         super().__init__()
         self.uid = f"eakit-form-{uuid.uuid4().hex[:10]}"
         _classed(self, "assessment")
@@ -318,8 +387,9 @@ class AssessmentForm(widgets.VBox):
         self.entry = EntryPanel(workshop)
         self.message = _classed(widgets.HTML(), "message")
         self.saved = _classed(widgets.HTML(), "saved")
-        self.submit_button = _classed(widgets.Button(description=say("questions.submit"),
-                                                     button_style="success"), "submit")
+        self.submit_button = _classed(
+            widgets.Button(description=say("questions.submit"), button_style="success"), "submit"
+        )
         self.entry.start.on_click(lambda _: self._guarded(self._start_from_entry))
         self.entry.on_enter(lambda: self._guarded(self._start_from_entry))
         self.submit_button.on_click(lambda _: self._guarded(self.submit))
@@ -361,8 +431,12 @@ class AssessmentForm(widgets.VBox):
         views: dict[str, Callable[[], list[widgets.Widget]]] = {
             "entry": lambda: [self.entry.widget],
             "consent": lambda: [self.consent.widget, self.message],
-            "questions": lambda: [self.questions.widget, self.saved, self.message,
-                                  self.submit_button],
+            "questions": lambda: [
+                self.questions.widget,
+                self.saved,
+                self.message,
+                self.submit_button,
+            ],
             "result": lambda: [self.result.widget],
         }
         return views[stage]()
@@ -414,8 +488,13 @@ class AssessmentForm(widgets.VBox):
         if draft:
             notes.append(say("questions.welcome_back", count=len(draft)))
         if earlier:
-            notes.append(say("questions.earlier", count=len(earlier),
-                             date=f"{earlier[-1].submitted_at:%Y-%m-%d}"))
+            notes.append(
+                say(
+                    "questions.earlier",
+                    count=len(earlier),
+                    date=f"{earlier[-1].submitted_at:%Y-%m-%d}",
+                )
+            )
         self.questions.notice.value = _status_html(notes)
         self.message.value = ""
         self._show("questions")
@@ -430,8 +509,11 @@ class AssessmentForm(widgets.VBox):
         raw = self.questions.answers()
         valid, problems = check_answers(self.definitions, raw)
         if problems:
-            refused = [self.definitions.questions[q].text if q in self.definitions.questions
-                       else str(q) for q in raw if q not in valid and raw[q] not in (None, "")]
+            refused = [
+                self.definitions.questions[q].text if q in self.definitions.questions else str(q)
+                for q in raw
+                if q not in valid and raw[q] not in (None, "")
+            ]
             self.message.value = _problems_html(say("questions.refused"), refused)
             return None
         return valid
@@ -442,8 +524,9 @@ class AssessmentForm(widgets.VBox):
         if valid is None:
             return False
         self.store.save_draft(self.workshop, self._business, valid)
-        self.saved.value = f"<p><small>{escape(say('questions.saved', count=len(valid)))}" \
-                           "</small></p>"
+        self.saved.value = (
+            f"<p><small>{escape(say('questions.saved', count=len(valid)))}</small></p>"
+        )
         if self.message.value and not self.questions.flagged:
             self.message.value = ""
         return True
@@ -459,20 +542,25 @@ class AssessmentForm(widgets.VBox):
             self.questions.focus_first_missing()
             return None
         self.submit_button.disabled = True
-        self.record = self.store.submit(self.workshop, self._business, valid,
-                                        self.submission_key)
+        self.record = self.store.submit(self.workshop, self._business, valid, self.submission_key)
         self.placement = score_valid_answers(self.definitions, self.record.answers)
-        earlier = [(r, score_valid_answers(self.definitions, r.answers))
-                   for r in self.store.history(self._business) if r.id != self.record.id]
+        earlier = [
+            (r, score_valid_answers(self.definitions, r.answers))
+            for r in self.store.history(self._business)
+            if r.id != self.record.id
+        ]
         self.result.show(self.placement, earlier, self._business)
         self.message.value = ""
         self._show("result")
         return self.record
 
 
-def self_assessment(workshop: str = "course", business_id: str | None = None,
-                    store: Store | None = None,
-                    definitions: Definitions | None = None) -> AssessmentForm:
+def self_assessment(
+    workshop: str = "course",
+    business_id: str | None = None,
+    store: Store | None = None,
+    definitions: Definitions | None = None,
+) -> AssessmentForm:
     """The self-assessment for a lesson notebook: ``self_assessment()`` and answer away.
 
     Answers go to the store ``EAKIT_DATABASE_URL`` names (else ``eakit.sqlite`` next to the

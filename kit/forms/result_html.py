@@ -27,8 +27,7 @@ def _focus(placement: Placement) -> list[DimensionResult]:
 
 def first_steps(placement: Placement, count: int = FIRST_STEPS) -> list[tuple[str, Step]]:
     """The first moves to make: one step from each focus area in turn, then the next ones."""
-    per_area = [[(area.name, step) for step in area.steps_to_next]
-                for area in _focus(placement)]
+    per_area = [[(area.name, step) for step in area.steps_to_next] for area in _focus(placement)]
     ordered = [item for item in chain.from_iterable(zip_longest(*per_area)) if item]
     return ordered[:count]
 
@@ -49,23 +48,28 @@ def steps_html(placement: Placement) -> str:
 
 
 def levels_table(placement: Placement) -> str:
-    rows = "".join(f"<tr><td>{escape(d.name)}</td>"
-                   f"<td>{escape(dimension_status(placement, d))}</td></tr>"
-                   for d in placement.dimensions)
-    return (f"<table class='eakit-levels'><caption>{escape(say('result.levels'))}</caption>"
-            f"<thead><tr><th scope='col'>{escape(say('result.area_column'))}</th>"
-            f"<th scope='col'>{escape(say('result.level_column'))}</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><td>{escape(d.name)}</td><td>{escape(dimension_status(placement, d))}</td></tr>"
+        for d in placement.dimensions
+    )
+    return (
+        f"<table class='eakit-levels'><caption>{escape(say('result.levels'))}</caption>"
+        f"<thead><tr><th scope='col'>{escape(say('result.area_column'))}</th>"
+        f"<th scope='col'>{escape(say('result.level_column'))}</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def summary_html(placement: Placement, business_id: str) -> str:
     """The top of the result: the heading, the overall sentence, the first steps, what next."""
-    return (f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(say('result.heading'))}</h2>"
-            f"<p class='eakit-overall'>{escape(overall_sentence(placement))}</p>"
-            f"<h3>{escape(say('result.first_actions'))}</h3>{steps_html(placement)}"
-            f"<h3>{escape(say('result.next'))}</h3>"
-            f"<p>{escape(say('result.next_text', code=business_id))}</p>"
-            f"<h3>{escape(say('result.levels'))}</h3>")
+    return (
+        f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(say('result.heading'))}</h2>"
+        f"<p class='eakit-overall'>{escape(overall_sentence(placement))}</p>"
+        f"<h3>{escape(say('result.first_actions'))}</h3>{steps_html(placement)}"
+        f"<h3>{escape(say('result.next'))}</h3>"
+        f"<p>{escape(say('result.next_text', code=business_id))}</p>"
+        f"<h3>{escape(say('result.levels'))}</h3>"
+    )
 
 
 def chart_caption(placement: Placement) -> str:
@@ -81,17 +85,35 @@ def area_html(placement: Placement, area: DimensionResult) -> str:
         parts.append(f"<p>{escape(say('result.capped'))}</p>")
     if area.held_back_by:
         answered = escape(say("result.you_answered"))
-        parts.append(f"<p>{escape(say('result.held_back'))}</p><ul>" + _items(
-            [f"{escape(a.question.text)} {answered} <i>{escape(a.answer_text)}</i>"
-             for a in area.held_back_by]) + "</ul>")
+        parts.append(
+            f"<p>{escape(say('result.held_back'))}</p><ul>"
+            + _items(
+                [
+                    f"{escape(a.question.text)} {answered} <i>{escape(a.answer_text)}</i>"
+                    for a in area.held_back_by
+                ]
+            )
+            + "</ul>"
+        )
     if area.steps_to_next:
-        parts.append(f"<p>{escape(say('result.to_next'))}</p><ul>" + _items(
-            [f"{escape(s.question.text)} "
-             f"{escape(say('result.find_out' if s.was_dont_know else 'result.aim_for'))} "
-             f"<i>{escape(s.practice)}</i>" for s in area.steps_to_next]) + "</ul>")
+        parts.append(
+            f"<p>{escape(say('result.to_next'))}</p><ul>"
+            + _items(
+                [
+                    f"{escape(s.question.text)} "
+                    f"{escape(say('result.find_out' if s.was_dont_know else 'result.aim_for'))} "
+                    f"<i>{escape(s.practice)}</i>"
+                    for s in area.steps_to_next
+                ]
+            )
+            + "</ul>"
+        )
     for rec in area.recommendations:
-        parts.append(f"<p>{escape(say('result.suggested'))} <b>{escape(rec.title)}</b></p><ul>"
-                     + _items([escape(action) for action in rec.actions]) + "</ul>")
+        parts.append(
+            f"<p>{escape(say('result.suggested'))} <b>{escape(rec.title)}</b></p><ul>"
+            + _items([escape(action) for action in rec.actions])
+            + "</ul>"
+        )
     return f"<details class='eakit-area-detail'>{''.join(parts)}</details>"
 
 
@@ -106,7 +128,14 @@ def details_html(placement: Placement) -> str:
 def history_html(earlier: list[tuple[SubmissionRecord, Placement]]) -> str:
     if not earlier:
         return ""
-    items = [escape(say("result.earlier_item", date=f"{record.submitted_at:%Y-%m-%d}",
-                        level=placement.overall_label or say("result.not_placed")))
-             for record, placement in earlier]
+    items = [
+        escape(
+            say(
+                "result.earlier_item",
+                date=f"{record.submitted_at:%Y-%m-%d}",
+                level=placement.overall_label or say("result.not_placed"),
+            )
+        )
+        for record, placement in earlier
+    ]
     return f"<h3>{escape(say('result.earlier'))}</h3><ul>{_items(items)}</ul>"

@@ -40,12 +40,20 @@ from kit.kernels.forking import (
 )
 from kit.kernels.lifeline import die_with_parent
 
-__all__ = ["ForkedKernel", "KernelTemplate", "close_templates", "die_with_parent",
-           "forks_kernels", "kernel_manager", "template_for"]
+__all__ = [
+    "ForkedKernel",
+    "KernelTemplate",
+    "close_templates",
+    "die_with_parent",
+    "forks_kernels",
+    "kernel_manager",
+    "template_for",
+]
 
 
-def kernel_manager(kernel_name: str = "python3", preload: Sequence[str] = (),
-                   **settings: Any) -> Any:
+def kernel_manager(
+    kernel_name: str = "python3", preload: Sequence[str] = (), **settings: Any
+) -> Any:
     """An ``AsyncKernelManager`` for ``kernel_name`` that forks its kernel from the template
     for ``preload`` (or starts it as usual where fork is missing)."""
     from jupyter_client import AsyncKernelManager
@@ -55,6 +63,7 @@ def kernel_manager(kernel_name: str = "python3", preload: Sequence[str] = (),
         from kit.kernels.provisioner import ForkingProvisioner
 
         km.kernel_id = str(uuid.uuid4())
-        km.provisioner = ForkingProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
-                                            parent=km, preload=list(preload))
+        km.provisioner = ForkingProvisioner(
+            kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km, preload=list(preload)
+        )
     return km

@@ -81,8 +81,11 @@ class KernelTemplate:
         self._forking = threading.Lock()  # one request at a time: replies come in order
         self._process = subprocess.Popen(
             [sys.executable, "-m", "kit.kernels.template", *self.preload],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=os.getcwd(),
-            env={**os.environ, **TEMPLATE_ENV})
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=os.getcwd(),
+            env={**os.environ, **TEMPLATE_ENV},
+        )
         self._ready = threading.Event()
         self._failure = ""
         threading.Thread(target=self._listen, daemon=True, name="eakit-template").start()
@@ -117,15 +120,19 @@ class KernelTemplate:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def fork(self, argv: Sequence[str], env: Mapping[str, str], cwd: str,
-             quiet: bool = False) -> ForkedKernel:
+    def fork(
+        self, argv: Sequence[str], env: Mapping[str, str], cwd: str, quiet: bool = False
+    ) -> ForkedKernel:
         """A new kernel running ``ipykernel_launcher`` with ``argv`` (e.g. ``-f`` and the
         connection file), in ``cwd`` with exactly ``env``; ``quiet`` discards its output."""
         if not self._ready.wait(START_TIMEOUT) or not self.alive:
-            raise KernelStartError(f"the kernel template did not start: "
-                                   f"{self._failure or f'exit code {self._process.poll()}'}")
-        request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd,
-                              "quiet": quiet}) + "\n"
+            raise KernelStartError(
+                f"the kernel template did not start: "
+                f"{self._failure or f'exit code {self._process.poll()}'}"
+            )
+        request = (
+            json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd, "quiet": quiet}) + "\n"
+        )
         with self._forking, self._lock:
             try:
                 assert self._process.stdin is not None

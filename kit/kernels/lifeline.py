@@ -45,5 +45,4 @@ def die_with_parent(parent: int | None = None, watch: bool = True) -> None:
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
     if watch or not armed:
-        threading.Thread(target=_watch, args=(parent,), daemon=True,
-                         name="eakit-lifeline").start()
+        threading.Thread(target=_watch, args=(parent,), daemon=True, name="eakit-lifeline").start()

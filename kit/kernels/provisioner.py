@@ -31,8 +31,7 @@ LAUNCHER = ["-m", "ipykernel_launcher"]
 class ForkingProvisioner(LocalProvisioner):
     """Start each kernel as a fork of a template that has imported ``preload`` already."""
 
-    preload = List(Unicode(), help="modules the template imports before forking").tag(
-        config=True)
+    preload = List(Unicode(), help="modules the template imports before forking").tag(config=True)
 
     def _forkable(self, cmd: list[str]) -> bool:
         return forks_kernels() and cmd[:1] == [sys.executable] and cmd[1:3] == LAUNCHER
@@ -43,7 +42,8 @@ class ForkingProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         quiet = kwargs.get("stdout") is subprocess.DEVNULL
         forked = template_for(self.preload).fork(
-            cmd[3:], kwargs.get("env") or dict(os.environ), cwd, quiet)
+            cmd[3:], kwargs.get("env") or dict(os.environ), cwd, quiet
+        )
         # jupyter_client types ``process`` as Popen; a forked kernel offers the same methods.
         self.process = forked  # type: ignore[assignment]
         self.pid = self.pgid = forked.pid

@@ -29,9 +29,19 @@ from kit.slow_imports import skip_unused_slow_imports
 REPLY_FD = 1  # stdout carries the replies; kernels get their own stdout
 # What IPKernelApp imports as it starts (the debugger alone pulls in pydevd); imported here
 # once, so that a forked kernel is ready in a few hundredths of a second instead of tenths.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-                  "ipykernel.debugger", "ipykernel.comm", "IPython.core.history",
-                  "IPython.core.completer", "sqlite3", "pdb", "faulthandler", "psutil")
+KERNEL_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "ipykernel.comm",
+    "IPython.core.history",
+    "IPython.core.completer",
+    "sqlite3",
+    "pdb",
+    "faulthandler",
+    "psutil",
+)
 
 
 def _reply(text: str) -> None:

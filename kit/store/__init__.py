@@ -1,2 +1,1 @@
-"""Where answers are kept: the database, its migrations and the cohort importer.
-"""
+"""Where answers are kept: the database, its migrations and the cohort importer."""

@@ -34,9 +34,11 @@ class ImportSummary:
         return not self.problems
 
     def text(self) -> str:
-        return (f"{self.path}: {self.stored} new submission(s) stored in workshop "
-                f"{self.workshop!r}, {self.already_stored} already stored, "
-                f"{self.rejected_rows} row(s) rejected, {len(self.problems)} problem(s).")
+        return (
+            f"{self.path}: {self.stored} new submission(s) stored in workshop "
+            f"{self.workshop!r}, {self.already_stored} already stored, "
+            f"{self.rejected_rows} row(s) rejected, {len(self.problems)} problem(s)."
+        )
 
 
 def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
@@ -44,27 +46,35 @@ def import_cohort(store: Store, path: Path, workshop: str) -> ImportSummary:
     the file as a whole cannot be read (encoding, type, no business_id column), and StoreError
     when the store fails part-way, saying how far the import got."""
     cohort = read_cohort(path, store.definitions)
-    summary = ImportSummary(path, workshop, rejected_rows=cohort.rejected_rows,
-                            problems=list(cohort.problems), notes=list(cohort.notes))
+    summary = ImportSummary(
+        path,
+        workshop,
+        rejected_rows=cohort.rejected_rows,
+        problems=list(cohort.problems),
+        notes=list(cohort.notes),
+    )
     store.ensure_workshop(workshop)
     for row in cohort.rows:
         if not row.answers:
-            summary.problems.append(f"{path}: row {row.row_number}: business "
-                                    f"{row.business_id!r} has no answers")
+            summary.problems.append(
+                f"{path}: row {row.row_number}: business {row.business_id!r} has no answers"
+            )
             summary.rejected_rows += 1
             continue
         key = answers_key(workshop, row.business_id, row.answers)
         try:
             # Counted by the transaction that stored the row, so two imports of one file at
             # once report each row as new only once.
-            new = store.submit_named(workshop, row.business_id, row.business_name, row.answers,
-                                     key, source=IMPORT_SOURCE)
+            new = store.submit_named(
+                workshop, row.business_id, row.business_name, row.answers, key, source=IMPORT_SOURCE
+            )
         except (StoreError, KeyboardInterrupt) as exc:
             fault = Interrupted("interrupted") if isinstance(exc, KeyboardInterrupt) else exc
             raise type(fault)(
                 f"{fault}\n{path}: stopped at row {row.row_number}; {summary.stored} new "
                 f"submission(s) stored before it are kept, and importing the file again "
-                "stores only the rest") from None
+                "stores only the rest"
+            ) from None
         summary.stored += new
         summary.already_stored += not new
     return summary

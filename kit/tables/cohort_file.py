@@ -27,8 +27,11 @@ ID_COLUMN = "business_id"
 NAME_COLUMN = "business_name"
 HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 ANSWER_ALIASES = {
-    "don't know": DONT_KNOW, "dont know": DONT_KNOW, "don’t know": DONT_KNOW,
-    "n/a": NOT_APPLICABLE, "not applicable": NOT_APPLICABLE,
+    "don't know": DONT_KNOW,
+    "dont know": DONT_KNOW,
+    "don’t know": DONT_KNOW,
+    "n/a": NOT_APPLICABLE,
+    "not applicable": NOT_APPLICABLE,
 }
 
 Record = tuple[int, list[str]]
@@ -129,12 +132,23 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
     except Exception as exc:  # openpyxl raises many unrelated types for a broken file
         raise InputFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
     try:
-        return [Sheet(sheet.title, [
-            (number, [_cell_text(v, f) for v, f in zip(row, formula_row, strict=False)])
-            for number, (row, formula_row) in enumerate(
-                zip(sheet.iter_rows(values_only=True),
-                    formulas[sheet.title].iter_rows(values_only=True), strict=False), start=1)])
-            for sheet in values.worksheets]
+        return [
+            Sheet(
+                sheet.title,
+                [
+                    (number, [_cell_text(v, f) for v, f in zip(row, formula_row, strict=False)])
+                    for number, (row, formula_row) in enumerate(
+                        zip(
+                            sheet.iter_rows(values_only=True),
+                            formulas[sheet.title].iter_rows(values_only=True),
+                            strict=False,
+                        ),
+                        start=1,
+                    )
+                ],
+            )
+            for sheet in values.worksheets
+        ]
     finally:
         values.close()
         formulas.close()
@@ -174,27 +188,35 @@ def _choose_sheet(path: Path, sheets: list[Sheet]) -> tuple[Sheet, int, list[str
             continue
         notes = list(sheet.notes)
         if sheet is not sheets[0]:
-            skipped = ", ".join(repr(s.name) for s in sheets[:sheets.index(sheet)])
-            notes.append(f"{sheet.where(path)}: read this sheet; {skipped} has no "
-                         f"'{ID_COLUMN}' header")
+            skipped = ", ".join(repr(s.name) for s in sheets[: sheets.index(sheet)])
+            notes.append(
+                f"{sheet.where(path)}: read this sheet; {skipped} has no '{ID_COLUMN}' header"
+            )
         above = [n for n, r in sheet.records[:index] if any(c.strip() for c in r)]
         if above:
-            notes.append(f"{sheet.where(path)}: the header is on row "
-                         f"{sheet.records[index][0]}; row(s) {', '.join(map(str, above))} "
-                         "above it were not read")
+            notes.append(
+                f"{sheet.where(path)}: the header is on row "
+                f"{sheet.records[index][0]}; row(s) {', '.join(map(str, above))} "
+                "above it were not read"
+            )
         return sheet, index, notes
     if len(sheets) == 1 and sheets[0].name is None:
         first = next((n for n, r in sheets[0].records if any(c.strip() for c in r)), 1)
-        raise InputFileError(f"{path}: line {first}: no '{ID_COLUMN}' column in the header "
-                             "(write a blank one with 'eakit template')")
+        raise InputFileError(
+            f"{path}: line {first}: no '{ID_COLUMN}' column in the header "
+            "(write a blank one with 'eakit template')"
+        )
     names = ", ".join(repr(s.name) for s in sheets)
-    raise InputFileError(f"{path}: no '{ID_COLUMN}' column in the first {HEADER_SEARCH_ROWS} "
-                         f"rows of any sheet (sheets: {names}); write a blank one with "
-                         "'eakit template'")
+    raise InputFileError(
+        f"{path}: no '{ID_COLUMN}' column in the first {HEADER_SEARCH_ROWS} "
+        f"rows of any sheet (sheets: {names}); write a blank one with "
+        "'eakit template'"
+    )
 
 
-def _column_problems(path: Path, where: str, columns: list[str], records: list[Record],
-                     definitions: Definitions) -> tuple[list[str], list[str]]:
+def _column_problems(
+    path: Path, where: str, columns: list[str], records: list[Record], definitions: Definitions
+) -> tuple[list[str], list[str]]:
     """Problems and notes about the columns: unknown ones, ones with data but no header (a
     merged header cell), and questions the file has no column for."""
     problems, notes = [], []
@@ -209,11 +231,14 @@ def _column_problems(path: Path, where: str, columns: list[str], records: list[R
             problems.append(
                 f"{where}: column {column_letter(index)} has no header (a merged or blank "
                 f"header cell?) but {len(filled)} filled cell(s) from row {filled[0]}; "
-                "they were not read")
+                "they were not read"
+            )
     missing = [q for q in definitions.questions if q not in columns]
     if missing:
-        notes.append(f"{where}: no column for {len(missing)} question(s), which count as "
-                     f"unanswered: {', '.join(missing)}")
+        notes.append(
+            f"{where}: no column for {len(missing)} question(s), which count as "
+            f"unanswered: {', '.join(missing)}"
+        )
     return problems, notes
 
 
@@ -240,7 +265,7 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
     sheet, header_index, notes = _choose_sheet(path, _open_sheets(path))
     where = sheet.where(path)
     header_row, header = sheet.records[header_index]
-    records = sheet.records[header_index + 1:]
+    records = sheet.records[header_index + 1 :]
     columns = [_normalise_header(c) for c in header]
     duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
     if duplicates:
@@ -255,8 +280,9 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
             continue
         row_where = f"{where}: row {line}"
         row_problems = _row_problems(row_where, columns, record, seen)
-        answers, answer_problems = _row_answers(row_where, line, columns, record, definitions,
-                                                whole_rows)
+        answers, answer_problems = _row_answers(
+            row_where, line, columns, record, definitions, whole_rows
+        )
         if row_problems or (answer_problems and whole_rows):
             result.problems += row_problems + answer_problems
             result.rejected_rows += 1
@@ -268,7 +294,8 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
         if isinstance(cells[ID_COLUMN], NumberText):
             result.notes.append(
                 f"{row_where}: business_id {business_id!r} was a number in the "
-                "spreadsheet, so any leading zeros are gone; format that column as Text")
+                "spreadsheet, so any leading zeros are gone; format that column as Text"
+            )
         name = _kept_name(cells.get(NAME_COLUMN, ""), row_where, result.notes)
         result.rows.append(CohortRow(line, business_id, name, answers))
     return result
@@ -283,24 +310,37 @@ def _kept_name(raw: str, where: str, notes: list[str]) -> str:
     return name
 
 
-def _row_problems(where: str, columns: list[str], record: list[str],
-                  seen: dict[str, int]) -> list[str]:
+def _row_problems(
+    where: str, columns: list[str], record: list[str], seen: dict[str, int]
+) -> list[str]:
     """What makes a row unusable as a whole: its shape, its id or its name."""
-    if len(record) > len(columns) and any(c.strip() for c in record[len(columns):]):
+    if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
         return [f"{where}: {len(record)} cells but the header has {len(columns)} columns"]
     cells = dict(zip(columns, record, strict=False))
     business_id = cells.get(ID_COLUMN, "").strip()
-    problems = [f"{where}: {reason}" for reason in (
-        check_business_id(business_id),
-        check_business_name(clean_name(cells.get(NAME_COLUMN, ""))[0])) if reason]
+    problems = [
+        f"{where}: {reason}"
+        for reason in (
+            check_business_id(business_id),
+            check_business_name(clean_name(cells.get(NAME_COLUMN, ""))[0]),
+        )
+        if reason
+    ]
     if business_id in seen:
-        problems.append(f"{where}: business_id {business_id!r} already used on row "
-                        f"{seen[business_id]}")
+        problems.append(
+            f"{where}: business_id {business_id!r} already used on row {seen[business_id]}"
+        )
     return problems
 
 
-def _row_answers(where: str, line: int, columns: list[str], record: list[str],
-                 definitions: Definitions, whole_rows: bool) -> tuple[dict[str, str], list[str]]:
+def _row_answers(
+    where: str,
+    line: int,
+    columns: list[str],
+    record: list[str],
+    definitions: Definitions,
+    whole_rows: bool,
+) -> tuple[dict[str, str], list[str]]:
     """The row's answers and one problem per cell that could not be used; with
     ``whole_rows`` only valid answers are kept, else checking is left to scoring."""
     problems = [
@@ -308,9 +348,13 @@ def _row_answers(where: str, line: int, columns: list[str], record: list[str],
         f"saved result ({cell.formula}), so its answer was not read; open and save the file "
         "in your spreadsheet program, or type the answer"
         for index, (column, cell) in enumerate(zip(columns, record, strict=False))
-        if column in definitions.questions and isinstance(cell, UnsavedFormula)]
-    answers = {c: _normalise_answer(v) for c, v in zip(columns, record, strict=False)
-               if c in definitions.questions and v.strip()}
+        if column in definitions.questions and isinstance(cell, UnsavedFormula)
+    ]
+    answers = {
+        c: _normalise_answer(v)
+        for c, v in zip(columns, record, strict=False)
+        if c in definitions.questions and v.strip()
+    }
     if not whole_rows:
         return answers, problems
     valid, answer_problems = check_answers(definitions, answers)
@@ -318,15 +362,18 @@ def _row_answers(where: str, line: int, columns: list[str], record: list[str],
     return valid, problems
 
 
-def _json_business(where: str, item: object, seen: dict[str, int], index: int,
-                   notes: list[str]) -> CohortRow | str:
+def _json_business(
+    where: str, item: object, seen: dict[str, int], index: int, notes: list[str]
+) -> CohortRow | str:
     if not isinstance(item, dict) or not isinstance(item.get("answers"), dict):
         return f"{where}: expected an object with 'business_id' and an 'answers' object"
     for column in (ID_COLUMN, NAME_COLUMN):
         value = item.get(column, "")
         if not isinstance(value, str) and not (column == NAME_COLUMN and value is None):
-            return (f"{where}: {column} must be text in quotes "
-                    f"(got {json.dumps(value, ensure_ascii=False)[:40]})")
+            return (
+                f"{where}: {column} must be text in quotes "
+                f"(got {json.dumps(value, ensure_ascii=False)[:40]})"
+            )
     business_id = item.get(ID_COLUMN, "").strip()
     name = _kept_name(item.get(NAME_COLUMN) or "", where, notes)
     reason = check_business_id(business_id) or check_business_name(name)
@@ -335,8 +382,10 @@ def _json_business(where: str, item: object, seen: dict[str, int], index: int,
     if business_id in seen:
         return f"{where}: business_id {business_id!r} appears twice"
     seen[business_id] = index
-    answers = {str(k): _normalise_answer(v) if isinstance(v, str) else v
-               for k, v in item["answers"].items()}
+    answers = {
+        str(k): _normalise_answer(v) if isinstance(v, str) else v
+        for k, v in item["answers"].items()
+    }
     return CohortRow(index, business_id, name, answers)
 
 
@@ -354,8 +403,9 @@ def read_answers_json(path: Path, definitions: Definitions) -> CohortFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON "
-                             f"({exc.msg})") from None
+        raise InputFileError(
+            f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"
+        ) from None
     items = data if isinstance(data, list) else [data]
     result = CohortFile(path, notes=[f"{path}: {decoded.note}"] if decoded.note else [])
     seen: dict[str, int] = {}

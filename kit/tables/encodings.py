@@ -39,13 +39,16 @@ class Decoded:
     def note(self) -> str | None:
         if self.encoding is None:
             return None
-        return (f"not saved as UTF-8; read as {SPREADSHEET_ENCODINGS[self.encoding]}. If names "
-                "look wrong, save it from your spreadsheet as 'CSV UTF-8' and import again")
+        return (
+            f"not saved as UTF-8; read as {SPREADSHEET_ENCODINGS[self.encoding]}. If names "
+            "look wrong, save it from your spreadsheet as 'CSV UTF-8' and import again"
+        )
 
 
 def _first_difference(a: str, b: str) -> tuple[int, str, str]:
-    for number, (line_a, line_b) in enumerate(zip(a.splitlines(), b.splitlines(), strict=False),
-                                              start=1):
+    for number, (line_a, line_b) in enumerate(
+        zip(a.splitlines(), b.splitlines(), strict=False), start=1
+    ):
         if line_a != line_b:
             return number, line_a, line_b
     return 1, a[:60], b[:60]
@@ -67,8 +70,11 @@ def _readings(data: bytes) -> dict[str, tuple[str, float]]:
     """Each plausible code page's text, by code page name, with how well it fits a language."""
     from charset_normalizer import from_bytes
 
-    matches = [m for m in from_bytes(data, cp_isolation=list(SPREADSHEET_ENCODINGS))
-               if m.encoding in SPREADSHEET_ENCODINGS]
+    matches = [
+        m
+        for m in from_bytes(data, cp_isolation=list(SPREADSHEET_ENCODINGS))
+        if m.encoding in SPREADSHEET_ENCODINGS
+    ]
     cleanest = min((m.chaos for m in matches), default=1.0)
     readings: dict[str, tuple[str, float]] = {}
     if cleanest > MAX_MESS:
@@ -90,8 +96,10 @@ def decode_text(path: object, data: bytes) -> Decoded:
     the file is ambiguous (Cyrillic and Baltic code pages read the same bytes equally well).
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputFileError(f"{path}: UTF-16 text (a spreadsheet's 'Unicode text' export); "
-                             "save it as 'CSV UTF-8' and try again")
+        raise InputFileError(
+            f"{path}: UTF-16 text (a spreadsheet's 'Unicode text' export); "
+            "save it as 'CSV UTF-8' and try again"
+        )
     try:
         return Decoded(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -100,7 +108,8 @@ def decode_text(path: object, data: bytes) -> Decoded:
     if not readings:
         raise InputFileError(
             f"{path}: line {first_bad}: not UTF-8 text, and no common spreadsheet encoding reads "
-            "it as plain text; save it from your spreadsheet as 'CSV UTF-8' and try again")
+            "it as plain text; save it from your spreadsheet as 'CSV UTF-8' and try again"
+        )
     best = max(readings, key=lambda name: readings[name][1])
     if len(readings) == 1:
         chosen = best
@@ -114,5 +123,6 @@ def decode_text(path: object, data: bytes) -> Decoded:
             f"{path}: line {line}: not UTF-8 text, and its encoding is ambiguous: it reads "
             f"{mine.strip()[:60]!r} as {SPREADSHEET_ENCODINGS[first]} but "
             f"{theirs.strip()[:60]!r} as {SPREADSHEET_ENCODINGS[second]}; save it from your "
-            "spreadsheet as 'CSV UTF-8' and try again")
+            "spreadsheet as 'CSV UTF-8' and try again"
+        )
     return Decoded(readings[chosen][0], chosen)

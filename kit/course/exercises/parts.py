@@ -38,8 +38,17 @@ def lesson_name(package: str, name: str) -> Any:
 
 def lesson_names(package: str) -> list[str]:
     """Every public name a lesson can use from the topic (for ``dir()`` and tab completion)."""
-    return sorted({*PARTS, *(name for part in PARTS for name in vars(_part(package, part))
-                             if not name.startswith("_"))})
+    return sorted(
+        {
+            *PARTS,
+            *(
+                name
+                for part in PARTS
+                for name in vars(_part(package, part))
+                if not name.startswith("_")
+            ),
+        }
+    )
 
 
 def lesson_space(package: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:

@@ -19,8 +19,10 @@ def require_columns(table: pd.DataFrame, columns: Sequence[str], where: str) -> 
     """Refuse a table that lacks a column the exercise reads, or has no rows at all."""
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise ExerciseInputError(f"{where}: the table has no column(s) {', '.join(missing)}; "
-                                 f"it needs {', '.join(columns)}.")
+        raise ExerciseInputError(
+            f"{where}: the table has no column(s) {', '.join(missing)}; "
+            f"it needs {', '.join(columns)}."
+        )
     if table.empty:
         raise ExerciseInputError(f"{where}: the table has no rows; add at least one.")
 
@@ -29,19 +31,26 @@ def require_unique_labels(table: pd.DataFrame, label: str, where: str) -> None:
     """Row labels are how results are reported, so two rows may not share one."""
     repeated = sorted(table.loc[table[label].duplicated(), label].astype(str).unique())
     if repeated:
-        raise ExerciseInputError(f"{where}: {label} {', '.join(map(repr, repeated))} appears "
-                                 "more than once; give each row its own name.")
+        raise ExerciseInputError(
+            f"{where}: {label} {', '.join(map(repr, repeated))} appears "
+            "more than once; give each row its own name."
+        )
 
 
-def check_scores(table: pd.DataFrame, label: str, columns: Sequence[str], low: int, high: int,
-                 where: str) -> None:
+def check_scores(
+    table: pd.DataFrame, label: str, columns: Sequence[str], low: int, high: int, where: str
+) -> None:
     """Every rating must be a whole number from ``low`` to ``high``; name the first that is not."""
     require_columns(table, [label, *columns], where)
     require_unique_labels(table, label, where)
     for name, row in zip(table[label], table[list(columns)].itertuples(index=False), strict=True):
         for column, value in zip(columns, row, strict=True):
-            if isinstance(value, bool) or not isinstance(value, Integral) \
-                    or not low <= int(value) <= high:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, Integral)
+                or not low <= int(value) <= high
+            ):
                 raise ExerciseInputError(
                     f"{where}: {name!r} has {column} = {value!r}; ratings must be whole "
-                    f"numbers from {low} to {high}.")
+                    f"numbers from {low} to {high}."
+                )

@@ -15,18 +15,30 @@ import pandas as pd
 from kit.charts.builders import described
 
 
-def status_tiles(table: pd.DataFrame, *, label: str, status: str, colours: Mapping[str, str],
-                 tooltip: list[str], title: str, description: str) -> alt.LayerChart:
+def status_tiles(
+    table: pd.DataFrame,
+    *,
+    label: str,
+    status: str,
+    colours: Mapping[str, str],
+    tooltip: list[str],
+    title: str,
+    description: str,
+) -> alt.LayerChart:
     """One row per ``label`` in table order, a tile coloured by ``status`` with the status text."""
     base = alt.Chart(table.assign(tile=1)).encode(
         y=alt.Y(f"{label}:N", title=None, sort=None),
         x=alt.X("tile:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
     )
     tiles = base.mark_bar().encode(
-        color=alt.Color(f"{status}:N", title=status.replace("_", " ").capitalize(),
-                        scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+        color=alt.Color(
+            f"{status}:N",
+            title=status.replace("_", " ").capitalize(),
+            scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        ),
         tooltip=tooltip,
     )
     text = base.mark_text(align="right", dx=-6, color="black", fontWeight="bold").encode(
-        text=f"{status}:N")
+        text=f"{status}:N"
+    )
     return described((tiles + text).properties(width=140), title, description)

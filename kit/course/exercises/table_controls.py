@@ -39,13 +39,16 @@ class TableControl(ipw.VBox):
 class ScoreTableEditor(TableControl):
     """A drop-down of row labels and one slider per score column: edit one row at a time."""
 
-    def __init__(self, table: pd.DataFrame, label: str, columns: Mapping[str, str],
-                 low: int, high: int) -> None:
-        self.picker = ipw.Dropdown(options=list(table[label]), description=label.title(),
-                                   style=STYLE, layout=WIDE)
-        self.sliders = {column: ipw.IntSlider(min=low, max=high, description=text,
-                                              style=STYLE, layout=WIDE)
-                        for column, text in columns.items()}
+    def __init__(
+        self, table: pd.DataFrame, label: str, columns: Mapping[str, str], low: int, high: int
+    ) -> None:
+        self.picker = ipw.Dropdown(
+            options=list(table[label]), description=label.title(), style=STYLE, layout=WIDE
+        )
+        self.sliders = {
+            column: ipw.IntSlider(min=low, max=high, description=text, style=STYLE, layout=WIDE)
+            for column, text in columns.items()
+        }
         super().__init__([self.picker, *self.sliders.values()], value=table.copy())
         self._load(label)
         for column, slider in self.sliders.items():
@@ -65,10 +68,11 @@ class ScoreTableEditor(TableControl):
 class ColumnSliders(TableControl):
     """One slider per row for one numeric column, e.g. the share of each task a tool takes."""
 
-    def __init__(self, table: pd.DataFrame, label: str, column: str,
-                 **slider: Any) -> None:
-        self.sliders = {name: ipw.FloatSlider(value=value, description=str(name), **slider)
-                        for name, value in zip(table[label], table[column], strict=True)}
+    def __init__(self, table: pd.DataFrame, label: str, column: str, **slider: Any) -> None:
+        self.sliders = {
+            name: ipw.FloatSlider(value=value, description=str(name), **slider)
+            for name, value in zip(table[label], table[column], strict=True)
+        }
         super().__init__(list(self.sliders.values()), value=table.copy())
         for name, control in self.sliders.items():
             control.observe(partial(self._set_cell, label, name, column), names="value")
@@ -78,12 +82,22 @@ class CheckboxGrid(TableControl):
     """A row of check boxes per table row, one per True/False column, under the row's label."""
 
     def __init__(self, table: pd.DataFrame, label: str, columns: Mapping[str, str]) -> None:
-        self.boxes = {(row[label], column): ipw.Checkbox(value=bool(row[column]),
-                                                         description=text, indent=False)
-                      for _, row in table.iterrows() for column, text in columns.items()}
-        rows = [ipw.VBox([ipw.HTML(f"<b>{escape(str(name))}</b>"),
-                          ipw.HBox([self.boxes[name, column] for column in columns])])
-                for name in table[label]]
+        self.boxes = {
+            (row[label], column): ipw.Checkbox(
+                value=bool(row[column]), description=text, indent=False
+            )
+            for _, row in table.iterrows()
+            for column, text in columns.items()
+        }
+        rows = [
+            ipw.VBox(
+                [
+                    ipw.HTML(f"<b>{escape(str(name))}</b>"),
+                    ipw.HBox([self.boxes[name, column] for column in columns]),
+                ]
+            )
+            for name in table[label]
+        ]
         super().__init__(rows, value=table.copy())
         for (name, column), box in self.boxes.items():
             box.observe(partial(self._set_cell, label, name, column), names="value")

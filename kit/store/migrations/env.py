@@ -14,10 +14,14 @@ from kit.store.database import METADATA
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through kit.store.database.Store.open or "
-                       "kit.store.database.migrate")
+    raise RuntimeError(
+        "run migrations through kit.store.database.Store.open or kit.store.database.migrate"
+    )
 
-context.configure(connection=connection, target_metadata=METADATA,
-                  render_as_batch=connection.dialect.name == "sqlite")
+context.configure(
+    connection=connection,
+    target_metadata=METADATA,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -29,8 +29,11 @@ from kit.errors import ExerciseInputError
 
 # --- touchpoint matrix -------------------------------------------------------------------------
 
-TOUCHPOINT_LABELS = {"speed_gain": "Speed gained", "cost_saving": "Cost saved",
-                     "contact_loss": "Human contact lost"}
+TOUCHPOINT_LABELS = {
+    "speed_gain": "Speed gained",
+    "cost_saving": "Cost saved",
+    "contact_loss": "Human contact lost",
+}
 TOUCHPOINT_SCORES = tuple(TOUCHPOINT_LABELS)
 DEFAULT_CONTACT_WEIGHT = 2.0
 # A touchpoint gets the first verdict whose floor its net score reaches.
@@ -46,8 +49,9 @@ def verdict(net_score: float) -> str:
     return next(label for floor, label in VERDICTS if net_score >= floor)
 
 
-def touchpoint_matrix(touchpoints: pd.DataFrame,
-                      contact_weight: float = DEFAULT_CONTACT_WEIGHT) -> pd.DataFrame:
+def touchpoint_matrix(
+    touchpoints: pd.DataFrame, contact_weight: float = DEFAULT_CONTACT_WEIGHT
+) -> pd.DataFrame:
     """Net score and verdict per touchpoint, best candidate for automation first.
 
     net = speed_gain + cost_saving - contact_weight x contact_loss, every rating 0-5. The
@@ -56,13 +60,19 @@ def touchpoint_matrix(touchpoints: pd.DataFrame,
     """
     where = "touchpoint matrix"
     check_scores(touchpoints, "touchpoint", TOUCHPOINT_SCORES, SCORE_LOW, SCORE_HIGH, where)
-    if isinstance(contact_weight, bool) or not isinstance(contact_weight, Real) \
-            or not contact_weight >= 0:
-        raise ExerciseInputError(f"{where}: contact_weight is {contact_weight!r}; it must be a "
-                                 "number, 0 or more (0 means human contact does not count).")
+    if (
+        isinstance(contact_weight, bool)
+        or not isinstance(contact_weight, Real)
+        or not contact_weight >= 0
+    ):
+        raise ExerciseInputError(
+            f"{where}: contact_weight is {contact_weight!r}; it must be a "
+            "number, 0 or more (0 means human contact does not count)."
+        )
     table = touchpoints[["touchpoint", *TOUCHPOINT_SCORES]].copy()
-    table["net_score"] = (table["speed_gain"] + table["cost_saving"]
-                          - contact_weight * table["contact_loss"])
+    table["net_score"] = (
+        table["speed_gain"] + table["cost_saving"] - contact_weight * table["contact_loss"]
+    )
     table["verdict"] = table["net_score"].map(verdict)
     return table.sort_values("net_score", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -72,8 +82,9 @@ def touchpoint_matrix(touchpoints: pd.DataFrame,
 NOT_ANSWERED = "(not answered)"
 
 
-def check_matches(answers: Mapping[str, str | None],
-                  samples: CommunitySamples | None = None) -> pd.DataFrame:
+def check_matches(
+    answers: Mapping[str, str | None], samples: CommunitySamples | None = None
+) -> pd.DataFrame:
     """For each risk: the mitigation chosen, the one that fits best, and whether they agree.
 
     ``answers`` maps risk ids to mitigation ids; a risk left out (or None) counts as wrong.
@@ -83,21 +94,30 @@ def check_matches(answers: Mapping[str, str | None],
     mitigations = {item.id: item.text for item in samples.mitigations}
     unknown_risks = sorted(set(answers) - set(risks))
     if unknown_risks:
-        raise ExerciseInputError(f"risk matching: unknown risk id(s) {', '.join(unknown_risks)}; "
-                                 f"known: {', '.join(risks)}.")
+        raise ExerciseInputError(
+            f"risk matching: unknown risk id(s) {', '.join(unknown_risks)}; "
+            f"known: {', '.join(risks)}."
+        )
     for risk_id, chosen in answers.items():
         if chosen is not None and chosen not in mitigations:
-            raise ExerciseInputError(f"risk matching: the answer for {risk_id} is {chosen!r}, "
-                                     f"which is not a mitigation id; known: "
-                                     f"{', '.join(mitigations)}.")
+            raise ExerciseInputError(
+                f"risk matching: the answer for {risk_id} is {chosen!r}, "
+                f"which is not a mitigation id; known: "
+                f"{', '.join(mitigations)}."
+            )
     tools = {tool.id: tool.name for tool in samples.tools}
     rows = []
     for risk in samples.risks:
         chosen = answers.get(risk.id)
-        rows.append({"tool": tools[risk.tool], "risk": risk.text,
-                     "your_answer": NOT_ANSWERED if chosen is None else mitigations[chosen],
-                     "best_answer": mitigations[risk.mitigation],
-                     "correct": chosen == risk.mitigation})
+        rows.append(
+            {
+                "tool": tools[risk.tool],
+                "risk": risk.text,
+                "your_answer": NOT_ANSWERED if chosen is None else mitigations[chosen],
+                "best_answer": mitigations[risk.mitigation],
+                "correct": chosen == risk.mitigation,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -113,16 +133,25 @@ def metric_mix(chosen: Iterable[str], samples: CommunitySamples | None = None) -
     picked = list(dict.fromkeys(chosen))
     unknown = [metric_id for metric_id in picked if metric_id not in metrics]
     if unknown:
-        raise ExerciseInputError(f"metric mix: unknown metric id(s) {', '.join(unknown)}; "
-                                 f"known: {', '.join(metrics)}.")
+        raise ExerciseInputError(
+            f"metric mix: unknown metric id(s) {', '.join(unknown)}; known: {', '.join(metrics)}."
+        )
     if not picked:
         raise ExerciseInputError("metric mix: no metrics chosen; pick at least one to see the mix.")
     rows = []
     for kind in samples.metric_kinds:
-        names = [metrics[metric_id].name for metric_id in picked
-                 if metrics[metric_id].kind == kind.id]
-        rows.append({"kind": kind.id, "label": kind.label, "count": len(names),
-                     "share": 100 * len(names) / len(picked), "metrics": "; ".join(names)})
+        names = [
+            metrics[metric_id].name for metric_id in picked if metrics[metric_id].kind == kind.id
+        ]
+        rows.append(
+            {
+                "kind": kind.id,
+                "label": kind.label,
+                "count": len(names),
+                "share": 100 * len(names) / len(picked),
+                "metrics": "; ".join(names),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -132,11 +161,15 @@ def mix_advice(mix: pd.DataFrame, samples: CommunitySamples | None = None) -> li
     require_columns(mix, ["kind", "count"], "metric mix advice")
     total = int(mix["count"].sum())
     if total == 0:
-        raise ExerciseInputError("metric mix advice: the mix counts no measures at all; choose "
-                                 "at least one first.")
+        raise ExerciseInputError(
+            "metric mix advice: the mix counts no measures at all; choose at least one first."
+        )
     advice = {kind.id: kind.advice_if_missing for kind in samples.metric_kinds}
-    return [advice[kind] for kind, count in zip(mix["kind"], mix["count"], strict=True)
-            if Fraction(int(count), total) < MIN_SHARE]
+    return [
+        advice[kind]
+        for kind, count in zip(mix["kind"], mix["count"], strict=True)
+        if Fraction(int(count), total) < MIN_SHARE
+    ]
 
 
 # --- trust-safeguard audit ---------------------------------------------------------------------
@@ -145,8 +178,9 @@ def mix_advice(mix: pd.DataFrame, samples: CommunitySamples | None = None) -> li
 TRUST_RISK = ("low", "medium", "high")
 
 
-def safeguard_gaps(decisions: pd.DataFrame,
-                   safeguards: Sequence[Safeguard] | None = None) -> pd.DataFrame:
+def safeguard_gaps(
+    decisions: pd.DataFrame, safeguards: Sequence[Safeguard] | None = None
+) -> pd.DataFrame:
     """Which safeguards each automated decision lacks, riskiest decision first.
 
     ``decisions`` has a ``system`` column and one True/False column per safeguard id.
@@ -159,14 +193,20 @@ def safeguard_gaps(decisions: pd.DataFrame,
     for column in ids:
         odd = [value for value in decisions[column] if not isinstance(value, bool | np.bool_)]
         if odd:
-            raise ExerciseInputError(f"{where}: column {column} holds {odd[0]!r}; use True when "
-                                     "the safeguard is in place and False when it is not.")
+            raise ExerciseInputError(
+                f"{where}: column {column} holds {odd[0]!r}; use True when "
+                "the safeguard is in place and False when it is not."
+            )
     rows = []
     for _, decision in decisions.iterrows():
         missing = [safeguard.label for safeguard in safeguards if not decision[safeguard.id]]
-        rows.append({"system": decision["system"], "in_place": len(ids) - len(missing),
-                     "missing": ", ".join(missing) or "none",
-                     "trust_risk": TRUST_RISK[min(len(missing), len(TRUST_RISK) - 1)]})
+        rows.append(
+            {
+                "system": decision["system"],
+                "in_place": len(ids) - len(missing),
+                "missing": ", ".join(missing) or "none",
+                "trust_risk": TRUST_RISK[min(len(missing), len(TRUST_RISK) - 1)],
+            }
+        )
     table = pd.DataFrame(rows)
     return table.sort_values("in_place", kind="stable").reset_index(drop=True)
-

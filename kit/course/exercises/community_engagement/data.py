@@ -86,13 +86,22 @@ class CommunitySamples(Strict):
         tools = {tool.id for tool in self.tools}
         mitigations = {item.id for item in self.mitigations}
         safeguards = {item.id for item in self.safeguards}
-        problems = [f"risk {risk.id}: unknown tool {risk.tool!r}"
-                    for risk in self.risks if risk.tool not in tools]
-        problems += [f"risk {risk.id}: unknown mitigation {risk.mitigation!r}"
-                     for risk in self.risks if risk.mitigation not in mitigations]
-        problems += [f"automated decision {decision.system!r}: unknown safeguard {item!r}"
-                     for decision in self.automated_decisions for item in decision.in_place
-                     if item not in safeguards]
+        problems = [
+            f"risk {risk.id}: unknown tool {risk.tool!r}"
+            for risk in self.risks
+            if risk.tool not in tools
+        ]
+        problems += [
+            f"risk {risk.id}: unknown mitigation {risk.mitigation!r}"
+            for risk in self.risks
+            if risk.mitigation not in mitigations
+        ]
+        problems += [
+            f"automated decision {decision.system!r}: unknown safeguard {item!r}"
+            for decision in self.automated_decisions
+            for item in decision.in_place
+            if item not in safeguards
+        ]
         if {kind.id for kind in self.metric_kinds} != {"quantitative", "qualitative"}:
             problems.append("metric_kinds must describe 'quantitative' and 'qualitative' once each")
         if problems:
@@ -114,8 +123,15 @@ def sample_touchpoints() -> pd.DataFrame:
 def sample_decisions() -> pd.DataFrame:
     """The accounting firm's automated decisions: one True/False column per safeguard."""
     samples = load_samples()
-    return pd.DataFrame([
-        {"system": decision.system,
-         **{safeguard.id: safeguard.id in decision.in_place for safeguard in samples.safeguards}}
-        for decision in samples.automated_decisions])
-
+    return pd.DataFrame(
+        [
+            {
+                "system": decision.system,
+                **{
+                    safeguard.id: safeguard.id in decision.in_place
+                    for safeguard in samples.safeguards
+                },
+            }
+            for decision in samples.automated_decisions
+        ]
+    )

@@ -44,22 +44,27 @@ NPS_BANDS: dict[str, range] = {
 def _checked_ratings(ratings: Iterable[int]) -> list[int]:
     values = list(ratings)
     if not values:
-        raise ExerciseInputError("NPS: the list of ratings is empty; it needs at least one "
-                                 "rating from 0 to 10.")
+        raise ExerciseInputError(
+            "NPS: the list of ratings is empty; it needs at least one rating from 0 to 10."
+        )
     for position, value in enumerate(values, start=1):
         if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= 10:
-            raise ExerciseInputError(f"NPS: rating number {position} is {value!r}; every rating "
-                                     "must be a whole number from 0 to 10.")
+            raise ExerciseInputError(
+                f"NPS: rating number {position} is {value!r}; every rating "
+                "must be a whole number from 0 to 10."
+            )
     return [int(value) for value in values]
 
 
 def nps_breakdown(ratings: Iterable[int]) -> pd.DataFrame:
     """How many ratings fall in each band and their share in per cent: the bars behind NPS."""
     values = _checked_ratings(ratings)
-    table = pd.DataFrame({
-        "band": list(NPS_BANDS),
-        "count": [sum(value in span for value in values) for span in NPS_BANDS.values()],
-    })
+    table = pd.DataFrame(
+        {
+            "band": list(NPS_BANDS),
+            "count": [sum(value in span for value in values) for span in NPS_BANDS.values()],
+        }
+    )
     table["share"] = 100 * table["count"] / len(values)
     return table
 
@@ -74,23 +79,33 @@ def nps(ratings: Iterable[int]) -> float:
 
 
 def _check_counts(customers_at_start: int, customers_at_end: int, new_customers: int) -> None:
-    counts = {"customers_at_start": customers_at_start, "customers_at_end": customers_at_end,
-              "new_customers": new_customers}
+    counts = {
+        "customers_at_start": customers_at_start,
+        "customers_at_end": customers_at_end,
+        "new_customers": new_customers,
+    }
     for name, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
-            raise ExerciseInputError(f"retention: {name} is {value!r}; it must be a whole "
-                                     "number of customers, 0 or more.")
+            raise ExerciseInputError(
+                f"retention: {name} is {value!r}; it must be a whole "
+                "number of customers, 0 or more."
+            )
     if customers_at_start == 0:
-        raise ExerciseInputError("retention: customers_at_start is 0; with nobody to keep, "
-                                 "there is no rate to work out.")
+        raise ExerciseInputError(
+            "retention: customers_at_start is 0; with nobody to keep, there is no rate to work out."
+        )
     if new_customers > customers_at_end:
-        raise ExerciseInputError(f"retention: new_customers ({new_customers}) is more than "
-                                 f"customers_at_end ({customers_at_end}); the year-end count "
-                                 "includes the newcomers, so it cannot be smaller.")
+        raise ExerciseInputError(
+            f"retention: new_customers ({new_customers}) is more than "
+            f"customers_at_end ({customers_at_end}); the year-end count "
+            "includes the newcomers, so it cannot be smaller."
+        )
     if customers_at_end - new_customers > customers_at_start:
-        raise ExerciseInputError(f"retention: {customers_at_end - new_customers} customers "
-                                 f"kept out of {customers_at_start} at the start; nobody can "
-                                 "keep more customers than they began with.")
+        raise ExerciseInputError(
+            f"retention: {customers_at_end - new_customers} customers "
+            f"kept out of {customers_at_start} at the start; nobody can "
+            "keep more customers than they began with."
+        )
 
 
 def retention_rate(customers_at_start: int, customers_at_end: int, new_customers: int) -> float:
@@ -104,27 +119,35 @@ def churn_rate(customers_at_start: int, customers_at_end: int, new_customers: in
     return 100 - retention_rate(customers_at_start, customers_at_end, new_customers)
 
 
-def customer_lifetime_value(average_order_value: float, orders_per_year: float,
-                            churn_percent: float) -> float:
+def customer_lifetime_value(
+    average_order_value: float, orders_per_year: float, churn_percent: float
+) -> float:
     """Revenue one customer brings over the whole relationship, in a deliberately simple model.
 
     Order value x orders a year x expected years as a customer, where the expected years are
     100 / annual churn %: if a fifth of customers leave each year, a customer stays five years
     on average (the mean; see ``median_lifetime_years`` for the typical stay).
     """
-    for name, value in {"average_order_value": average_order_value,
-                        "orders_per_year": orders_per_year}.items():
+    for name, value in {
+        "average_order_value": average_order_value,
+        "orders_per_year": orders_per_year,
+    }.items():
         if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
             raise ExerciseInputError(f"CLTV: {name} is {value!r}; it must be a number, 0 or more.")
     return average_order_value * orders_per_year * mean_lifetime_years(churn_percent)
 
 
 def _check_churn(churn_percent: float) -> None:
-    if isinstance(churn_percent, bool) or not isinstance(churn_percent, Real) \
-            or not 0 < churn_percent <= 100:
-        raise ExerciseInputError(f"lifetime: annual churn is {churn_percent!r} %; it must be "
-                                 "above 0 and at most 100 (with no churn at all a customer "
-                                 "would stay forever and the value would have no end).")
+    if (
+        isinstance(churn_percent, bool)
+        or not isinstance(churn_percent, Real)
+        or not 0 < churn_percent <= 100
+    ):
+        raise ExerciseInputError(
+            f"lifetime: annual churn is {churn_percent!r} %; it must be "
+            "above 0 and at most 100 (with no churn at all a customer "
+            "would stay forever and the value would have no end)."
+        )
 
 
 def mean_lifetime_years(churn_percent: float) -> float:
@@ -154,14 +177,17 @@ def customers_needed_per_year(before_percent: float, after_percent: float) -> in
     """
     for name, value in {"before_percent": before_percent, "after_percent": after_percent}.items():
         if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < 100:
-            raise ExerciseInputError(f"sample size: {name} is {value!r}; it must be a rate "
-                                     "above 0 and below 100 %.")
+            raise ExerciseInputError(
+                f"sample size: {name} is {value!r}; it must be a rate above 0 and below 100 %."
+            )
     if before_percent == after_percent:
-        raise ExerciseInputError("sample size: the two rates are equal; no number of customers "
-                                 "can show a difference that is not there.")
+        raise ExerciseInputError(
+            "sample size: the two rates are equal; no number of customers "
+            "can show a difference that is not there."
+        )
     p1, p2 = before_percent / 100, after_percent / 100
     z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.80)
-    return math.ceil(z ** 2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2)
+    return math.ceil(z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2)
 
 
 def nps_margin_of_error(ratings: Iterable[int]) -> float:
@@ -175,7 +201,6 @@ def nps_margin_of_error(ratings: Iterable[int]) -> float:
     detractors = sum(value <= 6 for value in values) / len(values)
     variance = promoters + detractors - (promoters - detractors) ** 2
     return 100 * NormalDist().inv_cdf(0.975) * math.sqrt(variance / len(values))
-
 
 
 def retention(year: CustomerYear) -> float:
@@ -219,30 +244,46 @@ def compare_years(before: CustomerYear, after: CustomerYear) -> pd.DataFrame:
     rows = []
     for metric in METRICS.values():
         old, new = metric.compute(before), metric.compute(after)
-        rows.append({"metric": metric.label, "unit": metric.unit, "before": old, "after": new,
-                     "change": new - old,
-                     "improved": new > old if metric.higher_is_better else new < old})
+        rows.append(
+            {
+                "metric": metric.label,
+                "unit": metric.unit,
+                "before": old,
+                "after": new,
+                "change": new - old,
+                "improved": new > old if metric.higher_is_better else new < old,
+            }
+        )
     return pd.DataFrame(rows).set_index("metric")
-
 
 
 def _check_roi_inputs(investment: float, margin_percent: float) -> None:
     if isinstance(investment, bool) or not isinstance(investment, Real) or investment <= 0:
-        raise ExerciseInputError(f"ROI: investment is {investment!r}; it must be a positive "
-                                 "amount of money.")
-    if isinstance(margin_percent, bool) or not isinstance(margin_percent, Real) \
-            or not 0 < margin_percent <= 100:
-        raise ExerciseInputError(f"ROI: gross margin is {margin_percent!r} %; it must be above "
-                                 "0 and at most 100 (the share of each sale left after the "
-                                 "cost of what was sold).")
+        raise ExerciseInputError(
+            f"ROI: investment is {investment!r}; it must be a positive amount of money."
+        )
+    if (
+        isinstance(margin_percent, bool)
+        or not isinstance(margin_percent, Real)
+        or not 0 < margin_percent <= 100
+    ):
+        raise ExerciseInputError(
+            f"ROI: gross margin is {margin_percent!r} %; it must be above "
+            "0 and at most 100 (the share of each sale left after the "
+            "cost of what was sold)."
+        )
 
 
 def _revenue_gain(before: CustomerYear, after: CustomerYear) -> float:
     return (lifetime_value(after) - lifetime_value(before)) * after.customers_at_end
 
 
-def ethical_automation_roi(before: CustomerYear, after: CustomerYear, investment: float,
-                           margin_percent: float = DEFAULT_MARGIN_PERCENT) -> float:
+def ethical_automation_roi(
+    before: CustomerYear,
+    after: CustomerYear,
+    investment: float,
+    margin_percent: float = DEFAULT_MARGIN_PERCENT,
+) -> float:
     """Return on gross margin of the money spent making automation fairer, in per cent.
 
     Revenue is not profit: the gain is the rise in lifetime value per customer, times the
@@ -277,31 +318,46 @@ def _change(value: float, unit: str, currency: str) -> str:
     return f"{value:+.0f}" if unit == "points" else f"{value:+.1f} points"
 
 
-def comparison_table(before: CustomerYear, after: CustomerYear,
-                     currency: str = "£") -> pd.DataFrame:
+def comparison_table(
+    before: CustomerYear, after: CustomerYear, currency: str = "£"
+) -> pd.DataFrame:
     """``compare_years`` written for a reader: units, thousands separators, yes or no."""
     table = compare_years(before, after)
-    rows = {metric: {before.label: FORMATS[row.unit](row.before, currency),
-                     after.label: FORMATS[row.unit](row.after, currency),
-                     "change": _change(row.change, row.unit, currency),
-                     "better?": "yes" if row.improved else "no"}
-            for metric, row in table.iterrows()}
+    rows = {
+        metric: {
+            before.label: FORMATS[row.unit](row.before, currency),
+            after.label: FORMATS[row.unit](row.after, currency),
+            "change": _change(row.change, row.unit, currency),
+            "better?": "yes" if row.improved else "no",
+        }
+        for metric, row in table.iterrows()
+    }
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "figure"
     return frame
 
 
-def roi_sentence(before: CustomerYear, after: CustomerYear, investment: float, currency: str,
-                 margin_percent: float = DEFAULT_MARGIN_PERCENT) -> str:
+def roi_sentence(
+    before: CustomerYear,
+    after: CustomerYear,
+    investment: float,
+    currency: str,
+    margin_percent: float = DEFAULT_MARGIN_PERCENT,
+) -> str:
     """The return in one sentence (Markdown) that says what it is and what it assumes."""
     roi = ethical_automation_roi(before, after, investment, margin_percent)
     floor = break_even_margin(before, after, investment)
-    limit = ("it never pays back at any margin" if math.isinf(floor) or floor > 100
-             else f"below a {floor:.0f} % margin it loses money")
-    return (f"**Return on gross margin: {roi:+,.0f} %** on the {currency}{investment:,.0f} "
-            f"spent, with a {margin_percent:.0f} % gross margin (the rise in lifetime value "
-            f"counted as profit, not revenue, over {after.customers_at_end} customers); "
-            f"{limit}.")
+    limit = (
+        "it never pays back at any margin"
+        if math.isinf(floor) or floor > 100
+        else f"below a {floor:.0f} % margin it loses money"
+    )
+    return (
+        f"**Return on gross margin: {roi:+,.0f} %** on the {currency}{investment:,.0f} "
+        f"spent, with a {margin_percent:.0f} % gross margin (the rise in lifetime value "
+        f"counted as profit, not revenue, over {after.customers_at_end} customers); "
+        f"{limit}."
+    )
 
 
 @dataclass(frozen=True)
@@ -316,19 +372,31 @@ class RoiWhatIf:
     roi: float
 
 
-def roi_what_if(scenario: RoiScenario, *, customers_at_end: int, average_order_value: float,
-                investment: float, margin_percent: float = DEFAULT_MARGIN_PERCENT) -> RoiWhatIf:
+def roi_what_if(
+    scenario: RoiScenario,
+    *,
+    customers_at_end: int,
+    average_order_value: float,
+    investment: float,
+    margin_percent: float = DEFAULT_MARGIN_PERCENT,
+) -> RoiWhatIf:
     """The scenario with the later year's customers, order value, money spent and margin
     replaced."""
-    after = scenario.after.model_copy(update={"customers_at_end": customers_at_end,
-                                              "average_order_value": average_order_value})
-    return RoiWhatIf(scenario.before, after, comparison_table(scenario.before, after,
-                                                              scenario.currency),
-                     investment, margin_percent,
-                     ethical_automation_roi(scenario.before, after, investment, margin_percent))
+    after = scenario.after.model_copy(
+        update={"customers_at_end": customers_at_end, "average_order_value": average_order_value}
+    )
+    return RoiWhatIf(
+        scenario.before,
+        after,
+        comparison_table(scenario.before, after, scenario.currency),
+        investment,
+        margin_percent,
+        ethical_automation_roi(scenario.before, after, investment, margin_percent),
+    )
 
 
 # --- chatbot transparency ---------------------------------------------------------------------
+
 
 def parse_transcript(text: str) -> list[Turn]:
     """Read lines such as ``bot: Hello!`` into turns, so participants can type a conversation."""
@@ -339,9 +407,11 @@ def parse_transcript(text: str) -> list[Turn]:
         speaker, colon, said = line.partition(":")
         speaker = speaker.strip().lower()
         if not colon or speaker not in SPEAKERS or not said.strip():
-            raise ExerciseInputError(f"transcript line {number}: {line.strip()!r} should start "
-                                     "with 'bot:', 'customer:' or 'staff:' followed by what "
-                                     "was said.")
+            raise ExerciseInputError(
+                f"transcript line {number}: {line.strip()!r} should start "
+                "with 'bot:', 'customer:' or 'staff:' followed by what "
+                "was said."
+            )
         turns.append(Turn(speaker=cast(Speaker, speaker), text=said.strip()))
     if not turns:
         raise ExerciseInputError("transcript: it is empty; write at least one 'bot: ...' line.")
@@ -358,8 +428,7 @@ def _found(text: str, phrases: Sequence[str]) -> str | None:
 
 
 def _numbered(turns: Sequence[Turn], speaker: str) -> list[tuple[int, Turn]]:
-    return [(number, turn) for number, turn in enumerate(turns, start=1)
-            if turn.speaker == speaker]
+    return [(number, turn) for number, turn in enumerate(turns, start=1) if turn.speaker == speaker]
 
 
 def _listing(phrases: Sequence[str]) -> str:
@@ -374,8 +443,9 @@ def _first_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple
     phrase = _found(turn.text, rule.phrases)
     if phrase:
         return "pass", f"The bot's first message (turn {number}) says {phrase!r}."
-    return "fail", (f"The bot's first message (turn {number}) uses none of "
-                    f"{_listing(rule.phrases)}.")
+    return "fail", (
+        f"The bot's first message (turn {number}) uses none of {_listing(rule.phrases)}."
+    )
 
 
 def _some_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
@@ -395,23 +465,32 @@ def _no_bot_turn_says(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[St
 
 
 def _handover_when_asked(rule: TransparencyRule, turns: Sequence[Turn]) -> tuple[Status, str]:
-    asked = [number for number, turn in _numbered(turns, "customer")
-             if _found(turn.text, rule.triggers)]
+    asked = [
+        number for number, turn in _numbered(turns, "customer") if _found(turn.text, rule.triggers)
+    ]
     if not asked:
         return "not applicable", "No customer asked for a person, so there was no handover to test."
     for number in asked:
         reply = turns[number] if number < len(turns) else None  # turn numbers start at 1
         if reply is None:
-            return "fail", (f"The customer asks for a person in turn {number} and the "
-                            "conversation ends without a reply.")
+            return "fail", (
+                f"The customer asks for a person in turn {number} and the "
+                "conversation ends without a reply."
+            )
         handed_over = reply.speaker == "staff" or (
-            reply.speaker == "bot" and _found(reply.text, rule.phrases) is not None)
+            reply.speaker == "bot" and _found(reply.text, rule.phrases) is not None
+        )
         if not handed_over:
-            return "fail", (f"The customer asks for a person in turn {number}, but turn "
-                            f"{number + 1} ({reply.speaker}) neither hands over nor says who "
-                            "will take over.")
-    return "pass", ("Every request for a person (turn " + ", ".join(map(str, asked))
-                    + ") was followed straight away by a handover.")
+            return "fail", (
+                f"The customer asks for a person in turn {number}, but turn "
+                f"{number + 1} ({reply.speaker}) neither hands over nor says who "
+                "will take over."
+            )
+    return "pass", (
+        "Every request for a person (turn "
+        + ", ".join(map(str, asked))
+        + ") was followed straight away by a handover."
+    )
 
 
 CHECKS: dict[str, Callable[[TransparencyRule, Sequence[Turn]], tuple[Status, str]]] = {
@@ -425,12 +504,14 @@ CHECKS: dict[str, Callable[[TransparencyRule, Sequence[Turn]], tuple[Status, str
 def rules_table(rules: TransparencyRules | None = None) -> pd.DataFrame:
     """The rules as a participant reads them: what each asks for and why it matters."""
     rules = rules or load_transparency_rules()
-    return pd.DataFrame([{"rule": rule.title, "why it matters": rule.why}
-                         for rule in rules.rules]).set_index("rule")
+    return pd.DataFrame(
+        [{"rule": rule.title, "why it matters": rule.why} for rule in rules.rules]
+    ).set_index("rule")
 
 
-def check_transcript(turns: Transcript | Sequence[Turn],
-                     rules: TransparencyRules | None = None) -> pd.DataFrame:
+def check_transcript(
+    turns: Transcript | Sequence[Turn], rules: TransparencyRules | None = None
+) -> pd.DataFrame:
     """Every rule's verdict on one conversation: rule, title, status, reason."""
     rules = rules or load_transparency_rules()
     sequence = turns.turns if isinstance(turns, Transcript) else list(turns)
@@ -441,4 +522,3 @@ def check_transcript(turns: Transcript | Sequence[Turn],
         status, reason = CHECKS[rule.check](rule, sequence)
         rows.append({"rule": rule.id, "title": rule.title, "status": status, "reason": reason})
     return pd.DataFrame(rows)
-

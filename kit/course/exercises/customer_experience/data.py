@@ -24,8 +24,9 @@ class CustomerYear(Strict):
     """One year of a business's customer figures: the unit the ROI calculator compares."""
 
     label: Prose
-    ratings: list[int] = Field(min_length=1,
-                               description="0-10 answers to 'would you recommend us?'")
+    ratings: list[int] = Field(
+        min_length=1, description="0-10 answers to 'would you recommend us?'"
+    )
     customers_at_start: int = Field(gt=0)
     customers_at_end: int = Field(ge=0)
     new_customers: int = Field(ge=0)
@@ -56,8 +57,12 @@ class Transcript(Strict):
 
 
 # The checks a rule may name; ``calc.CHECKS`` holds one function for each.
-CHECK_NAMES = ("first_bot_turn_says", "some_bot_turn_says", "no_bot_turn_says",
-               "handover_when_asked")
+CHECK_NAMES = (
+    "first_bot_turn_says",
+    "some_bot_turn_says",
+    "no_bot_turn_says",
+    "handover_when_asked",
+)
 
 
 class TransparencyRule(Strict):
@@ -65,10 +70,14 @@ class TransparencyRule(Strict):
     title: Prose
     why: Prose
     check: Identifier
-    phrases: list[Prose] = Field(min_length=1, description="Words that show the rule is met "
-                                 "(or, for no_bot_turn_says, broken).")
-    triggers: list[Prose] = Field(default_factory=list, description="handover_when_asked only: "
-                                  "customer words that ask for a person.")
+    phrases: list[Prose] = Field(
+        min_length=1,
+        description="Words that show the rule is met (or, for no_bot_turn_says, broken).",
+    )
+    triggers: list[Prose] = Field(
+        default_factory=list,
+        description="handover_when_asked only: customer words that ask for a person.",
+    )
 
     @model_validator(mode="after")
     def _known_check(self) -> TransparencyRule:
@@ -93,14 +102,18 @@ def load_transparency_rules(path: Path = RULES_FILE) -> TransparencyRules:
 
 # --- sample scenarios and transcripts ---------------------------------------------------------
 
+
 class RoiScenario(Strict):
     id: Identifier
     title: Prose
     currency: str = Field(min_length=1, max_length=3)
     investment: float = Field(gt=0)
-    gross_margin_percent: float = Field(default=DEFAULT_MARGIN_PERCENT, gt=0, le=100,
-                                        description="share of each sale left after the cost "
-                                        "of what was sold")
+    gross_margin_percent: float = Field(
+        default=DEFAULT_MARGIN_PERCENT,
+        gt=0,
+        le=100,
+        description="share of each sale left after the cost of what was sold",
+    )
     before: CustomerYear
     after: CustomerYear
 
@@ -136,4 +149,3 @@ def roi_scenario(scenario_id: str) -> RoiScenario:
 def sample_transcript(transcript_id: str) -> Transcript:
     """One sample conversation from the samples file, by id."""
     return _pick(load_samples().transcripts, transcript_id, "transcript")
-

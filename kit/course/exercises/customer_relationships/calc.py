@@ -26,24 +26,30 @@ FOUR_FIFTHS = Fraction(4, 5)
 # --- bias audit -------------------------------------------------------------------------------
 
 
-def approval_rates(applications: pd.DataFrame, group: str = "group",
-                   outcome: str = "approved") -> pd.DataFrame:
+def approval_rates(
+    applications: pd.DataFrame, group: str = "group", outcome: str = "approved"
+) -> pd.DataFrame:
     """Applications, approvals and approval rate per group: the first table of any bias audit."""
     where = "approval rates"
     require_columns(applications, [group, outcome], where)
     if applications[group].isna().any():
-        raise ExerciseInputError(f"{where}: some rows have no {group!r}; every application "
-                                 "needs a group to be counted.")
+        raise ExerciseInputError(
+            f"{where}: some rows have no {group!r}; every application needs a group to be counted."
+        )
     outcomes = applications[outcome]
     if not outcomes.isin([True, False]).all():
         odd = outcomes[~outcomes.isin([True, False])].iloc[0]
-        raise ExerciseInputError(f"{where}: column {outcome!r} holds {odd!r}; it must say "
-                                 "True/False (or 1/0) for approved or not.")
-    table = (applications.assign(**{outcome: outcomes.astype(bool)})
-             .groupby(group, sort=True)[outcome]
-             .agg(applications="size", approved="sum")
-             .reset_index()
-             .rename(columns={group: "group"}))
+        raise ExerciseInputError(
+            f"{where}: column {outcome!r} holds {odd!r}; it must say "
+            "True/False (or 1/0) for approved or not."
+        )
+    table = (
+        applications.assign(**{outcome: outcomes.astype(bool)})
+        .groupby(group, sort=True)[outcome]
+        .agg(applications="size", approved="sum")
+        .reset_index()
+        .rename(columns={group: "group"})
+    )
     table["approved"] = table["approved"].astype(int)
     table["rate"] = table["approved"] / table["applications"]
     return table
@@ -65,9 +71,11 @@ class DisparateImpact:
     def verdict(self) -> str:
         """One sentence a participant can read out."""
         outcome = "meets" if self.passes else "fails"
-        return (f"Group {self.lowest_group} is approved at {float(self.ratio):.0%} of the rate "
-                f"of group {self.highest_group}: this {outcome} the four-fifths rule "
-                f"(at least {float(self.threshold):.0%}).")
+        return (
+            f"Group {self.lowest_group} is approved at {float(self.ratio):.0%} of the rate "
+            f"of group {self.highest_group}: this {outcome} the four-fifths rule "
+            f"(at least {float(self.threshold):.0%})."
+        )
 
 
 def disparate_impact(rates: pd.DataFrame, threshold: Fraction = FOUR_FIFTHS) -> DisparateImpact:
@@ -78,37 +86,51 @@ def disparate_impact(rates: pd.DataFrame, threshold: Fraction = FOUR_FIFTHS) -> 
     """
     require_columns(rates, ["group", "applications", "approved"], "disparate impact")
     if len(rates) < 2:
-        raise ExerciseInputError("disparate impact: only one group in the table; the ratio "
-                                 "compares groups, so it needs at least two.")
-    exact = {str(group): Fraction(int(approved), int(applications))
-             for group, approved, applications
-             in zip(rates["group"], rates["approved"], rates["applications"], strict=True)}
+        raise ExerciseInputError(
+            "disparate impact: only one group in the table; the ratio "
+            "compares groups, so it needs at least two."
+        )
+    exact = {
+        str(group): Fraction(int(approved), int(applications))
+        for group, approved, applications in zip(
+            rates["group"], rates["approved"], rates["applications"], strict=True
+        )
+    }
     highest = max(exact, key=exact.__getitem__)
     lowest = min(exact, key=exact.__getitem__)
     if exact[highest] == 0:
-        raise ExerciseInputError("disparate impact: no group has any approvals, so there is no "
-                                 "highest rate to compare with.")
+        raise ExerciseInputError(
+            "disparate impact: no group has any approvals, so there is no "
+            "highest rate to compare with."
+        )
     return DisparateImpact(exact[lowest] / exact[highest], lowest, highest, threshold)
 
 
-
-def score_applications(applications: pd.DataFrame, scoring: LoanScoring, *,
-                       threshold: float | None = None, use_postcode: bool = True) -> pd.DataFrame:
+def score_applications(
+    applications: pd.DataFrame,
+    scoring: LoanScoring,
+    *,
+    threshold: float | None = None,
+    use_postcode: bool = True,
+) -> pd.DataFrame:
     """Add each applicant's score and whether it reaches the threshold (``approved``)."""
     where = "loan scoring"
     require_columns(applications, ["postcode_area", "income_k", "missed_payments"], where)
     unknown = sorted(set(applications["postcode_area"]) - set(scoring.postcode_points))
     if unknown:
-        raise ExerciseInputError(f"{where}: postcode area(s) {', '.join(map(repr, unknown))} "
-                                 "have no points in the scoring rule; known areas: "
-                                 f"{', '.join(scoring.postcode_points)}.")
+        raise ExerciseInputError(
+            f"{where}: postcode area(s) {', '.join(map(repr, unknown))} "
+            "have no points in the scoring rule; known areas: "
+            f"{', '.join(scoring.postcode_points)}."
+        )
     postcode = applications["postcode_area"].map(scoring.postcode_points) if use_postcode else 0
-    score = (applications["income_k"] * scoring.points_per_thousand_income
-             + applications["missed_payments"] * scoring.points_per_missed_payment
-             + postcode).round(2)
+    score = (
+        applications["income_k"] * scoring.points_per_thousand_income
+        + applications["missed_payments"] * scoring.points_per_missed_payment
+        + postcode
+    ).round(2)
     cut = scoring.threshold if threshold is None else threshold
     return applications.assign(score=score, approved=score >= cut)
-
 
 
 @dataclass(frozen=True)
@@ -119,11 +141,13 @@ class BiasAudit:
     impact: DisparateImpact
 
 
-def audit_applications(applications: pd.DataFrame, scoring: LoanScoring, *, threshold: float,
-                       use_postcode: bool) -> BiasAudit:
+def audit_applications(
+    applications: pd.DataFrame, scoring: LoanScoring, *, threshold: float, use_postcode: bool
+) -> BiasAudit:
     """Score the applications with this threshold and postcode choice, then audit the result."""
-    rates = approval_rates(score_applications(applications, scoring, threshold=threshold,
-                                              use_postcode=use_postcode))
+    rates = approval_rates(
+        score_applications(applications, scoring, threshold=threshold, use_postcode=use_postcode)
+    )
     return BiasAudit(rates, disparate_impact(rates))
 
 
@@ -132,12 +156,14 @@ def audit_applications(applications: pd.DataFrame, scoring: LoanScoring, *, thre
 Verdict = Literal["keep", "beyond purpose", "no purpose"]
 NO_PURPOSE = "(no purpose)"
 
+
 def _has_purpose(value: object) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def review_data_collection(fields: pd.DataFrame,
-                           purposes: Mapping[str, Collection[str]]) -> pd.DataFrame:
+def review_data_collection(
+    fields: pd.DataFrame, purposes: Mapping[str, Collection[str]]
+) -> pd.DataFrame:
     """Each collected field with a verdict: keep, beyond its purpose, or kept for no purpose.
 
     ``fields`` has one row per field with columns ``field`` and ``purpose`` (empty when nothing
@@ -149,37 +175,60 @@ def review_data_collection(fields: pd.DataFrame,
     named = fields.loc[fields["purpose"].map(_has_purpose), "purpose"]
     unknown = sorted(set(named) - set(purposes))
     if unknown:
-        raise ExerciseInputError(f"{where}: purpose(s) {', '.join(map(repr, unknown))} are not "
-                                 f"defined; known purposes: {', '.join(purposes)}.")
+        raise ExerciseInputError(
+            f"{where}: purpose(s) {', '.join(map(repr, unknown))} are not "
+            f"defined; known purposes: {', '.join(purposes)}."
+        )
     rows = []
     for field, purpose in zip(fields["field"], fields["purpose"], strict=True):
         if not _has_purpose(purpose):
-            verdict, advice = "no purpose", ("Nothing you do uses it: stop asking for it and "
-                                             "delete what you already hold.")
+            verdict, advice = (
+                "no purpose",
+                ("Nothing you do uses it: stop asking for it and delete what you already hold."),
+            )
         elif field in purposes[purpose]:
             verdict, advice = "keep", f"Needed for {purpose}."
         else:
             needs = ", ".join(sorted(purposes[purpose]))
-            verdict, advice = "beyond purpose", (f"{purpose} needs only {needs}; drop this "
-                                                 "field or collect a less detailed one.")
-        rows.append({"field": field, "purpose": purpose if verdict != "no purpose"
-                     else NO_PURPOSE, "verdict": verdict, "advice": advice})
+            verdict, advice = (
+                "beyond purpose",
+                (f"{purpose} needs only {needs}; drop this field or collect a less detailed one."),
+            )
+        rows.append(
+            {
+                "field": field,
+                "purpose": purpose if verdict != "no purpose" else NO_PURPOSE,
+                "verdict": verdict,
+                "advice": advice,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- the nine-point checklist ----------------------------------------------------------------
+
 
 def checklist_review(checklist: Checklist, ticked: Iterable[str]) -> pd.DataFrame:
     """Every item with whether it is in place, and for gaps the first step to take."""
     done = set(ticked)
     unknown = sorted(done - {item.id for item in checklist.items})
     if unknown:
-        raise ExerciseInputError(f"checklist: unknown item id(s) {', '.join(unknown)}; items "
-                                 f"are {', '.join(item.id for item in checklist.items)}.")
-    return pd.DataFrame([{"id": item.id, "area": item.area, "question": item.question,
-                          "in_place": item.id in done,
-                          "next_step": "" if item.id in done else item.action}
-                         for item in checklist.items])
+        raise ExerciseInputError(
+            f"checklist: unknown item id(s) {', '.join(unknown)}; items "
+            f"are {', '.join(item.id for item in checklist.items)}."
+        )
+    return pd.DataFrame(
+        [
+            {
+                "id": item.id,
+                "area": item.area,
+                "question": item.question,
+                "in_place": item.id in done,
+                "next_step": "" if item.id in done else item.action,
+            }
+            for item in checklist.items
+        ]
+    )
 
 
 def gap_summary(review: pd.DataFrame) -> str:
@@ -187,4 +236,3 @@ def gap_summary(review: pd.DataFrame) -> str:
     gaps = review.loc[~review["in_place"], "area"].tolist()
     head = f"{len(review) - len(gaps)} of {len(review)} in place"
     return f"{head}; gaps: {', '.join(gaps)}." if gaps else f"{head}: no gaps."
-

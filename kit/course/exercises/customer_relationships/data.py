@@ -37,7 +37,6 @@ def load_applications(path: Path = LOANS_FILE) -> pd.DataFrame:
         raise InputFileError(f"{path}: cannot read the applications ({exc})") from None
 
 
-
 class Purpose(Strict):
     id: Identifier
     label: Prose
@@ -73,7 +72,6 @@ class DataInventory(Strict):
         return pd.DataFrame([f.model_dump() for f in self.fields])
 
 
-
 class ChecklistItem(Strict):
     id: Identifier
     area: Prose
@@ -94,7 +92,6 @@ def load_checklist(path: Path = CHECKLIST_FILE) -> Checklist:
     return load_model(path, Checklist)
 
 
-
 class CustomerRelationshipSamples(Strict):
     schema_version: Literal[1]
     loan_scoring: LoanScoring
@@ -113,6 +110,7 @@ def data_inventory(inventory_id: str) -> DataInventory:
     for inventory in inventories:
         if inventory.id == inventory_id:
             return inventory
-    raise ExerciseInputError(f"{SAMPLES_FILE.name}: no data inventory {inventory_id!r}; known: "
-                             f"{', '.join(i.id for i in inventories)}.")
-
+    raise ExerciseInputError(
+        f"{SAMPLES_FILE.name}: no data inventory {inventory_id!r}; known: "
+        f"{', '.join(i.id for i in inventories)}."
+    )

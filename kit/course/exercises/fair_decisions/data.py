@@ -89,5 +89,6 @@ def outcome_case(case_id: str) -> OutcomeCase:
         if case.id == case_id:
             return case
     known = ", ".join(case.id for case in cases)
-    raise ExerciseInputError(f"{SAMPLES_FILE.name}: no outcome case with id {case_id!r}; "
-                             f"known: {known}.")
+    raise ExerciseInputError(
+        f"{SAMPLES_FILE.name}: no outcome case with id {case_id!r}; known: {known}."
+    )

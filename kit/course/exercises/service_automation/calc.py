@@ -32,8 +32,9 @@ QUADRANTS: dict[tuple[bool, bool], str] = {  # (high impact, high feasibility) -
 }
 
 
-def prioritise(opportunities: pd.DataFrame,
-               alignment_floor: int = DEFAULT_ALIGNMENT_FLOOR) -> pd.DataFrame:
+def prioritise(
+    opportunities: pd.DataFrame, alignment_floor: int = DEFAULT_ALIGNMENT_FLOOR
+) -> pd.DataFrame:
     """Rank automation ideas: aligned ones first, then by impact x feasibility.
 
     priority = impact x feasibility (each 1-5, so 1-25). An idea whose alignment with a
@@ -43,18 +44,23 @@ def prioritise(opportunities: pd.DataFrame,
     """
     where = "opportunity prioritiser"
     check_scores(opportunities, "opportunity", PRIORITY_SCORES, SCORE_LOW, SCORE_HIGH, where)
-    if isinstance(alignment_floor, bool) or alignment_floor not in range(SCORE_LOW,
-                                                                          SCORE_HIGH + 1):
-        raise ExerciseInputError(f"{where}: alignment_floor is {alignment_floor!r}; it must be "
-                                 f"a whole number from {SCORE_LOW} to {SCORE_HIGH}.")
+    if isinstance(alignment_floor, bool) or alignment_floor not in range(SCORE_LOW, SCORE_HIGH + 1):
+        raise ExerciseInputError(
+            f"{where}: alignment_floor is {alignment_floor!r}; it must be "
+            f"a whole number from {SCORE_LOW} to {SCORE_HIGH}."
+        )
     table = opportunities[["opportunity", *PRIORITY_SCORES]].copy()
     table["priority"] = table["impact"] * table["feasibility"]
-    table["quadrant"] = [QUADRANTS[impact >= HIGH, feasibility >= HIGH]
-                         for impact, feasibility in zip(table["impact"], table["feasibility"],
-                                                        strict=True)]
+    table["quadrant"] = [
+        QUADRANTS[impact >= HIGH, feasibility >= HIGH]
+        for impact, feasibility in zip(table["impact"], table["feasibility"], strict=True)
+    ]
     table["aligned"] = table["alignment"] >= alignment_floor
-    table = table.sort_values(["aligned", "priority", "alignment", "opportunity"],
-                              ascending=[False, False, False, True], kind="stable")
+    table = table.sort_values(
+        ["aligned", "priority", "alignment", "opportunity"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    )
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)
 
@@ -65,20 +71,28 @@ STAGES = ("pilot", "rollout")
 
 
 def _check_days(projects: pd.DataFrame, capacity_days: float, where: str) -> None:
-    if isinstance(capacity_days, bool) or not isinstance(capacity_days, Real) \
-            or not capacity_days > 0:
-        raise ExerciseInputError(f"{where}: capacity_days is {capacity_days!r}; it must be a "
-                                 "positive number of staff days per phase.")
+    if (
+        isinstance(capacity_days, bool)
+        or not isinstance(capacity_days, Real)
+        or not capacity_days > 0
+    ):
+        raise ExerciseInputError(
+            f"{where}: capacity_days is {capacity_days!r}; it must be a "
+            "positive number of staff days per phase."
+        )
     for stage in STAGES:
         for name, days in zip(projects["opportunity"], projects[f"{stage}_days"], strict=True):
             if isinstance(days, bool) or not isinstance(days, Real) or not days > 0:
-                raise ExerciseInputError(f"{where}: {name!r} has {stage}_days = {days!r}; it "
-                                         "must be a positive number of days.")
+                raise ExerciseInputError(
+                    f"{where}: {name!r} has {stage}_days = {days!r}; it "
+                    "must be a positive number of days."
+                )
             if days > capacity_days:
                 raise ExerciseInputError(
                     f"{where}: {name!r} needs {days:g} days for its {stage}, more than the "
                     f"{capacity_days:g} days a phase has; split it into smaller steps or raise "
-                    "the capacity.")
+                    "the capacity."
+                )
 
 
 def plan_rollout(projects: pd.DataFrame, capacity_days: float) -> pd.DataFrame:
@@ -97,29 +111,42 @@ def plan_rollout(projects: pd.DataFrame, capacity_days: float) -> pd.DataFrame:
     rows = []
     # Column by column (as itertuples does inside): the stubs type a tuple's fields as any scalar.
     for opportunity, pilot_days, rollout_days in zip(
-            projects["opportunity"], projects["pilot_days"], projects["rollout_days"],
-            strict=True):
+        projects["opportunity"], projects["pilot_days"], projects["rollout_days"], strict=True
+    ):
         phase = 1
-        while (used.get(phase, 0) + pilot_days > capacity_days
-               or used.get(phase + 1, 0) + rollout_days > capacity_days):
+        while (
+            used.get(phase, 0) + pilot_days > capacity_days
+            or used.get(phase + 1, 0) + rollout_days > capacity_days
+        ):
             phase += 1
         used[phase] = used.get(phase, 0) + pilot_days
         used[phase + 1] = used.get(phase + 1, 0) + rollout_days
-        rows.append({"opportunity": opportunity, "pilot_phase": phase,
-                     "rollout_phase": phase + 1, "pilot_days": pilot_days,
-                     "rollout_days": rollout_days})
+        rows.append(
+            {
+                "opportunity": opportunity,
+                "pilot_phase": phase,
+                "rollout_phase": phase + 1,
+                "pilot_days": pilot_days,
+                "rollout_days": rollout_days,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def phase_load(plan: pd.DataFrame, capacity_days: float) -> pd.DataFrame:
     """Days booked and days still free in each phase of a plan, phase 1 first."""
-    require_columns(plan, ["pilot_phase", "rollout_phase", "pilot_days", "rollout_days"],
-                    "phase load")
-    booked = pd.concat([plan.groupby(f"{stage}_phase")[f"{stage}_days"].sum()
-                        for stage in STAGES]).groupby(level=0).sum()
+    require_columns(
+        plan, ["pilot_phase", "rollout_phase", "pilot_days", "rollout_days"], "phase load"
+    )
+    booked = (
+        pd.concat([plan.groupby(f"{stage}_phase")[f"{stage}_days"].sum() for stage in STAGES])
+        .groupby(level=0)
+        .sum()
+    )
     phases = range(1, int(plan["rollout_phase"].max()) + 1)
-    table = pd.DataFrame({"phase": list(phases),
-                          "used_days": [float(booked.get(phase, 0)) for phase in phases]})
+    table = pd.DataFrame(
+        {"phase": list(phases), "used_days": [float(booked.get(phase, 0)) for phase in phases]}
+    )
     table["free_days"] = capacity_days - table["used_days"]
     return table
 
@@ -130,12 +157,15 @@ def phase_load(plan: pd.DataFrame, capacity_days: float) -> pd.DataFrame:
 def _normalised(weights: Mapping[str, float], where: str) -> dict[str, float]:
     for criterion, weight in weights.items():
         if isinstance(weight, bool) or not isinstance(weight, Real) or not weight >= 0:
-            raise ExerciseInputError(f"{where}: the weight of {criterion} is {weight!r}; "
-                                     "weights must be numbers, 0 or more.")
+            raise ExerciseInputError(
+                f"{where}: the weight of {criterion} is {weight!r}; "
+                "weights must be numbers, 0 or more."
+            )
     total = sum(weights.values())
     if not total > 0:
-        raise ExerciseInputError(f"{where}: every weight is 0; give at least one criterion a "
-                                 "weight above 0.")
+        raise ExerciseInputError(
+            f"{where}: every weight is 0; give at least one criterion a weight above 0."
+        )
     return {criterion: weight / total for criterion, weight in weights.items() if weight > 0}
 
 
@@ -158,13 +188,12 @@ def score_tools(tools: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFra
     return table.reset_index(drop=True)
 
 
-def ranking_shift(tools: pd.DataFrame, before: Mapping[str, float],
-                  after: Mapping[str, float]) -> pd.DataFrame:
+def ranking_shift(
+    tools: pd.DataFrame, before: Mapping[str, float], after: Mapping[str, float]
+) -> pd.DataFrame:
     """Each tool's rank and score under two weightings; ``moved`` > 0 means it climbed."""
     first = score_tools(tools, before).set_index("tool")[["rank", "score"]]
     second = score_tools(tools, after).set_index("tool")[["rank", "score"]]
-    table = first.merge(second, left_index=True, right_index=True,
-                        suffixes=("_before", "_after"))
+    table = first.merge(second, left_index=True, right_index=True, suffixes=("_before", "_after"))
     table["moved"] = table["rank_before"] - table["rank_after"]
     return table.sort_values(["rank_after", "rank_before"]).reset_index()
-

@@ -62,8 +62,11 @@ class ServiceSamples(Strict):
     @model_validator(mode="after")
     def _every_tool_rated_on_every_criterion(self) -> ServiceSamples:
         criteria = [criterion.id for criterion in self.criteria]
-        problems = [f"tool {tool.tool!r}: scores must cover exactly {', '.join(criteria)}"
-                    for tool in self.tools if sorted(tool.scores) != sorted(criteria)]
+        problems = [
+            f"tool {tool.tool!r}: scores must cover exactly {', '.join(criteria)}"
+            for tool in self.tools
+            if sorted(tool.scores) != sorted(criteria)
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -92,6 +95,7 @@ def sample_tools() -> pd.DataFrame:
 
 def criteria_weights(*groups: str, weight: float = 1.0) -> dict[str, float]:
     """Equal weights for every criterion in the named groups, 0 for the others."""
-    return {criterion.id: weight if criterion.group in groups else 0.0
-            for criterion in load_samples().criteria}
-
+    return {
+        criterion.id: weight if criterion.group in groups else 0.0
+        for criterion in load_samples().criteria
+    }

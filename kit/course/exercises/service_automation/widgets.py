@@ -34,47 +34,82 @@ from kit.course.exercises.service_automation.data import (
 from kit.course.exercises.table_controls import STYLE, WIDE, ScoreTableEditor
 from kit.course.explorer import Explorer
 
-OPPORTUNITY_LABELS = {"impact": "Impact", "feasibility": "Feasibility",
-                      "alignment": "Fits a business goal"}
+OPPORTUNITY_LABELS = {
+    "impact": "Impact",
+    "feasibility": "Feasibility",
+    "alignment": "Fits a business goal",
+}
 
 
 def _weight_sliders(criteria: list[Criterion]) -> dict[str, ipw.IntSlider]:
     """A 0-5 weight slider per criterion, starting at 1; hovering shows the criterion's question."""
-    return {criterion.id: ipw.IntSlider(value=1, min=0, max=5, description=criterion.label,
-                                        tooltip=criterion.question, style=STYLE, layout=WIDE)
-            for criterion in criteria}
+    return {
+        criterion.id: ipw.IntSlider(
+            value=1,
+            min=0,
+            max=5,
+            description=criterion.label,
+            tooltip=criterion.question,
+            style=STYLE,
+            layout=WIDE,
+        )
+        for criterion in criteria
+    }
 
 
 def prioritiser(opportunities: pd.DataFrame | None = None) -> Explorer[pd.DataFrame]:
     """Pick an idea, move its ratings or the alignment floor; the ranking and chart follow."""
     controls = {
         "opportunities": ScoreTableEditor(
-            sample_opportunities() if opportunities is None else opportunities, "opportunity",
-            OPPORTUNITY_LABELS, SCORE_LOW, SCORE_HIGH),
-        "alignment_floor": ipw.IntSlider(value=DEFAULT_ALIGNMENT_FLOOR, min=SCORE_LOW,
-                                         max=SCORE_HIGH, description="Park ideas with fit below",
-                                         style=STYLE, layout=WIDE),
+            sample_opportunities() if opportunities is None else opportunities,
+            "opportunity",
+            OPPORTUNITY_LABELS,
+            SCORE_LOW,
+            SCORE_HIGH,
+        ),
+        "alignment_floor": ipw.IntSlider(
+            value=DEFAULT_ALIGNMENT_FLOOR,
+            min=SCORE_LOW,
+            max=SCORE_HIGH,
+            description="Park ideas with fit below",
+            style=STYLE,
+            layout=WIDE,
+        ),
     }
-    return Explorer(prioritise, controls,
-                    lambda ranked: [ranked.set_index("rank"), quadrant_chart(ranked)])
+    return Explorer(
+        prioritise, controls, lambda ranked: [ranked.set_index("rank"), quadrant_chart(ranked)]
+    )
 
 
-def _plan_and_load(projects: pd.DataFrame, capacity_days: float
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _plan_and_load(
+    projects: pd.DataFrame, capacity_days: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     plan = plan_rollout(projects, capacity_days)
     return plan, phase_load(plan, capacity_days)
 
 
-def rollout_planner(projects: pd.DataFrame | None = None
-                    ) -> Explorer[tuple[pd.DataFrame, pd.DataFrame]]:
+def rollout_planner(
+    projects: pd.DataFrame | None = None,
+) -> Explorer[tuple[pd.DataFrame, pd.DataFrame]]:
     """Change the staff days per phase and see the plan stretch or shrink."""
-    capacity = ipw.FloatSlider(value=load_samples().rollout.capacity_days, min=1, max=20,
-                               step=0.5, description="Staff days per phase", style=STYLE,
-                               layout=WIDE)
-    return Explorer(partial(_plan_and_load, sample_projects() if projects is None else projects),
-                    {"capacity_days": capacity},
-                    lambda result: [result[0].set_index("opportunity"),
-                                    result[1].set_index("phase"), rollout_chart(result[0])])
+    capacity = ipw.FloatSlider(
+        value=load_samples().rollout.capacity_days,
+        min=1,
+        max=20,
+        step=0.5,
+        description="Staff days per phase",
+        style=STYLE,
+        layout=WIDE,
+    )
+    return Explorer(
+        partial(_plan_and_load, sample_projects() if projects is None else projects),
+        {"capacity_days": capacity},
+        lambda result: [
+            result[0].set_index("opportunity"),
+            result[1].set_index("phase"),
+            rollout_chart(result[0]),
+        ],
+    )
 
 
 def tool_scorecard(*groups: str, tools: pd.DataFrame | None = None) -> Explorer[pd.DataFrame]:
@@ -83,10 +118,12 @@ def tool_scorecard(*groups: str, tools: pd.DataFrame | None = None) -> Explorer[
     table = sample_tools() if tools is None else tools
     criteria = [criterion for criterion in load_samples().criteria if criterion.group in groups]
     labels = {criterion.id: criterion.label for criterion in criteria}
-    return Explorer(lambda **weights: score_tools(table, weights), _weight_sliders(criteria),
-                    lambda scored: [scored.set_index("rank").round(2),
-                                    scorecard_chart(scored, labels)],
-                    header=ipw.HTML("<b>Weights</b> (0 = ignore, 5 = matters most)"))
+    return Explorer(
+        lambda **weights: score_tools(table, weights),
+        _weight_sliders(criteria),
+        lambda scored: [scored.set_index("rank").round(2), scorecard_chart(scored, labels)],
+        header=ipw.HTML("<b>Weights</b> (0 = ignore, 5 = matters most)"),
+    )
 
 
 def ethics_reweighting(tools: pd.DataFrame | None = None) -> Explorer[pd.DataFrame]:
@@ -94,8 +131,11 @@ def ethics_reweighting(tools: pd.DataFrame | None = None) -> Explorer[pd.DataFra
     table = sample_tools() if tools is None else tools
     practical = criteria_weights("practical")
     ethical = [criterion for criterion in load_samples().criteria if criterion.group == "ethical"]
-    return Explorer(lambda **weights: ranking_shift(table, practical, {**practical, **weights}),
-                    _weight_sliders(ethical),
-                    lambda shift: [shift.set_index("tool").round(2), shift_chart(shift)],
-                    header=ipw.HTML("<b>Weights of the ethical criteria</b> (practical criteria "
-                                    "stay at 1 each)"))
+    return Explorer(
+        lambda **weights: ranking_shift(table, practical, {**practical, **weights}),
+        _weight_sliders(ethical),
+        lambda shift: [shift.set_index("tool").round(2), shift_chart(shift)],
+        header=ipw.HTML(
+            "<b>Weights of the ethical criteria</b> (practical criteria stay at 1 each)"
+        ),
+    )

@@ -27,8 +27,9 @@ class Task(Strict):
     automatable_share: Annotated[float, Field(ge=0, le=1)]
     hourly_cost: Annotated[float, Field(ge=0)]
     tool_cost_per_month: Annotated[float, Field(ge=0)]
-    setup_cost: Annotated[float, Field(ge=0, description="one-off: buying, configuring and "
-                                       "learning the tool")] = 0
+    setup_cost: Annotated[
+        float, Field(ge=0, description="one-off: buying, configuring and learning the tool")
+    ] = 0
 
 
 class Kpi(Strict):
@@ -77,8 +78,10 @@ class SocialImpactSamples(Strict):
     def _bands_cover_every_risk(cls, bands: list[VerdictBand]) -> list[VerdictBand]:
         limits = [band.up_to_risk for band in bands]
         if limits != sorted(set(limits)) or limits[-1] != RATING_HIGH:
-            raise ValueError(f"bands must rise strictly and the last must be up_to_risk: "
-                             f"{RATING_HIGH}; found {limits}")
+            raise ValueError(
+                f"bands must rise strictly and the last must be up_to_risk: "
+                f"{RATING_HIGH}; found {limits}"
+            )
         return bands
 
     @field_validator("risks")
@@ -87,8 +90,10 @@ class SocialImpactSamples(Strict):
         columns = {name for name in Candidate.model_fields if name.endswith("_risk")}
         ids = [risk.id for risk in risks]
         if sorted(ids) != sorted(columns):
-            raise ValueError(f"risks must describe each of {', '.join(sorted(columns))} once; "
-                             f"found {', '.join(ids)}")
+            raise ValueError(
+                f"risks must describe each of {', '.join(sorted(columns))} once; "
+                f"found {', '.join(ids)}"
+            )
         return risks
 
 
@@ -115,4 +120,3 @@ def example_kpis() -> pd.DataFrame:
 def example_candidates() -> pd.DataFrame:
     """The community lender's candidate automations, rated 1-5."""
     return _table(load_samples().candidates)
-

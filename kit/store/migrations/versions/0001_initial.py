@@ -19,13 +19,18 @@ Timestamp = sa.DateTime(timezone=True)
 
 
 def _workshop_fk() -> sa.Column[int]:
-    return sa.Column("workshop_pk", sa.Integer,
-                     sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False)
+    return sa.Column(
+        "workshop_pk", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False
+    )
 
 
 def _business_fk() -> sa.Column[int]:
-    return sa.Column("business_pk", sa.Integer,
-                     sa.ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False)
+    return sa.Column(
+        "business_pk",
+        sa.Integer,
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"),
+        nullable=False,
+    )
 
 
 def upgrade() -> None:
@@ -44,19 +49,25 @@ def upgrade() -> None:
         sa.Column("created_at", Timestamp, nullable=False),
     )
     op.create_table(
-        "enrolments", _workshop_fk(), _business_fk(),
+        "enrolments",
+        _workshop_fk(),
+        _business_fk(),
         sa.Column("joined_at", Timestamp, nullable=False),
         sa.PrimaryKeyConstraint("workshop_pk", "business_pk"),
     )
     op.create_table(
         "consents",
-        sa.Column("id", sa.Integer, primary_key=True), _workshop_fk(), _business_fk(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        _workshop_fk(),
+        _business_fk(),
         sa.Column("privacy_version", sa.String(32), nullable=False),
         sa.Column("agreed_at", Timestamp, nullable=False),
     )
     op.create_index("ix_consents_business", "consents", ["business_pk", "workshop_pk"])
     op.create_table(
-        "drafts", _workshop_fk(), _business_fk(),
+        "drafts",
+        _workshop_fk(),
+        _business_fk(),
         sa.Column("answers", sa.JSON, nullable=False),
         sa.Column("updated_at", Timestamp, nullable=False),
         sa.PrimaryKeyConstraint("workshop_pk", "business_pk"),
@@ -65,7 +76,8 @@ def upgrade() -> None:
         "submissions",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("submission_key", sa.String(128), nullable=False, unique=True),
-        _workshop_fk(), _business_fk(),
+        _workshop_fk(),
+        _business_fk(),
         sa.Column("answers", sa.JSON, nullable=False),
         sa.Column("model_version", sa.String(32), nullable=False),
         sa.Column("questionnaire_version", sa.String(32), nullable=False),
