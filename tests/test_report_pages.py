@@ -107,3 +107,21 @@ def test_priority_says_what_its_numbers_count(small_defs: Definitions, letters, 
     [alpha] = cohort_priorities(small_defs, placements)
     assert (alpha.name, alpha.businesses) == ("Alpha area", len(letters))
     assert (alpha.from_label, alpha.to_label, alpha.moving) == ("Reactive", "Proactive", moving)
+
+
+@pytest.mark.parametrize("which", ["report", "summary"])
+def test_pages_pass_axe_core(pages, browser, which, tmp_path: Path):
+    """Does axe-core find no serious or critical barrier in a business report or the cohort
+    summary, on a phone and on a laptop? (The page's own policy forbids scripts, so the check
+    is let in past it.)"""
+    from tests.apps_support import AXE, axe_violations
+
+    require_system_tool(str(AXE), "axe-core: `npm ci --prefix tests` installs it, as .ci/run does")
+    path = tmp_path / f"{which}.html"
+    path.write_text(pages[which], encoding="utf-8")
+    for viewport in (PHONE, {"width": 1280, "height": 800}):
+        context = browser.new_context(viewport=viewport, bypass_csp=True)
+        tab = context.new_page()
+        tab.goto(path.as_uri())
+        assert axe_violations(tab) == [], (which, viewport)
+        context.close()
