@@ -104,3 +104,19 @@ def require_system_tool(path_or_name: str, why: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(message + " (CI must install it in .ci/run)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module's tests (Debian's, never a downloaded build)."""
+    from tests.apps_support import CHROMIUM, CHROMIUM_ARGS
+
+    require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()

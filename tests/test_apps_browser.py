@@ -24,8 +24,6 @@ import pytest
 from kit.core.definitions import bundled_definitions
 from kit.store.database import Store
 from tests.apps_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     agree,
     answer,
@@ -36,7 +34,6 @@ from tests.apps_support import (
     start_app,
     submit,
 )
-from tests.conftest import require_system_tool
 
 pytestmark = pytest.mark.slow
 
@@ -103,19 +100,6 @@ def dashboard(workdir, database):
     server = start_app("dashboard", WORKSHOP, database, workdir)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -16,8 +16,11 @@ import urllib.request
 
 import pytest
 
-from tests.apps_support import CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, enter, start_app
-from tests.conftest import require_system_tool
+from tests.apps_support import (
+    PAGE_TIMEOUT_MS,
+    enter,
+    start_app,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,19 +31,6 @@ WAVE = 6
 # (20 s, then 40 s), so the wave is given three minutes.
 WAVE_TIMEOUT_MS = 180_000
 RELEASE_SECONDS = 15  # far below the cull time (the default, 20 minutes): only the page frees it
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
