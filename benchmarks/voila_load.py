@@ -207,16 +207,15 @@ async def participant(session: Session, base: str, think: float, gate: Gate, del
     await gate.arrive()
 
     ids = _by_class(states)
-    await channel.comm(
-        ids["eakit-workshop"],
-        {"method": "update", "state": {"value": WORKSHOP}, "buffer_paths": []},
-    )
-    await channel.comm(
-        ids["eakit-business-id"],
-        {"method": "update", "state": {"value": f"load-{session.number:03d}"}, "buffer_paths": []},
-    )
     started = await channel.comm(
-        ids["eakit-start"], {"method": "custom", "content": {"event": "click"}}
+        ids["eakit-entry-fields"],
+        {
+            "method": "custom",
+            "content": {
+                "event": "start",
+                "values": {"workshop": WORKSHOP, "business_id": f"load-{session.number:03d}"},
+            },
+        },
     )
     ids |= _by_class(_opened_states(started))  # the notice is built when it is first shown
     await channel.comm(
@@ -234,7 +233,7 @@ async def participant(session: Session, base: str, think: float, gate: Gate, del
             chosen[question_id] = "b"
             await channel.comm(
                 model_id,
-                {"method": "update", "state": {"values": dict(chosen)}, "buffer_paths": []},
+                {"method": "custom", "content": {"event": "answers", "values": dict(chosen)}},
             )
     clicked = time.perf_counter()
     shown = await channel.comm(

@@ -32,9 +32,8 @@ def form(store):
 
 
 def _enter(form, workshop: str, business_id: str = "smb-1") -> None:
-    form.entry.workshop.value = workshop
-    form.entry.business_id.value = business_id
-    form.entry.start.click()
+    form.entry.fields.fill(workshop=workshop, business_id=business_id)
+    form.entry.fields.press("start")
 
 
 def _answer_all(form, option: str = "b") -> None:
@@ -44,7 +43,7 @@ def _answer_all(form, option: str = "b") -> None:
 
 def test_participant_types_the_workshop_code(form):
     """Is the workshop field empty, so the code on the screen has to be typed, not guessed?"""
-    assert form.entry.workshop.value == ""
+    assert form.entry.fields.values["workshop"] == ""
     assert form.stage == "entry"
 
 
@@ -52,7 +51,7 @@ def test_another_workshop_is_refused(form, store):
     """Does a code other than the server's keep the participant out, writing nothing?"""
     _enter(form, "w2")
     assert form.stage == "entry"
-    assert '"w2" is not the code of this workshop' in form.entry.message.value
+    assert '"w2" is not the code of this workshop' in form.entry.fields.message
     assert store.workshops() == [] and store.display_name("smb-1") is None
 
 
@@ -68,13 +67,13 @@ def test_code_in_another_case_opens_this_workshop(form, store):
 
 def test_new_business_code(form, store):
     """Does the button hand out an unused, easy-to-read code and say to keep it?"""
-    form.new_code.click()
-    first = form.entry.business_id.value
+    form.entry.fields.press("new_code")
+    first = form.entry.fields.values["business_id"]
     assert re.fullmatch(r"p-[a-hj-km-np-z2-9]{6}", first)
-    assert f"Your business code is <b>{first}</b>" in form.entry.message.value
+    assert f"Your business code is <b>{first}</b>" in form.entry.fields.message
     assert store.display_name(first) is None
-    form.new_code.click()
-    assert form.entry.business_id.value != first
+    form.entry.fields.press("new_code")
+    assert form.entry.fields.values["business_id"] != first
 
 
 def test_failed_submission_keeps_the_answers(form, store, monkeypatch):

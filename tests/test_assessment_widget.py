@@ -37,6 +37,13 @@ def agree(form: AssessmentForm) -> None:
     form.consent.proceed.click()
 
 
+def browser_sends(widget, content: object) -> None:
+    """A custom message from the browser, as the kernel's comm hands it to the widget."""
+    widget._handle_msg(
+        {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+    )
+
+
 def answer(form: AssessmentForm, answers: dict[str, str]) -> None:
     for question_id, value in answers.items():
         form.questions.choose(question_id, value)
@@ -61,9 +68,8 @@ def test_entry_consent_questions_result(store, small_defs):
     """Entry -> consent -> questions -> submit: the stored row and the levels shown agree."""
     form = AssessmentForm(small_defs, store, workshop="w1")
     assert form.stage == "entry"
-    form.entry.business_id.value = "smb-001"
-    form.entry.display_name.value = "Corner Bakery"
-    form.entry.start.click()
+    form.entry.fields.fill(business_id="smb-001", display_name="Corner Bakery")
+    form.entry.fields.press("start")
     assert form.stage == "consent"
     assert form.consent.proceed.disabled
     assert store.workshops() == []  # nothing is written before the participant agrees
@@ -101,10 +107,10 @@ def test_entry_consent_questions_result(store, small_defs):
 def test_entry_refuses_bad_business_codes(store, small_defs, business, message):
     """A code that could not be a file name is refused before anything is stored."""
     form = AssessmentForm(small_defs, store, workshop="w1")
-    form.entry.business_id.value = business
-    form.entry.start.click()
+    form.entry.fields.fill(business_id=business)
+    form.entry.fields.press("start")
     assert form.stage == "entry"
-    assert message in form.entry.message.value
+    assert message in form.entry.fields.message
     assert store.workshops() == []
 
 
@@ -148,7 +154,7 @@ def test_forged_value_is_refused(store, small_defs):
     agree(form)
     answer(form, {"alpha_q1": "b"})
     area = form.questions.area_of("alpha_q2")
-    area.set_state({"values": {**area.values, "alpha_q2": "z"}})  # as a browser message
+    browser_sends(area, {"event": "answers", "values": {**area.answers, "alpha_q2": "z"}})
     assert "were not kept" in form.message.value
     assert "<li>Alpha question 2?</li>" in form.message.value
     assert store.load_draft("w1", "smb-001") == {"alpha_q1": "b"}
@@ -162,11 +168,31 @@ def test_malformed_values_from_the_browser_are_refused(store, small_defs):
     """A browser that sends a number, or a question the area does not hold, stores nothing."""
     form = open_form(store, small_defs)
     agree(form)
-    form.questions.area_of("alpha_q1").set_state({"values": {"alpha_q1": 3}})
+    area = form.questions.area_of("alpha_q1")
+    browser_sends(area, {"event": "answers", "values": {"alpha_q1": 3}})
     assert "were not kept" in form.message.value
-    form.questions.area_of("alpha_q1").set_state({"values": {"nonsense": "a"}})
+    browser_sends(area, {"event": "answers", "values": {"nonsense": "a"}})
     assert "<li>nonsense</li>" in form.message.value
+    browser_sends(area, {"event": "answers", "values": ["alpha_q1"]})
+    browser_sends(area, ["not", "a", "message"])
     assert store.load_draft("w1", "smb-001") is None
+
+
+def test_start_acts_on_the_values_sent_with_it(store, small_defs):
+    """Start carries the fields' values: the form opens for the code the browser sent, even
+    when its own copy of the fields is older (keystrokes still on their way); a value that is
+    not text counts as empty."""
+    form = AssessmentForm(small_defs, store, workshop="w1")
+    form.entry.fields.fill(business_id="s")
+    browser_sends(
+        form.entry.fields, {"event": "start", "values": {"workshop": "w1", "business_id": 7}}
+    )
+    assert form.stage == "entry"
+    assert "Please type your business code" in form.entry.fields.message
+    browser_sends(
+        form.entry.fields, {"event": "start", "values": {"workshop": "w1", "business_id": "smb-9"}}
+    )
+    assert (form.stage, form.business_id) == ("consent", "smb-9")
 
 
 def test_not_applicable_only_where_allowed(store, small_defs):
@@ -245,9 +271,8 @@ def test_one_business_never_sees_another(store, small_defs):
 def test_hostile_display_name_is_escaped(store, small_defs):
     """A display name with markup is stored as typed but never rendered as HTML."""
     form = AssessmentForm(small_defs, store, workshop="w1")
-    form.entry.business_id.value = "smb-003"
-    form.entry.display_name.value = "<script>alert(1)</script>"
-    form.entry.start.click()
+    form.entry.fields.fill(business_id="smb-003", display_name="<script>alert(1)</script>")
+    form.entry.fields.press("start")
     agree(form)
     answer(form, ANSWERS)
     form.submit()

@@ -18,6 +18,7 @@ from kit.apps.styles import style_tag
 from kit.core.definitions import Definitions
 from kit.core.messages import say
 from kit.forms.assessment import AssessmentForm
+from kit.forms.entry import button_item
 from kit.store.database import Store
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped
@@ -50,27 +51,20 @@ class WorkshopAssessment(AssessmentForm):
         super().__init__(definitions, store, workshop)
         self.app_workshop = workshop
         self.page.title = f"Workshop {workshop}: self-assessment"
-        entry = self.entry
-        entry.workshop.value = ""
-        self.new_code = widgets.Button(
-            description=say("entry.new_code"), layout=widgets.Layout(width="auto")
-        )
-        self.new_code.add_class("eakit-new-code")
-        self.new_code.on_click(lambda _: self._guarded(self.give_new_code))
-        children = list(entry.widget.children)
-        children.insert(children.index(entry.business_id) + 1, self.new_code)
-        entry.widget.children = children
+        self.entry.fields.fill(workshop="")
+        self.entry.offer(button_item("new_code", say("entry.new_code"), "new-code"), "business_id")
+        self.entry.fields.on("new_code", lambda _values: self._guarded(self.give_new_code))
 
     def give_new_code(self) -> None:
         """Fill in a fresh code and ask the participant to keep it for next time."""
         code = new_business_code(self.store)
-        self.entry.business_id.value = code
+        self.entry.fields.fill(business_id=code)
         text = escape(say("entry.new_code_given", code="\0")).replace("\0", f"<b>{code}</b>")
-        self.entry.message.value = f"<p role='status'>{text}</p>"
+        self.entry.show_message(f"<p role='status'>{text}</p>")
 
     def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
         """Open the form only for this server's workshop (codes match in any letter case)."""
         if workshop.casefold() != self.app_workshop.casefold():
-            self.entry.message.value = _alert(say("entry.workshop_other", code=workshop))
+            self.entry.show_message(_alert(say("entry.workshop_other", code=workshop)))
             return
         super().start(self.app_workshop, business_id, display_name)

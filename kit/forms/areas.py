@@ -8,11 +8,17 @@ read out with each option, ``aria-expanded`` on the area's button. An area's que
 the first time it is opened, and the whole area is one widget model instead of three per
 question. The browser only reports which option was picked; the kernel checks every value
 (``kit.core.scoring.check_answers``) before storing it.
+
+The browser reports the area's answers as a custom message (``{"event": "answers", ...}``), not
+as a state update: a widget holds back state updates while one is waiting for the kernel, but
+sends custom messages at once and in order, so an answer chosen just before Submit (a button's
+click is a custom message too) always reaches the kernel before the click does. ``values`` is
+only what the kernel shows (a restored draft).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +57,7 @@ function render({ model, el }) {
   el.append(heading, panel);
   const labels = model.get("labels");
   const fieldsets = {};
+  let chosen = { ...model.get("values") };
 
   const draw = () => {
     if (panel.childElementCount) return;
@@ -86,7 +93,7 @@ function render({ model, el }) {
     showFlags();
   };
   const showValues = () => {
-    const values = model.get("values");
+    const values = chosen;
     for (const [id, set] of Object.entries(fieldsets)) {
       for (const input of set.querySelectorAll("input")) input.checked = values[id] === input.value;
     }
@@ -96,7 +103,7 @@ function render({ model, el }) {
   };
   const showFlags = () => {
     const flagged = new Set(model.get("flagged"));
-    const values = model.get("values");
+    const values = chosen;
     for (const [id, set] of Object.entries(fieldsets)) {
       const missing = flagged.has(id) && !(id in values);
       set.classList.toggle("eakit-missing", missing);
@@ -116,8 +123,10 @@ function render({ model, el }) {
   panel.addEventListener("change", (event) => {
     const set = event.target.closest("fieldset");
     if (!set) return;
-    model.set("values", { ...model.get("values"), [set.dataset.question]: event.target.value });
-    model.save_changes();
+    chosen = { ...chosen, [set.dataset.question]: event.target.value };
+    showValues();
+    showFlags();
+    model.send({ event: "answers", values: chosen });
   });
   const focusQuestion = () => {
     const set = fieldsets[model.get("focus_question")];
@@ -127,7 +136,11 @@ function render({ model, el }) {
     target.focus({ preventScroll: true });
   };
   model.on("change:expanded", showOpen);
-  model.on("change:values", () => { showValues(); showFlags(); });
+  model.on("change:values", () => {
+    chosen = { ...model.get("values") };
+    showValues();
+    showFlags();
+  });
   model.on("change:flagged", showFlags);
   model.on("change:focus_request", () => { showOpen(); setTimeout(focusQuestion, 0); });
   showOpen();
@@ -154,7 +167,8 @@ def question_data(question: Question) -> dict[str, object]:
 
 
 class AreaQuestions(anywidget.AnyWidget):
-    """The questions of one area; ``values`` holds what the browser reports as chosen."""
+    """The questions of one area; ``answers`` holds what the browser last reported as chosen,
+    ``values`` what the kernel asks it to show."""
 
     _esm = AREA_JS
     _css = (Path(__file__).with_name("areas.css")).read_text(encoding="utf-8")
@@ -179,6 +193,25 @@ class AreaQuestions(anywidget.AnyWidget):
             },
         )
         self.question_ids = [q.id for q in questions]
+        self.answers: dict[str, object] = {}
+        self._listeners: list[Callable[[AreaQuestions], None]] = []
+        self.on_msg(self._received)
+
+    def on_answers(self, listener: Callable[[AreaQuestions], None]) -> None:
+        """Call ``listener(area)`` each time the browser reports this area's answers."""
+        self._listeners.append(listener)
+
+    def report(self, answers: Mapping[str, object]) -> None:
+        """What the browser does when an option is picked: report all of the area's answers."""
+        self._received(self, {"event": "answers", "values": dict(answers)}, [])
+
+    def _received(self, _widget: object, content: object, _buffers: object) -> None:
+        if not isinstance(content, dict) or content.get("event") != "answers":
+            return
+        values = content.get("values")
+        self.answers = dict(values) if isinstance(values, dict) else {}
+        for listener in self._listeners:
+            listener(self)
 
     def focus(self, question_id: str) -> None:
         """Open the area and move keyboard focus into one question's group."""
@@ -189,3 +222,4 @@ class AreaQuestions(anywidget.AnyWidget):
     def show_values(self, values: Mapping[str, str]) -> None:
         """Show the given answers of this area's questions (the rest stay unchosen)."""
         self.values = {qid: values[qid] for qid in self.question_ids if qid in values}
+        self.answers = dict(self.values)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from html import escape
@@ -33,6 +32,7 @@ from kit.core.scoring import Placement, check_answers, score_valid_answers
 from kit.errors import KitError
 from kit.forms import result_html
 from kit.forms.areas import AreaQuestions
+from kit.forms.entry import EntryFields, button_item, message_item, text_item
 from kit.forms.page import PageHelper
 from kit.store.database import Store
 
@@ -99,61 +99,61 @@ def entry_problems(workshop: str, business_id: str, name: str) -> list[str]:
 # --- the parts ---------------------------------------------------------------------------------
 
 
-def _text_field(label: str, placeholder: str, css: str, value: str = "") -> widgets.Text:
-    return _classed(
-        widgets.Text(value=value, description=label, placeholder=placeholder, layout=_FULL_WIDTH),
-        css,
-    )
-
-
 class EntryPanel:
     """Workshop code, business code and an optional display name, checked before anything.
-    Enter in any field does what Start does."""
+    Enter in any field does what Start does; either sends the fields' values with it."""
 
     def __init__(self, workshop: str) -> None:
-        self.workshop = _text_field(
-            say("entry.workshop_label"), say("entry.workshop_placeholder"), "workshop", workshop
+        self.fields = _classed(
+            EntryFields(
+                items=[
+                    text_item(
+                        "workshop",
+                        say("entry.workshop_label"),
+                        say("entry.workshop_placeholder"),
+                        "workshop",
+                    ),
+                    text_item(
+                        "business_id",
+                        say("entry.business_label"),
+                        say("entry.business_placeholder"),
+                        "business-id",
+                    ),
+                    text_item(
+                        "display_name",
+                        say("entry.name_label"),
+                        say("entry.name_placeholder"),
+                        "display-name",
+                    ),
+                    message_item("entry-message"),
+                    button_item("start", say("entry.start"), "start", primary=True),
+                ],
+                values={"workshop": workshop, "business_id": "", "display_name": ""},
+            ),
+            "entry-fields",
         )
-        self.business_id = _text_field(
-            say("entry.business_label"), say("entry.business_placeholder"), "business-id"
-        )
-        self.display_name = _text_field(
-            say("entry.name_label"), say("entry.name_placeholder"), "display-name"
-        )
-        self.start = _classed(
-            widgets.Button(description=say("entry.start"), button_style="primary"), "start"
-        )
-        self.message = _classed(widgets.HTML(), "entry-message")
         hint = widgets.HTML(f"<p>{escape(say('entry.hint'))}</p>")
         self.widget = _classed(
-            widgets.VBox(
-                [
-                    _heading(say("entry.heading")),
-                    hint,
-                    self.workshop,
-                    self.business_id,
-                    self.display_name,
-                    self.message,
-                    self.start,
-                ]
-            ),
-            "entry",
+            widgets.VBox([_heading(say("entry.heading")), hint, self.fields]), "entry"
         )
 
-    def on_enter(self, action: Callable[[], None]) -> None:
-        """Run ``action`` when Enter is pressed in a field (ipywidgets' submit event)."""
-        for field in (self.workshop, self.business_id, self.display_name):
-            with warnings.catch_warnings():  # on_submit is the one event Enter sends
-                warnings.simplefilter("ignore", DeprecationWarning)
-                field.on_submit(lambda _field: action())
+    def offer(self, item: dict[str, Any], after: str) -> None:
+        """Add a button (``kit.forms.entry.button_item``) right after the field ``after``."""
+        items = list(self.fields.items)
+        place = next(n for n, i in enumerate(items) if i["name"] == after)
+        self.fields.items = [*items[: place + 1], item, *items[place + 1 :]]
 
-    def read(self) -> tuple[str, str, str] | None:
-        """The three values, or None after showing why they cannot be used."""
-        workshop = self.workshop.value.strip()
-        business_id = self.business_id.value.strip()
-        name = self.display_name.value.strip()
+    def show_message(self, html: str) -> None:
+        """Show a message (already escaped HTML) above the Start button."""
+        self.fields.message = html
+
+    def read(self, values: Mapping[str, str]) -> tuple[str, str, str] | None:
+        """The three values sent with Start, or None after showing why they cannot be used."""
+        workshop = values.get("workshop", "").strip()
+        business_id = values.get("business_id", "").strip()
+        name = values.get("display_name", "").strip()
         problems = entry_problems(workshop, business_id, name)
-        self.message.value = _problems_html(say("entry.check_title"), problems) if problems else ""
+        self.show_message(_problems_html(say("entry.check_title"), problems) if problems else "")
         return None if problems else (workshop, business_id, name)
 
 
@@ -212,9 +212,8 @@ class QuestionsPanel:
             for dimension_id, questions in definitions.questions_by_dimension.items()
         ]
         self._area_of = {qid: area for area in self.areas for qid in area.question_ids}
-        self._restoring = False
         for area in self.areas:
-            area.observe(self._on_values, names="values")
+            area.on_answers(self._on_values)
         self.progress_text = _classed(widgets.HTML(), "progress-text", "progress")
         self.notice = _classed(widgets.HTML(), "notice")
         intro = (
@@ -250,19 +249,17 @@ class QuestionsPanel:
     def choose(self, question_id: str, value: object) -> None:
         """Pick an answer as the browser does: the area reports its values with this one."""
         area = self._area_of[question_id]
-        area.values = {**area.values, question_id: value}
+        area.report({**area.answers, question_id: value})
 
-    def _on_values(self, change: dict[str, Any]) -> None:
-        area: AreaQuestions = change["owner"]
+    def _on_values(self, area: AreaQuestions) -> None:
         for qid in area.question_ids:
             self.values.pop(qid, None)
-        self.values.update(change["new"])
-        self.flagged -= set(change["new"])
+        self.values.update(area.answers)
+        self.flagged -= set(area.answers)
         if area.flagged:
-            area.flagged = [qid for qid in area.flagged if qid not in change["new"]]
+            area.flagged = [qid for qid in area.flagged if qid not in area.answers]
         self._update_progress()
-        if not self._restoring:
-            self.on_answer()
+        self.on_answer()
 
     def answers(self) -> dict[str, object]:
         """What the participant has chosen, unchecked (the browser can send anything)."""
@@ -275,12 +272,8 @@ class QuestionsPanel:
             for qid, question in self.definitions.questions.items()
             if answers.get(qid) in question.allowed_answers
         }
-        self._restoring = True
-        try:
-            for area in self.areas:
-                area.show_values(kept)
-        finally:
-            self._restoring = False
+        for area in self.areas:
+            area.show_values(kept)
         self.values = dict(kept)
         self._update_progress()
 
@@ -390,8 +383,7 @@ class AssessmentForm(widgets.VBox):
         self.submit_button = _classed(
             widgets.Button(description=say("questions.submit"), button_style="success"), "submit"
         )
-        self.entry.start.on_click(lambda _: self._guarded(self._start_from_entry))
-        self.entry.on_enter(lambda: self._guarded(self._start_from_entry))
+        self.entry.fields.on("start", lambda values: self._guarded(self._start_from_entry, values))
         self.submit_button.on_click(lambda _: self._guarded(self.submit))
 
         if business_id is None:
@@ -416,10 +408,10 @@ class AssessmentForm(widgets.VBox):
     def result(self) -> ResultPanel:
         return ResultPanel()
 
-    def _guarded(self, action: Callable[[], object]) -> None:
+    def _guarded(self, action: Callable[..., object], *args: Any) -> None:
         """Run a button's action; if the store fails, say so in the form, not in a log only."""
         try:
-            action()
+            action(*args)
         except (KitError, SQLAlchemyError) as exc:
             LOG.warning("assessment form: %s", str(exc).splitlines()[0])
             self.submit_button.disabled = False
@@ -454,10 +446,10 @@ class AssessmentForm(widgets.VBox):
         assert self.business_id is not None, "start() names the business first"
         return self.business_id
 
-    def _start_from_entry(self) -> None:
-        values = self.entry.read()
-        if values:
-            self.start(*values)
+    def _start_from_entry(self, values: Mapping[str, str]) -> None:
+        checked = self.entry.read(values)
+        if checked:
+            self.start(*checked)
 
     def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
         """Open the form for one business: consent first unless this notice was agreed.
