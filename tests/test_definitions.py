@@ -86,6 +86,7 @@ def test_json_schemas_are_exported(tmp_path):
         "maturity_model.schema.json",
         "questionnaire.schema.json",
         "recommendations.schema.json",
+        "roles.schema.json",
     ]
     schema = json.loads((tmp_path / "questionnaire.schema.json").read_text())
     assert "questions" in schema["properties"]

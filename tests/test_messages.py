@@ -29,6 +29,17 @@ SAMPLE = {
     "answered": 2,
     "area": "Transparency",
     "level": "Proactive",
+    "length": 512,
+    "question": "Q3",
+    "problem": "This note holds invisible control characters. Please retype it.",
+    "areas": "transparency, people",
+    "value": "5",
+    "lowest": 1,
+    "highest": 4,
+    "role": "Owner or manager",
+    "roles": "owner, staff, partner, adviser",
+    "business": "smb-014",
+    "workshop": "spring-2026",
 }
 # What developers write and owners cannot read.
 JARGON = [

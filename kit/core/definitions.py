@@ -196,22 +196,37 @@ class RecommendationLibrary(Strict):
     recommendations: Annotated[list[Recommendation], unique_ids("recommendation")]
 
 
+class Role(Strict):
+    """Who a respondent is to the business (owner, staff...): stored with each submission."""
+
+    id: Identifier
+    label: Prose
+    description: Prose
+
+
+class RoleList(Strict):
+    schema_version: Literal[1]
+    roles: Annotated[list[Role], unique_ids("role")] = Field(min_length=1)
+
+
 class DefinitionFiles(BaseModel):
-    """Where the three definition files are; defaults to the bundled ones."""
+    """Where the definition files are; defaults to the bundled ones."""
 
     model: Path = ASSESSMENTS_DIR / "maturity_model.yaml"
     questionnaire: Path = ASSESSMENTS_DIR / "questionnaire.yaml"
     recommendations: Path = CONTENT_DIR / "recommendations.yaml"
+    roles: Path = CONTENT_DIR / "roles.yaml"
 
 
 @dataclass(frozen=True)
 class Definitions:
-    """The three definition objects, checked against each other."""
+    """The definition objects, checked against each other."""
 
     model: MaturityModel
     questionnaire: Questionnaire
     recommendations: RecommendationLibrary
     files: DefinitionFiles = field(default_factory=DefinitionFiles)
+    role_list: RoleList | None = None  # None: the bundled roles
 
     def __post_init__(self) -> None:
         problems = cross_check(self)
@@ -225,6 +240,12 @@ class Definitions:
     @cached_property
     def dimensions(self) -> dict[str, Dimension]:
         return {d.id: d for d in self.model.dimensions}
+
+    @cached_property
+    def roles(self) -> dict[str, Role]:
+        """The roles a respondent may choose, by id."""
+        role_list = self.role_list or load_model(DefinitionFiles().roles, RoleList)
+        return {r.id: r for r in role_list.roles}
 
     @cached_property
     def questions_by_dimension(self) -> dict[str, list[Question]]:
@@ -314,9 +335,10 @@ def load_definitions(files: DefinitionFiles | None = None) -> Definitions:
     model = _load_collecting(files.model, MaturityModel, problems)
     questionnaire = _load_collecting(files.questionnaire, Questionnaire, problems)
     library = _load_collecting(files.recommendations, RecommendationLibrary, problems)
-    if model is None or questionnaire is None or library is None:
+    role_list = _load_collecting(files.roles, RoleList, problems)
+    if model is None or questionnaire is None or library is None or role_list is None:
         raise DefinitionError(problems)
-    return Definitions(model, questionnaire, library, files)
+    return Definitions(model, questionnaire, library, files, role_list)
 
 
 @lru_cache(maxsize=1)
@@ -349,6 +371,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "maturity_model": MaturityModel,
     "questionnaire": Questionnaire,
     "recommendations": RecommendationLibrary,
+    "roles": RoleList,
 }
 
 

@@ -59,6 +59,12 @@ def check_workshop_code(value: str) -> str | None:
     return _code_problem("workshop", value or "")
 
 
+def check_respondent_code(value: str) -> str | None:
+    """Why a respondent code is unusable, or None; "" is the one respondent of a business
+    answered by a single person, so it is always fine."""
+    return _code_problem("respondent", value) if value else None
+
+
 def _unsafe(ch: str) -> bool:
     """Control, format (bidi overrides, zero-width) and unassigned characters, but not the
     joiners some scripts need; line breaks are handled apart."""

@@ -8,6 +8,47 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class AnswerNote:
+    """What backs one answer up: a short note and an optional http(s) link. Never scored."""
+
+    note: str = ""
+    link: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"note": self.note, "link": self.link}
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A facilitator's sign-off of one submission, with their name and note."""
+
+    submission_id: int
+    reviewer: str
+    note: str
+    reviewed_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "submission_id": self.submission_id,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "reviewed_at": self.reviewed_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """One row of a business's target history: the level it aims for in an area, and when."""
+
+    area: str
+    level: int
+    set_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"area": self.area, "level": self.level, "set_at": self.set_at.isoformat()}
+
+
+@dataclass(frozen=True)
 class SubmissionRecord:
     """One stored assessment: the answers and the definition versions they were given against."""
 
@@ -21,6 +62,10 @@ class SubmissionRecord:
     submitted_at: datetime
     submission_key: str
     source: str = "form"
+    respondent: str = ""  # pseudonymous code; "" for a business answered by one person
+    role: str = ""
+    notes: dict[str, AnswerNote] = field(default_factory=dict)
+    review: ReviewRecord | None = None  # the newest review of this submission
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +79,10 @@ class SubmissionRecord:
             "submitted_at": self.submitted_at.isoformat(),
             "submission_key": self.submission_key,
             "source": self.source,
+            "respondent": self.respondent,
+            "role": self.role,
+            "notes": {qid: note.to_dict() for qid, note in self.notes.items()},
+            "review": self.review.to_dict() if self.review else None,
         }
 
 

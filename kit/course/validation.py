@@ -28,6 +28,7 @@ FILE_MODELS: dict[str, str] = {
     "*course.yaml": "kit.course.content:Course",
     "*privacy.yaml": "kit.core.privacy:PrivacyNotice",
     "*messages.yaml": "kit.core.messages:Messages",
+    "*roles.yaml": "kit.core.definitions:RoleList",
     "*checklists/chatbot_transparency.yaml": EXERCISES
     + "customer_experience.data:TransparencyRules",
     "*checklists/ethical_automation.yaml": EXERCISES + "customer_relationships.data:Checklist",
