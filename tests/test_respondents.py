@@ -191,4 +191,5 @@ def test_respondent_codes_and_roles_are_checked(small_defs):
     assert '"boss"' in problem and "owner" in problem
     (problem,) = check_respondent(small_defs, "no spaces please", "owner")
     assert "respondent code" in problem
-    assert len(check_respondent(small_defs, "bad code", "")) == 2
+    assert len(check_respondent(small_defs, "bad code", "")) == 2  # bad code, no role
+    assert check_respondent(small_defs, "", "staff") == []

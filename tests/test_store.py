@@ -199,15 +199,30 @@ def test_export_holds_everything_on_one_business_only(store, small_defs):
 def test_delete_removes_every_row_of_that_business(store, small_defs):
     """After delete nothing of the business is left, and the other business is untouched."""
     store.record_consent("w1", "smb-001", "1.0.0")
-    store.submit("w1", "smb-001", all_answers("b", small_defs), "k1")
+    first = store.submit("w1", "smb-001", all_answers("b", small_defs), "k1")
     store.save_draft("w1", "smb-001", {"alpha_q1": "a"})
+    store.join_respondent("w1", "smb-001", "smb-001-b", "staff")
+    store.submit(
+        "w1",
+        "smb-001",
+        all_answers("c", small_defs),
+        "k1b",
+        respondent="smb-001-b",
+        notes={"alpha_q1": {"note": "seen it", "link": "https://example.org"}},
+    )
+    store.save_draft("w1", "smb-001", {"alpha_q1": "d"}, respondent="smb-001-b")
+    store.set_targets("smb-001", {"alpha": 3, "gamma": 4})
+    store.review(first.id, "Ana", "talked it through")
     store.submit("w1", "smb-002", all_answers("a", small_defs), "k2")
     report = store.delete_business("smb-001")
     assert report.existed
     assert report.removed == {
-        "submissions": 1,
-        "drafts": 1,
+        "reviews": 1,
+        "submissions": 2,
+        "drafts": 2,
         "consents": 1,
+        "targets": 2,
+        "respondents": 1,
         "enrolments": 1,
         "businesses": 1,
     }

@@ -96,19 +96,22 @@ def clean_name(value: str) -> tuple[str, str | None]:
     return cleaned, " and ".join(changes) or None
 
 
-def check_business_name(value: str) -> str | None:
-    """Why a display name is unusable, or None; any text is fine if it is one short, clean
-    line (``clean_name`` makes it so)."""
+def check_name(value: str, kind: str = "business_name") -> str | None:
+    """Why a display name (a business's, a reviewer's) is unusable, or None; any text is fine
+    if it is one short, clean line (``clean_name`` makes it so)."""
     if len(value) > NAME_MAX:
-        return f"business_name is longer than {NAME_MAX} characters"
+        return f"{kind} is longer than {NAME_MAX} characters"
     if LINE_BREAKS.search(value):
-        return "business_name must be a single line"
+        return f"{kind} must be a single line"
     unsafe = {ch for ch in value if _unsafe(ch)}
     if unsafe:
-        return (
-            f"business_name holds invisible or control characters ({_described(unsafe)}); retype it"
-        )
+        return f"{kind} holds invisible or control characters ({_described(unsafe)}); retype it"
     return None
+
+
+def check_business_name(value: str) -> str | None:
+    """Why a business's display name is unusable, or None."""
+    return check_name(value)
 
 
 def terminal_safe(text: str) -> str:

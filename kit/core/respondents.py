@@ -35,10 +35,13 @@ def check_respondent(definitions: Definitions, respondent: str, role: str) -> li
     must choose a role from ``content/roles.yaml``.
     """
     problems = []
+    roles = ", ".join(definitions.roles)
     if check_respondent_code(respondent):
         problems.append(say("team.code_unusable"))
-    if (respondent or role) and role not in definitions.roles:
-        problems.append(say("team.unknown_role", role=role, roles=", ".join(definitions.roles)))
+    if respondent and not role:
+        problems.append(say("team.role_missing", roles=roles))
+    elif role and role not in definitions.roles:
+        problems.append(say("team.unknown_role", role=role, roles=roles))
     return problems
 
 

@@ -1,4 +1,5 @@
-"""Keep every answer a business gives: workshops, businesses, drafts, submissions and consents.
+"""Keep every answer a business gives: workshops, businesses, respondents, drafts, submissions
+(with the notes on their answers), consents, targets and facilitators' reviews.
 
 One code path serves a SQLite file on a trainer's laptop and a PostgreSQL server shared by a
 Voila deployment; only the URL differs. Writes are short transactions (on SQLite ``BEGIN
@@ -15,6 +16,7 @@ import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     delete,
     event,
@@ -41,9 +44,21 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from kit.core.definitions import Definitions, bundled_definitions
-from kit.core.ids import check_business_id, check_business_name, check_workshop_code
-from kit.core.records import ConsentRecord, DeletionReport, SubmissionRecord, WorkshopProgress
+from kit.core.evidence import as_note, check_note, check_notes
+from kit.core.ids import check_business_id, check_business_name, check_name, check_workshop_code
+from kit.core.messages import say
+from kit.core.records import (
+    AnswerNote,
+    ConsentRecord,
+    DeletionReport,
+    ReviewRecord,
+    SubmissionRecord,
+    TargetRecord,
+    WorkshopProgress,
+)
+from kit.core.respondents import check_respondent
 from kit.core.scoring import check_answers
+from kit.core.targets import check_targets
 from kit.errors import AnswerError, StoreError
 from kit.paths import PACKAGE_DIR
 from kit.settings import DEFAULT_URL, database_url
@@ -107,12 +122,25 @@ consents = Table(
     Column("agreed_at", Timestamp, nullable=False),
     Index("ix_consents_business", "business_pk", "workshop_pk"),
 )
+respondents = Table(
+    "respondents",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("business_pk", ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False),
+    Column("workshop_pk", ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Index("ix_respondents_business", "business_pk", "workshop_pk"),
+)
 drafts = Table(
     "drafts",
     METADATA,
     Column("workshop_pk", ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("business_pk", ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True),
+    Column("respondent", String(64), primary_key=True),  # "": the business's one respondent
     Column("answers", JSON, nullable=False),
+    Column("notes", JSON, nullable=True),
     Column("updated_at", Timestamp, nullable=False),
 )
 submissions = Table(
@@ -127,8 +155,30 @@ submissions = Table(
     Column("questionnaire_version", String(32), nullable=False),
     Column("source", String(16), nullable=False),
     Column("submitted_at", Timestamp, nullable=False),
+    Column("respondent_pk", ForeignKey("respondents.id", ondelete="CASCADE"), nullable=True),
+    Column("notes", JSON, nullable=True),  # {question id: {"note": ..., "link": ...}}
     Index("ix_submissions_business", "business_pk", "submitted_at"),
     Index("ix_submissions_workshop", "workshop_pk", "business_pk"),
+)
+reviews = Table(
+    "reviews",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("submission_pk", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("reviewer", String(120), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reviewed_at", Timestamp, nullable=False),
+    Index("ix_reviews_submission", "submission_pk"),
+)
+targets = Table(
+    "targets",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("business_pk", ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False),
+    Column("area", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("set_at", Timestamp, nullable=False),
+    Index("ix_targets_business", "business_pk", "area"),
 )
 
 
@@ -145,6 +195,28 @@ def answers_key(workshop: str, business_id: str, answers: Mapping[str, str]) -> 
 def _require(reason: str | None) -> None:
     if reason:
         raise StoreError(reason)
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise AnswerError(problems)
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    """Who gave a submission, and the notes on its answers ("" is the one respondent)."""
+
+    code: str = ""
+    role: str = ""
+    notes: Mapping[str, Any] | None = None
+
+
+def _notes_json(notes: Mapping[str, AnswerNote]) -> dict[str, dict[str, str]] | None:
+    return {qid: note.to_dict() for qid, note in notes.items()} or None
+
+
+def _notes_from(value: Mapping[str, Any] | None) -> dict[str, AnswerNote]:
+    return {qid: as_note(note) for qid, note in (value or {}).items()}
 
 
 # --- engines: per-backend connection set-up (a registry, not an if/else ladder) -----------------
@@ -303,8 +375,8 @@ def _create_engine(url: str) -> Engine:
         ) from None
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision, one process at a time."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision (or ``revision``), one process at a time."""
     from alembic import command
     from alembic.config import Config
 
@@ -313,7 +385,7 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         MIGRATION_LOCKS[engine.dialect.name](conn)
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -423,6 +495,8 @@ class Store:
         self, conn: Connection, workshop_pk: int, business_id: str, display_name: str = ""
     ) -> int:
         _require(check_business_id(business_id) or check_business_name(display_name))
+        if conn.scalar(select(respondents.c.id).where(respondents.c.code == business_id)):
+            raise AnswerError([say("team.business_is_respondent", code=business_id)])
         self._insert_ignore(
             conn,
             businesses,
@@ -462,9 +536,101 @@ class Store:
 
     def _checked(self, answers: Mapping[str, object]) -> dict[str, str]:
         valid, problems = check_answers(self.definitions, answers)
-        if problems:
-            raise AnswerError(problems)
+        _refuse(problems)
         return valid
+
+    def _checked_notes(self, notes: Mapping[str, Any] | None) -> dict[str, AnswerNote]:
+        valid, problems = check_notes(self.definitions, notes or {})
+        _refuse(problems)
+        return valid
+
+    def _respondent_pk(
+        self, conn: Connection, workshop_pk: int, business_pk: int, respondent: str, role: str
+    ) -> int | None:
+        """The respondent's row (joining or updating it); None for a business's one respondent.
+
+        A code answers for one business only and is never a business code; a business is
+        answered in one workshop at a time (while someone who joined elsewhere has not yet
+        submitted there, nobody can join it here).
+        """
+        if not respondent:
+            _refuse(check_respondent(self.definitions, respondent, role))
+            return None
+        row = conn.execute(select(respondents).where(respondents.c.code == respondent)).first()
+        if row is not None and row.business_pk != business_pk:
+            raise AnswerError([say("team.code_taken", code=respondent)])
+        if row is None or role:
+            _refuse(check_respondent(self.definitions, respondent, role))
+        if row is None and conn.scalar(
+            select(businesses.c.id).where(businesses.c.business_id == respondent)
+        ):
+            raise AnswerError([say("team.code_is_business", code=respondent)])
+        if row is None or row.workshop_pk != workshop_pk:
+            elsewhere = self._answering_elsewhere(conn, business_pk, workshop_pk, respondent)
+            if elsewhere:
+                business = conn.scalar(
+                    select(businesses.c.business_id).where(businesses.c.id == business_pk)
+                )
+                raise AnswerError(
+                    [say("team.other_workshop", business=business, workshop=elsewhere)]
+                )
+        if row is None:
+            self._insert_ignore(
+                conn,
+                respondents,
+                {
+                    "code": respondent,
+                    "business_pk": business_pk,
+                    "workshop_pk": workshop_pk,
+                    "role": role,
+                    "created_at": _now(),
+                },
+                ["code"],
+            )
+        else:
+            conn.execute(
+                update(respondents)
+                .where(respondents.c.id == row.id)
+                .values(workshop_pk=workshop_pk, role=role or row.role)
+            )
+        pk: int = conn.execute(
+            select(respondents.c.id).where(respondents.c.code == respondent)
+        ).scalar_one()
+        return pk
+
+    def _answering_elsewhere(
+        self, conn: Connection, business_pk: int, workshop_pk: int, respondent: str
+    ) -> str | None:
+        """A workshop other than this one where a respondent of the business joined and has
+        not submitted yet, if any."""
+        submitted_there = (
+            select(submissions.c.id)
+            .where(
+                submissions.c.respondent_pk == respondents.c.id,
+                submissions.c.workshop_pk == respondents.c.workshop_pk,
+            )
+            .exists()
+        )
+        return conn.scalar(
+            select(workshops.c.code)
+            .join(respondents, respondents.c.workshop_pk == workshops.c.id)
+            .where(
+                respondents.c.business_pk == business_pk,
+                respondents.c.workshop_pk != workshop_pk,
+                respondents.c.code != respondent,
+                ~submitted_there,
+            )
+            .order_by(workshops.c.code)
+            .limit(1)
+        )
+
+    def _business_of(self, conn: Connection, business_id: str) -> int:
+        business_pk = conn.scalar(
+            select(businesses.c.id).where(businesses.c.business_id == business_id)
+        )
+        if business_pk is None:
+            raise StoreError(f"no data is held on business {business_id!r}")
+        return int(business_pk)
 
     # workshops and businesses
 
@@ -478,6 +644,16 @@ class Store:
             self._business_pk(
                 conn, self._workshop_pk(conn, workshop), business_id, display_name.strip()
             )
+
+    def join_respondent(self, workshop: str, business_id: str, respondent: str, role: str) -> None:
+        """Let one more person answer for a business under their own code and role (enrolling
+        the business in the workshop if need be); rejoining may change the role."""
+        if not respondent:
+            raise AnswerError([say("team.code_missing")])
+        with self._write() as conn:
+            workshop_pk = self._workshop_pk(conn, workshop)
+            business_pk = self._business_pk(conn, workshop_pk, business_id)
+            self._respondent_pk(conn, workshop_pk, business_pk, respondent, role)
 
     def workshops(self) -> list[str]:
         with self._read() as conn:
@@ -524,34 +700,63 @@ class Store:
 
     # drafts
 
-    def save_draft(self, workshop: str, business_id: str, answers: Mapping[str, object]) -> None:
-        """Keep unfinished answers (checked first) so a closed notebook can carry on later."""
+    def save_draft(
+        self,
+        workshop: str,
+        business_id: str,
+        answers: Mapping[str, object],
+        *,
+        respondent: str = "",
+        notes: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Keep unfinished answers (checked first) so a closed notebook can carry on later;
+        one draft per respondent. ``notes=None`` keeps the draft's notes as they are."""
         valid = self._checked(answers)
+        valid_notes = self._checked_notes(notes)
         with self._write() as conn:
             workshop_pk = self._workshop_pk(conn, workshop)
             business_pk = self._business_pk(conn, workshop_pk, business_id)
+            self._respondent_pk(conn, workshop_pk, business_pk, respondent, "")
             statement = self._insert(drafts).values(
-                workshop_pk=workshop_pk, business_pk=business_pk, answers=valid, updated_at=_now()
+                workshop_pk=workshop_pk,
+                business_pk=business_pk,
+                respondent=respondent,
+                answers=valid,
+                notes=_notes_json(valid_notes),
+                updated_at=_now(),
             )
+            changed = ["answers", "updated_at"] + ([] if notes is None else ["notes"])
             conn.execute(
                 statement.on_conflict_do_update(
-                    index_elements=["workshop_pk", "business_pk"],
-                    set_={
-                        "answers": statement.excluded.answers,
-                        "updated_at": statement.excluded.updated_at,
-                    },
+                    index_elements=["workshop_pk", "business_pk", "respondent"],
+                    set_={name: statement.excluded[name] for name in changed},
                 )
             )
 
-    def load_draft(self, workshop: str, business_id: str) -> dict[str, str] | None:
+    def _draft_row(self, workshop: str, business_id: str, respondent: str) -> Any:
         with self._read() as conn:
-            answers = conn.scalar(
-                select(drafts.c.answers)
+            return conn.execute(
+                select(drafts.c.answers, drafts.c.notes)
                 .join(workshops, workshops.c.id == drafts.c.workshop_pk)
                 .join(businesses, businesses.c.id == drafts.c.business_pk)
-                .where(workshops.c.code == workshop, businesses.c.business_id == business_id)
-            )
-        return dict(answers) if answers is not None else None
+                .where(
+                    workshops.c.code == workshop,
+                    businesses.c.business_id == business_id,
+                    drafts.c.respondent == respondent,
+                )
+            ).first()
+
+    def load_draft(
+        self, workshop: str, business_id: str, *, respondent: str = ""
+    ) -> dict[str, str] | None:
+        row = self._draft_row(workshop, business_id, respondent)
+        return dict(row.answers) if row is not None else None
+
+    def load_draft_notes(
+        self, workshop: str, business_id: str, *, respondent: str = ""
+    ) -> dict[str, AnswerNote]:
+        row = self._draft_row(workshop, business_id, respondent)
+        return _notes_from(row.notes) if row is not None else {}
 
     # submissions
 
@@ -562,10 +767,23 @@ class Store:
         answers: Mapping[str, object],
         submission_key: str,
         source: str = "form",
+        *,
+        respondent: str = "",
+        role: str = "",
+        notes: Mapping[str, Any] | None = None,
     ) -> SubmissionRecord:
         """Store an assessment once per key (a resent form returns the first row) and clear
-        the draft; earlier submissions of the business stay for its history."""
-        return self._submit(workshop, business_id, "", answers, submission_key, source)[0]
+        the respondent's draft; earlier submissions of the business stay for its history.
+        A respondent not yet joined joins here (``role`` needed)."""
+        return self._submit(
+            workshop,
+            business_id,
+            "",
+            answers,
+            submission_key,
+            source,
+            _Respondent(respondent, role, notes),
+        )[0]
 
     def submit_named(
         self,
@@ -575,11 +793,21 @@ class Store:
         answers: Mapping[str, object],
         submission_key: str,
         source: str = "form",
+        *,
+        respondent: str = "",
+        role: str = "",
+        notes: Mapping[str, Any] | None = None,
     ) -> bool:
         """Like ``submit``, also naming the business, all in one transaction; True when this
         call stored the row (so two imports of one file at once count each row once)."""
         return self._submit(
-            workshop, business_id, display_name.strip(), answers, submission_key, source
+            workshop,
+            business_id,
+            display_name.strip(),
+            answers,
+            submission_key,
+            source,
+            _Respondent(respondent, role, notes),
         )[1]
 
     def _submit(
@@ -590,8 +818,10 @@ class Store:
         answers: Mapping[str, object],
         submission_key: str,
         source: str,
+        who: _Respondent,
     ) -> tuple[SubmissionRecord, bool]:
         valid = self._checked(answers)
+        valid_notes = self._checked_notes(who.notes)
         if not valid:
             raise AnswerError([f"business {business_id!r}: no answers to submit"])
         if not submission_key or len(submission_key) > SUBMISSION_KEY_MAX:
@@ -602,12 +832,17 @@ class Store:
                 if existing is None:
                     workshop_pk = self._workshop_pk(conn, workshop)
                     business_pk = self._business_pk(conn, workshop_pk, business_id, display_name)
+                    respondent_pk = self._respondent_pk(
+                        conn, workshop_pk, business_pk, who.code, who.role
+                    )
                     conn.execute(
                         submissions.insert().values(
                             submission_key=submission_key,
                             workshop_pk=workshop_pk,
                             business_pk=business_pk,
+                            respondent_pk=respondent_pk,
                             answers=valid,
+                            notes=_notes_json(valid_notes),
                             source=source,
                             submitted_at=_now(),
                             **self.definitions.versions,
@@ -615,7 +850,9 @@ class Store:
                     )
                     conn.execute(
                         delete(drafts).where(
-                            drafts.c.workshop_pk == workshop_pk, drafts.c.business_pk == business_pk
+                            drafts.c.workshop_pk == workshop_pk,
+                            drafts.c.business_pk == business_pk,
+                            drafts.c.respondent == who.code,
                         )
                     )
                     stored = self._by_key(conn, submission_key)
@@ -627,10 +864,15 @@ class Store:
             existing = self.find_submission(submission_key)
             if existing is None:
                 raise
-        if (existing.workshop, existing.business_id) != (workshop, business_id):
+        if (existing.workshop, existing.business_id, existing.respondent) != (
+            workshop,
+            business_id,
+            who.code,
+        ):
             raise StoreError(
                 f"submission_key {submission_key!r} already belongs to business "
                 f"{existing.business_id!r} in workshop {existing.workshop!r}"
+                + (f" (respondent {existing.respondent!r})" if existing.respondent else "")
             )
         return existing, False
 
@@ -669,6 +911,110 @@ class Store:
                 .order_by(submissions.c.submitted_at, submissions.c.id)
             ).all()
         return [_record(row) for row in rows]
+
+    def latest_by_respondent(self, workshop: str, business_id: str) -> list[SubmissionRecord]:
+        """The newest submission of each respondent of one business in the workshop, by code
+        ("" first: the business's one respondent of before)."""
+        return self.latest_by_business(workshop, business_id).get(business_id, [])
+
+    def latest_by_business(
+        self, workshop: str, business_id: str | None = None
+    ) -> dict[str, list[SubmissionRecord]]:
+        """Each business's newest submission per respondent in the workshop, by business id:
+        what ``place_business`` combines."""
+        newest = (
+            select(func.max(submissions.c.id))
+            .join(workshops, workshops.c.id == submissions.c.workshop_pk)
+            .join(businesses, businesses.c.id == submissions.c.business_pk)
+            .where(workshops.c.code == workshop)
+            .group_by(submissions.c.business_pk, submissions.c.respondent_pk)
+        )
+        if business_id is not None:
+            newest = newest.where(businesses.c.business_id == business_id)
+        with self._read() as conn:
+            rows = conn.execute(_submission_query().where(submissions.c.id.in_(newest))).all()
+        grouped: dict[str, list[SubmissionRecord]] = {}
+        for record in sorted(map(_record, rows), key=lambda r: (r.business_id, r.respondent)):
+            grouped.setdefault(record.business_id, []).append(record)
+        return grouped
+
+    # targets and reviews
+
+    def set_targets(self, business_id: str, levels: Mapping[str, object]) -> dict[str, int]:
+        """Record the levels a business aims for (a history row per changed area) and return
+        its current targets; an unchanged target adds no row, so a re-import adds nothing."""
+        valid, problems = check_targets(self.definitions, levels)
+        _refuse(problems)
+        with self._write() as conn:
+            business_pk = self._business_of(conn, business_id)
+            current = self._current_targets(conn, business_pk)
+            changed = [
+                {"business_pk": business_pk, "area": area, "level": level, "set_at": _now()}
+                for area, level in valid.items()
+                if current.get(area) != level
+            ]
+            if changed:
+                conn.execute(targets.insert(), changed)
+            return self._current_targets(conn, business_pk)
+
+    def _current_targets(self, conn: Connection, business_pk: int) -> dict[str, int]:
+        newest = (
+            select(func.max(targets.c.id))
+            .where(targets.c.business_pk == business_pk)
+            .group_by(targets.c.area)
+        )
+        rows = conn.execute(
+            select(targets.c.area, targets.c.level)
+            .where(targets.c.id.in_(newest))
+            .order_by(targets.c.area)
+        )
+        return {row.area: row.level for row in rows}
+
+    def targets(self, business_id: str) -> dict[str, int]:
+        """The business's current target per area (the newest row of each); {} if none."""
+        with self._read() as conn:
+            business_pk = conn.scalar(
+                select(businesses.c.id).where(businesses.c.business_id == business_id)
+            )
+            return {} if business_pk is None else self._current_targets(conn, business_pk)
+
+    def target_history(self, business_id: str) -> list[TargetRecord]:
+        """Every target the business has set, oldest first, for progress over time."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(targets.c.area, targets.c.level, targets.c.set_at)
+                .join(businesses, businesses.c.id == targets.c.business_pk)
+                .where(businesses.c.business_id == business_id)
+                .order_by(targets.c.set_at, targets.c.id)
+            ).all()
+        return [TargetRecord(r.area, r.level, _utc(r.set_at)) for r in rows]
+
+    def review(self, submission_id: int, reviewer: str, note: str) -> ReviewRecord:
+        """A facilitator signs a submission off; a later submission is unreviewed until it is
+        reviewed in turn, and an earlier review stays in the history."""
+        reviewer, note = reviewer.strip(), note.strip()
+        if not reviewer:
+            raise StoreError("a review needs the name of the person who reviewed it")
+        _require(check_name(reviewer, "reviewer"))
+        problem = check_note(note)
+        if problem:
+            raise StoreError(f"review note: {problem}")
+        reviewed_at = _now()
+        with self._write() as conn:
+            if (
+                conn.scalar(select(submissions.c.id).where(submissions.c.id == submission_id))
+                is None
+            ):
+                raise StoreError(f"there is no submission {submission_id}")
+            conn.execute(
+                reviews.insert().values(
+                    submission_pk=submission_id,
+                    reviewer=reviewer,
+                    note=note,
+                    reviewed_at=reviewed_at,
+                )
+            )
+        return ReviewRecord(submission_id, reviewer, note, reviewed_at)
 
     def submission_count(self) -> int:
         with self._read() as conn:
@@ -723,10 +1069,33 @@ class Store:
                 .order_by(consents.c.id)
             ).all()
             draft_rows = conn.execute(
-                select(workshops.c.code, drafts.c.answers, drafts.c.updated_at)
+                select(
+                    workshops.c.code,
+                    drafts.c.respondent,
+                    drafts.c.answers,
+                    drafts.c.notes,
+                    drafts.c.updated_at,
+                )
                 .join(drafts, drafts.c.workshop_pk == workshops.c.id)
                 .where(drafts.c.business_pk == business.id)
-                .order_by(workshops.c.code)
+                .order_by(workshops.c.code, drafts.c.respondent)
+            ).all()
+            respondent_rows = conn.execute(
+                select(
+                    respondents.c.code,
+                    respondents.c.role,
+                    respondents.c.created_at,
+                    workshops.c.code.label("workshop"),
+                )
+                .join(workshops, workshops.c.id == respondents.c.workshop_pk)
+                .where(respondents.c.business_pk == business.id)
+                .order_by(respondents.c.code)
+            ).all()
+            review_rows = conn.execute(
+                select(reviews)
+                .join(submissions, submissions.c.id == reviews.c.submission_pk)
+                .where(submissions.c.business_pk == business.id)
+                .order_by(reviews.c.reviewed_at, reviews.c.id)
             ).all()
             submission_rows = conn.execute(
                 _submission_query()
@@ -754,12 +1123,28 @@ class Store:
             "drafts": [
                 {
                     "workshop": r.code,
+                    "respondent": r.respondent,
                     "answers": dict(r.answers),
+                    "notes": dict(r.notes or {}),
                     "updated_at": _utc(r.updated_at).isoformat(),
                 }
                 for r in draft_rows
             ],
+            "respondents": [
+                {
+                    "respondent": r.code,
+                    "role": r.role,
+                    "workshop": r.workshop,
+                    "joined_at": _utc(r.created_at).isoformat(),
+                }
+                for r in respondent_rows
+            ],
             "submissions": [_record(r).to_dict() for r in submission_rows],
+            "reviews": [
+                ReviewRecord(r.submission_pk, r.reviewer, r.note, _utc(r.reviewed_at)).to_dict()
+                for r in review_rows
+            ],
+            "targets": [t.to_dict() for t in self.target_history(business_id)],
         }
 
     def inactive_businesses(self, before: datetime) -> list[str]:
@@ -770,6 +1155,8 @@ class Store:
                 (submissions, "submitted_at"),
                 (drafts, "updated_at"),
                 (consents, "agreed_at"),
+                (targets, "set_at"),
+                (respondents, "created_at"),
             )
         ]
         activity.append(select(businesses.c.id.label("pk"), businesses.c.created_at.label("at")))
@@ -792,11 +1179,21 @@ class Store:
             )
             if business_pk is None:
                 return DeletionReport(business_id, existed=False)
-            removed = {}
+            removed = {
+                "reviews": conn.execute(
+                    delete(reviews).where(
+                        reviews.c.submission_pk.in_(
+                            select(submissions.c.id).where(submissions.c.business_pk == business_pk)
+                        )
+                    )
+                ).rowcount
+            }
             for name, table in (
                 ("submissions", submissions),
                 ("drafts", drafts),
                 ("consents", consents),
+                ("targets", targets),
+                ("respondents", respondents),
                 ("enrolments", enrolments),
             ):
                 removed[name] = conn.execute(
@@ -809,19 +1206,38 @@ class Store:
 
 
 def _submission_query() -> Any:
+    newest_review = (
+        select(func.max(reviews.c.id).label("review_pk"))
+        .group_by(reviews.c.submission_pk)
+        .subquery()
+    )
     return (
         select(
             submissions,
             workshops.c.code.label("workshop"),
             businesses.c.business_id,
             businesses.c.display_name,
+            respondents.c.code.label("respondent_code"),
+            respondents.c.role.label("respondent_role"),
+            reviews.c.id.label("review_pk"),
+            reviews.c.reviewer,
+            reviews.c.note.label("review_note"),
+            reviews.c.reviewed_at,
         )
         .join(workshops, workshops.c.id == submissions.c.workshop_pk)
         .join(businesses, businesses.c.id == submissions.c.business_pk)
+        .outerjoin(respondents, respondents.c.id == submissions.c.respondent_pk)
+        .outerjoin(reviews, reviews.c.submission_pk == submissions.c.id)
+        .where(reviews.c.id.is_(None) | reviews.c.id.in_(select(newest_review.c.review_pk)))
     )
 
 
 def _record(row: Any) -> SubmissionRecord:
+    review = (
+        ReviewRecord(row.id, row.reviewer, row.review_note, _utc(row.reviewed_at))
+        if row.review_pk is not None
+        else None
+    )
     return SubmissionRecord(
         id=row.id,
         workshop=row.workshop,
@@ -833,4 +1249,8 @@ def _record(row: Any) -> SubmissionRecord:
         submitted_at=_utc(row.submitted_at),
         submission_key=row.submission_key,
         source=row.source,
+        respondent=row.respondent_code or "",
+        role=row.respondent_role or "",
+        notes=_notes_from(row.notes),
+        review=review,
     )
