@@ -75,11 +75,13 @@ def test_questions_csv_export(question_ids):
 
 
 def test_template_is_a_blank_cohort(tmp_path, question_ids):
-    """Does `eakit template` write business_id, business_name and one column per question?"""
+    """Does `eakit template` write business_id, business_name and one column per question,
+    then the optional team columns (tests/test_team_import.py)?"""
     out = tmp_path / "cohort.csv"
     result = run_cli("template", "--out", str(out))
     assert result.returncode == 0
-    assert next(csv.reader(out.open())) == ["business_id", "business_name", *question_ids]
+    header = next(csv.reader(out.open()))
+    assert header[: 2 + len(question_ids)] == ["business_id", "business_name", *question_ids]
 
 
 def _answers_file(tmp_path, answers, business_id="smb-900"):

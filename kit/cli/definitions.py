@@ -107,14 +107,20 @@ def _configure_template(parser: argparse.ArgumentParser) -> None:
 
 def template(args: argparse.Namespace) -> int:
     from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, bundled_definitions
-    from kit.tables.cohort_file import ID_COLUMN, NAME_COLUMN
+    from kit.tables.cohort_file import ID_COLUMN, NAME_COLUMN, team_columns
     from kit.tables.writer import write_table
 
-    header = [ID_COLUMN, NAME_COLUMN, *bundled_definitions().questions]
+    definitions = bundled_definitions()
+    header = [ID_COLUMN, NAME_COLUMN, *definitions.questions, *team_columns(definitions)]
     write_table(args.out, header, [])
     print(
         f"Wrote {args.out}: one row per business; answer with an option id (a-d), "
-        f"'{DONT_KNOW}' or '{NOT_APPLICABLE}'."
+        f"'{DONT_KNOW}' or '{NOT_APPLICABLE}'.\n"
+        "The columns after the questions are optional (delete any you do not use): "
+        "respondent and role (one row per person when several answer for a business; roles: "
+        f"{', '.join(definitions.roles)}), target:<area> (the level 1-4 the business aims "
+        "for), note:<question> and link:<question> (what backs an answer up; http or https "
+        "links only)."
     )
     return 0
 

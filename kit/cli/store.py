@@ -1,4 +1,5 @@
-"""Verbs over the response store: import a cohort spreadsheet, export or delete a business.
+"""Verbs over the response store: import a cohort spreadsheet, review a submission, export or
+delete a business.
 
 Export and delete are how a business exercises its rights over its data: ``export`` writes all
 that is held on it as JSON, ``delete`` erases it from the store after a confirmation and lists
@@ -118,6 +119,49 @@ def _reports_option(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_REPORTS,
         help="folder of generated reports to search (default: ./reports)",
     )
+
+
+def _configure_review(parser: argparse.ArgumentParser) -> None:
+    _business_argument(parser)
+    parser.add_argument("--by", required=True, metavar="NAME", help="who reviewed it")
+    parser.add_argument(
+        "--note", required=True, metavar="TEXT", help="what was checked or agreed (500 chars)"
+    )
+    parser.add_argument(
+        "--submission",
+        type=int,
+        metavar="ID",
+        help="the submission to sign off (default: the business's newest)",
+    )
+
+
+def review(args: argparse.Namespace) -> int:
+    from kit.store.database import Store
+
+    business_id = _checked_business(args.business)
+    with Store.open(args.database) as store:
+        history = store.history(business_id)
+        if not history:
+            raise KitError(f"business {business_id!r} has no submission to review")
+        chosen = (
+            next((s for s in history if s.id == args.submission), None)
+            if args.submission is not None
+            else history[-1]
+        )
+        if chosen is None:
+            ids = ", ".join(str(s.id) for s in history)
+            raise KitError(
+                f"submission {args.submission} is not one of business {business_id!r}'s "
+                f"(its submissions: {ids})"
+            )
+        done = store.review(chosen.id, args.by, args.note)
+    who = f", respondent {chosen.respondent!r}" if chosen.respondent else ""
+    say(
+        f"Submission {chosen.id} of business {business_id!r} (workshop {chosen.workshop!r}, "
+        f"{chosen.submitted_at:%Y-%m-%d}{who}) is marked reviewed by {done.reviewer} on "
+        f"{done.reviewed_at:%Y-%m-%d}."
+    )
+    return 0
 
 
 def _configure_delete(parser: argparse.ArgumentParser) -> None:
@@ -245,6 +289,12 @@ VERBS = (
         "Store the answers of a cohort spreadsheet; bad rows are named and skipped.",
         _configure_import,
         import_file,
+    ),
+    Verb(
+        "review",
+        "Sign off a business's submission as reviewed, with your name and a note.",
+        _configure_review,
+        review,
     ),
     Verb("export", "Write everything held on one business as JSON.", _configure_export, export),
     Verb(

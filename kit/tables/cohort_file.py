@@ -17,14 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions
-from kit.core.ids import check_business_id, check_business_name, clean_name
+from kit.core.evidence import check_link, check_note
+from kit.core.ids import check_business_id, check_business_name, check_respondent_code, clean_name
 from kit.core.limits import MAX_INPUT_BYTES, json_problem, size_problem
+from kit.core.records import AnswerNote
 from kit.core.scoring import check_answers, unknown_question_reason
+from kit.core.targets import check_targets
 from kit.errors import InputFileError
 from kit.tables.encodings import decode_text
 
 ID_COLUMN = "business_id"
 NAME_COLUMN = "business_name"
+RESPONDENT_COLUMN = "respondent"
+ROLE_COLUMN = "role"
+# Optional columns named "<kind>:<id>": a target per area, a note or link per question.
+TARGET_PREFIX, NOTE_PREFIX, LINK_PREFIX = "target", "note", "link"
+UNREAD = {False: "its answers were not read", True: "its cells were not read"}
 HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 ANSWER_ALIASES = {
     "don't know": DONT_KNOW,
@@ -45,6 +53,10 @@ class CohortRow:
     business_id: str
     business_name: str
     answers: dict[str, str]
+    respondent: str = ""
+    role: str = ""
+    targets: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, AnswerNote] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,8 +174,35 @@ SHEET_READERS: dict[str, Callable[[Path], list[Sheet]]] = {
 
 
 def _normalise_header(cell: str) -> str:
-    # Line breaks inside a header cell (wrapped text) are not part of the name.
-    return " ".join(cell.split()).lower()
+    # Line breaks inside a header cell (wrapped text) are not part of the name, nor are spaces
+    # around the colon of "target: transparency".
+    name = " ".join(cell.split()).lower()
+    kind, colon, key = name.partition(":")
+    return f"{kind.strip()}:{key.strip()}" if colon else name
+
+
+def team_columns(definitions: Definitions) -> list[str]:
+    """The optional columns of issue 14, in template order: who answered, the business's
+    target per area, then a note and a link per question."""
+    return [
+        RESPONDENT_COLUMN,
+        ROLE_COLUMN,
+        *(f"{TARGET_PREFIX}:{area}" for area in definitions.dimensions),
+        *(f"{kind}:{q}" for q in definitions.questions for kind in (NOTE_PREFIX, LINK_PREFIX)),
+    ]
+
+
+def _unknown_team_column(column: str, definitions: Definitions) -> str | None:
+    """Why a "<kind>:<id>" column cannot be read, or None when it is not one or is fine."""
+    kind, colon, key = column.partition(":")
+    if not colon:
+        return None
+    if kind == TARGET_PREFIX:
+        known = definitions.dimensions
+        return None if key in known else f"unknown area (areas: {', '.join(known)})"
+    if kind in (NOTE_PREFIX, LINK_PREFIX):
+        return None if key in definitions.questions else unknown_question_reason(definitions, key)
+    return f"unknown kind of column {kind!r} (use target:, note: or link:)"
 
 
 def _normalise_answer(cell: str) -> str:
@@ -220,11 +259,13 @@ def _column_problems(
     """Problems and notes about the columns: unknown ones, ones with data but no header (a
     merged header cell), and questions the file has no column for."""
     problems, notes = [], []
-    known = {ID_COLUMN, NAME_COLUMN, *definitions.questions}
+    known = {ID_COLUMN, NAME_COLUMN, *definitions.questions, *team_columns(definitions)}
     for column in columns:
         if column and column not in known:
-            reason = unknown_question_reason(definitions, column)
-            problems.append(f"{where}: column {column!r}: {reason}; its answers were not read")
+            reason = _unknown_team_column(column, definitions) or unknown_question_reason(
+                definitions, column
+            )
+            problems.append(f"{where}: column {column!r}: {reason}; {UNREAD[':' in column]}")
     for index, column in enumerate(columns):
         filled = [n for n, r in records if index < len(r) and r[index].strip()]
         if not column and filled:
@@ -274,12 +315,12 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
     problems, column_notes = _column_problems(path, where, columns, records, definitions)
     result.problems += problems
     result.notes += column_notes
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         row_where = f"{where}: row {line}"
-        row_problems = _row_problems(row_where, columns, record, seen)
+        row_problems = _row_problems(row_where, line, columns, record, seen, definitions)
         answers, answer_problems = _row_answers(
             row_where, line, columns, record, definitions, whole_rows
         )
@@ -290,15 +331,85 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
         result.problems += answer_problems
         cells = dict(zip(columns, record, strict=False))
         business_id = cells[ID_COLUMN].strip()
-        seen[business_id] = line
+        respondent = cells.get(RESPONDENT_COLUMN, "").strip()
+        seen[business_id, respondent] = line
         if isinstance(cells[ID_COLUMN], NumberText):
             result.notes.append(
                 f"{row_where}: business_id {business_id!r} was a number in the "
                 "spreadsheet, so any leading zeros are gone; format that column as Text"
             )
         name = _kept_name(cells.get(NAME_COLUMN, ""), row_where, result.notes)
-        result.rows.append(CohortRow(line, business_id, name, answers))
+        targets, target_problems = _row_targets(row_where, line, columns, record, definitions)
+        answer_notes, note_problems = _row_notes(row_where, line, columns, record)
+        result.problems += target_problems + note_problems
+        result.rows.append(
+            CohortRow(
+                line,
+                business_id,
+                name,
+                answers,
+                respondent=respondent,
+                role=cells.get(ROLE_COLUMN, "").strip().lower() if respondent else "",
+                targets=targets,
+                notes=answer_notes,
+            )
+        )
+        if cells.get(ROLE_COLUMN, "").strip() and not respondent:
+            result.notes.append(
+                f"{row_where}: a role without a respondent code is not kept (fill in the "
+                f"{RESPONDENT_COLUMN!r} column to say who answered)"
+            )
     return result
+
+
+def _cell_place(where: str, line: int, columns: list[str], column: str) -> str:
+    return f"{where}, column {column!r} (cell {column_letter(columns.index(column))}{line})"
+
+
+def _prefixed_cells(
+    columns: list[str], record: list[str], prefix: str
+) -> list[tuple[str, str, str]]:
+    """(column, id after the prefix, cell text) for each filled cell of "<prefix>:<id>"."""
+    return [
+        (column, column.partition(":")[2], cell.strip())
+        for column, cell in zip(columns, record, strict=False)
+        if column.startswith(f"{prefix}:") and cell.strip()
+    ]
+
+
+def _row_targets(
+    where: str, line: int, columns: list[str], record: list[str], definitions: Definitions
+) -> tuple[dict[str, int], list[str]]:
+    """The row's targets, and a problem per cell that is no level 1-4 (the rest are kept)."""
+    valid: dict[str, int] = {}
+    problems: list[str] = []
+    for column, area, text in _prefixed_cells(columns, record, TARGET_PREFIX):
+        if area not in definitions.dimensions:
+            continue  # the column itself was reported once
+        kept, found = check_targets(definitions, {area: text})
+        valid |= kept
+        problems += [f"{_cell_place(where, line, columns, column)}: {p}" for p in found]
+    return valid, problems
+
+
+def _row_notes(
+    where: str, line: int, columns: list[str], record: list[str]
+) -> tuple[dict[str, AnswerNote], list[str]]:
+    """The row's notes and links per question; a bad cell is named and left out, its
+    neighbours (the note beside a bad link) kept."""
+    kept: dict[str, dict[str, str]] = {}
+    problems: list[str] = []
+    for prefix, check in ((NOTE_PREFIX, check_note), (LINK_PREFIX, check_link)):
+        for column, question, text in _prefixed_cells(columns, record, prefix):
+            problem = check(text)
+            if problem:
+                problems.append(f"{_cell_place(where, line, columns, column)}: {problem}")
+            else:
+                kept.setdefault(question, {})[prefix] = text
+    return {
+        q: AnswerNote(parts.get(NOTE_PREFIX, ""), parts.get(LINK_PREFIX, ""))
+        for q, parts in kept.items()
+    }, problems
 
 
 def _kept_name(raw: str, where: str, notes: list[str]) -> str:
@@ -311,13 +422,19 @@ def _kept_name(raw: str, where: str, notes: list[str]) -> str:
 
 
 def _row_problems(
-    where: str, columns: list[str], record: list[str], seen: dict[str, int]
+    where: str,
+    line: int,
+    columns: list[str],
+    record: list[str],
+    seen: dict[tuple[str, str], int],
+    definitions: Definitions,
 ) -> list[str]:
-    """What makes a row unusable as a whole: its shape, its id or its name."""
+    """What makes a row unusable as a whole: its shape, its id, its name or who answered."""
     if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
         return [f"{where}: {len(record)} cells but the header has {len(columns)} columns"]
     cells = dict(zip(columns, record, strict=False))
     business_id = cells.get(ID_COLUMN, "").strip()
+    respondent = cells.get(RESPONDENT_COLUMN, "").strip()
     problems = [
         f"{where}: {reason}"
         for reason in (
@@ -326,10 +443,42 @@ def _row_problems(
         )
         if reason
     ]
-    if business_id in seen:
+    if respondent:
+        problems += _respondent_problems(where, line, columns, cells, business_id, definitions)
+    if (business_id, respondent) in seen:
+        by = f" with respondent {respondent!r}" if respondent else ""
         problems.append(
-            f"{where}: business_id {business_id!r} already used on row {seen[business_id]}"
+            f"{where}: business_id {business_id!r}{by} already used on row "
+            f"{seen[business_id, respondent]}"
         )
+    return problems
+
+
+def _respondent_problems(
+    where: str,
+    line: int,
+    columns: list[str],
+    cells: dict[str, str],
+    business_id: str,
+    definitions: Definitions,
+) -> list[str]:
+    """A respondent code must be usable and not the business's own; its role from the list."""
+    respondent = cells[RESPONDENT_COLUMN].strip()
+    place = _cell_place(where, line, columns, RESPONDENT_COLUMN)
+    problems = []
+    reason = check_respondent_code(respondent)
+    if reason:
+        problems.append(f"{place}: {reason}")
+    elif respondent == business_id:
+        problems.append(f"{place}: respondent {respondent!r} is the business's own code")
+    role = cells.get(ROLE_COLUMN, "").strip().lower()
+    if role not in definitions.roles:
+        known = ", ".join(definitions.roles)
+        found = f"unknown role {role!r}" if role else "no role given"
+        where_role = (
+            _cell_place(where, line, columns, ROLE_COLUMN) if ROLE_COLUMN in columns else where
+        )
+        problems.append(f"{where_role}: {found} for respondent {respondent!r} (roles: {known})")
     return problems
 
 
