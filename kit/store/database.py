@@ -593,10 +593,14 @@ class Store:
                 .where(respondents.c.id == row.id)
                 .values(workshop_pk=workshop_pk, role=role or row.role)
             )
-        pk: int = conn.execute(
-            select(respondents.c.id).where(respondents.c.code == respondent)
-        ).scalar_one()
-        return pk
+        stored = conn.execute(
+            select(respondents.c.id, respondents.c.business_pk).where(
+                respondents.c.code == respondent
+            )
+        ).one()
+        if stored.business_pk != business_pk:  # another business took the code meanwhile
+            raise AnswerError([say("team.code_taken", code=respondent)])
+        return int(stored.id)
 
     def _answering_elsewhere(
         self, conn: Connection, business_pk: int, workshop_pk: int, respondent: str
