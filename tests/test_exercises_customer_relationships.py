@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from IPython.display import Markdown
 
 from kit.course.exercises.customer_relationships.calc import (
     approval_rates,
@@ -351,6 +352,17 @@ def test_bias_audit_follows_the_postcode_switch() -> None:
     assert audit.result.impact.passes
     audit.controls["threshold"].value = 2.5  # stricter: B 14, A 20 -> 0.7, fails
     assert audit.result.impact.ratio == Fraction(14, 20)
+
+
+def test_bias_audit_says_the_ratio_as_a_percentage() -> None:
+    """Does the participant read the ratio as 59 %, never as the decimal 0.59?"""
+    audit = bias_audit()
+    parts = audit.show(audit.result)
+    shown = " ".join(part.data for part in parts if isinstance(part, Markdown))
+    # 16/27 = 59.26 %, shown rounded to a whole per cent; 16/30 = 53 %, 27/30 = 90 %.
+    assert "Disparate-impact ratio: 59%." in shown
+    assert "approved at 59% of the rate of group A" in shown
+    assert "0.59" not in shown
 
 
 def test_minimisation_review_reads_the_pickers_on_press() -> None:

@@ -259,19 +259,19 @@ def test_prioritise_weights_change_the_benefit() -> None:
     assert ranked[["candidate", "priority"]].values.tolist() == [["A", 4.0], ["B", 2.0]]
 
 
-def test_lender_sample_ranks_and_the_averaging_contrast() -> None:
-    """Does loan pre-screening top an average-risk ranking but sink under the worst-risk rule?"""
+def test_care_agency_sample_ranks_and_the_averaging_contrast() -> None:
+    """Does CV screening top an average-risk ranking but sink under the worst-risk rule?"""
     comparison = ex.risk_rule_comparison(data.example_candidates())
-    # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | loan 2.5,
-    # chatbot 1.5 (redesign band last). Averaged: loan 4.5 - 0.5 x 2 = 3.5 comes first.
+    # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | CV screening 2.5,
+    # chatbot 1.5 (redesign band last). Averaged: CV screening 4.5 - 0.5 x 2 = 3.5 comes first.
     assert comparison.to_dict("list") == {
         "candidate": [
-            "Energy monitoring in the branch",
-            "Payment reminder texts",
-            "Online document upload and ID check",
+            "Energy monitoring in the office",
+            "Visit reminder texts to clients",
+            "Online onboarding documents and ID check",
             "Automatic bookkeeping reconciliation",
-            "Automated loan pre-screening",
-            "Chatbot for account questions",
+            "Automated CV screening",
+            "Chatbot for families' questions",
         ],
         "rank_by_worst_risk": [1, 2, 3, 4, 5, 6],
         "rank_if_risks_averaged": [3, 2, 4, 5, 1, 6],
@@ -323,14 +323,14 @@ def test_explorer_sliders_feed_the_calculation() -> None:
 
 
 def test_prioritiser_rating_slider_reorders_the_ranking() -> None:
-    """Lowering the loan pre-screening's bias risk to 2: does it move up to first place?"""
+    """Lowering the CV screening's bias risk to 2: does it move up to first place?"""
     explorer = widgets.prioritiser()
     editor = explorer.controls["candidates"]
-    editor.picker.value = "Automated loan pre-screening"
+    editor.picker.value = "Automated CV screening"
     editor.sliders["bias_risk"].value = 2
     # Worst risk is now privacy at 3: 4.5 - 0.5 x 2 = 3.5, with safeguards; still behind the
     # two "go ahead" candidates, but first of its band.
-    row = explorer.result.set_index("candidate").loc["Automated loan pre-screening"]
+    row = explorer.result.set_index("candidate").loc["Automated CV screening"]
     assert (row["rank"], row["priority"], row["verdict"]) == (3, 3.5, "Go ahead with safeguards")
 
 

@@ -39,7 +39,7 @@ def _audit_view(audit: BiasAudit) -> list[object]:
     return [
         rates.assign(rate=[f"{rate:.0%}" for rate in rates["rate"]]).set_index("group"),
         Markdown(
-            f"**Disparate-impact ratio {float(audit.impact.ratio):.2f}.** {audit.impact.verdict()}"
+            f"**Disparate-impact ratio: {float(audit.impact.ratio):.0%}.** {audit.impact.verdict()}"
         ),
         approval_chart(rates, audit.impact),
     ]

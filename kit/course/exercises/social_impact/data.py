@@ -1,5 +1,5 @@
-"""Social-impact sample data: the bakery's tasks, the cleaning service's KPI plan, the community
-lender's candidate automations, and the risks and verdict bands they are judged by."""
+"""Social-impact sample data: the bakery's tasks, the cleaning service's KPI plan, the home-care
+agency's candidate automations, and the risks and verdict bands they are judged by."""
 
 from __future__ import annotations
 
@@ -118,5 +118,5 @@ def example_kpis() -> pd.DataFrame:
 
 
 def example_candidates() -> pd.DataFrame:
-    """The community lender's candidate automations, rated 1-5."""
+    """The home-care agency's candidate automations, rated 1-5."""
     return _table(load_samples().candidates)
