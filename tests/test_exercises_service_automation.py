@@ -1,4 +1,4 @@
-"""The service_automation exercises: prioritiser, phased-rollout planner, tool scorecard.
+"""The service_automation exercises: prioritiser, rollout planner, tool scorecard, handover rule.
 
 Expected values are worked out by hand in the comments; the shipped samples are checked for the
 results the lessons tell participants they will see.
@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from IPython.display import Markdown
 
 from kit.course.exercises.service_automation.calc import (
+    handover_outcome,
+    handover_sweep,
     phase_load,
     plan_rollout,
     prioritise,
     ranking_shift,
+    route_questions,
     score_tools,
 )
 from kit.course.exercises.service_automation.charts import (
+    handover_chart,
     quadrant_chart,
     rollout_chart,
     scorecard_chart,
@@ -27,10 +32,11 @@ from kit.course.exercises.service_automation.data import (
     load_samples,
     sample_opportunities,
     sample_projects,
+    sample_questions,
     sample_tools,
 )
 from kit.course.exercises.service_automation.widgets import (
-    ethics_reweighting,
+    handover_rule,
     prioritiser,
     rollout_planner,
     tool_scorecard,
@@ -361,15 +367,122 @@ def test_tool_scorecard_weights_and_all_zero() -> None:
     )
 
 
-def test_ethics_reweighting_starts_at_equal_weights() -> None:
-    """At weight 1 each, is the shift the one worked out by hand; at 0, does nothing move?"""
-    explorer = ethics_reweighting()
-    # as in test_ethical_criteria_shift_the_ranking: spreadsheet climbs, all-in-one drops
-    assert explorer.result.set_index("tool")["moved"].to_dict() == {
-        "Spreadsheet plus integration platform": 1,
-        "All-in-one shop platform": -1,
-        "Specialist tools, connected by hand": 0,
+# --- human in the loop: the chatbot handover rule -------------------------------------------
+
+
+def questions(*rows: tuple[str, object, object, object]) -> pd.DataFrame:
+    """Rows of (id, confidence, correct, high_stakes); the question text is the id."""
+    table = pd.DataFrame(rows, columns=["id", "confidence", "correct", "high_stakes"])
+    return table.assign(question=table["id"])
+
+
+def test_handover_by_confidence_and_by_topic() -> None:
+    """Does the bot answer from the threshold up, and does the topic rule override it?"""
+    table = questions(("a", 90, True, False), ("b", 70, False, True), ("c", 40, True, False))
+    assert route_questions(table, 70, high_stakes_to_person=False)["answered_by"].tolist() == [
+        "bot",
+        "bot",  # exactly at the threshold: the bot answers
+        "person",
+    ]
+    assert route_questions(table, 70, high_stakes_to_person=True)["answered_by"].tolist() == [
+        "bot",
+        "person",
+        "person",
+    ]
+
+
+def test_handover_outcome_counts_time_and_wrong_answers() -> None:
+    """1 of 4 handed over, 100 a week at 6 minutes: 25 questions, 2.5 hours; 2 wrong from bot."""
+    table = questions(
+        ("a", 95, True, False),
+        ("b", 80, False, True),
+        ("c", 75, False, False),
+        ("d", 10, True, False),
+    )
+    outcome = handover_outcome(
+        table, 50, high_stakes_to_person=False, questions_per_week=100, minutes_per_handover=6
+    )
+    assert (outcome.handed_over, outcome.wrong_high_stakes) == (1, 1)
+    assert outcome.wrong_from_bot["id"].tolist() == ["b", "c"]
+    assert outcome.staff_hours_per_week == pytest.approx(2.5)
+    assert outcome.summary() == (
+        "A person takes 1 of the 4 questions, about 2.5 hours of staff time a week. The bot "
+        "still gives 2 wrong answers, 1 of them about health, money or a complaint."
+    )
+
+
+def test_shipped_clinic_sample_tells_the_lesson_story() -> None:
+    """The lesson's figures: 80 % alone, 70 % with the topic rule, 90 % alone, 40 % with it."""
+    sample, table = load_samples().handover, sample_questions()
+
+    def at(threshold: int, rule: bool) -> tuple[int, float, list[str], int]:
+        outcome = handover_outcome(
+            table,
+            threshold,
+            high_stakes_to_person=rule,
+            questions_per_week=sample.questions_per_week,
+            minutes_per_handover=sample.minutes_per_handover,
+        )
+        wrong = outcome.wrong_from_bot["id"].tolist()
+        return outcome.handed_over, outcome.staff_hours_per_week, wrong, outcome.wrong_high_stakes
+
+    # 80: q09-q20 go to a person (12 of 20 -> 120 a week x 3 min = 6 h); q06 and q08 wrong.
+    assert at(80, False) == (12, pytest.approx(6.0), ["q06", "q08"], 1)
+    # 70 + rule: q13-q20 (8) plus high-stakes q08, q09, q12 = 11 -> 110 x 3 min = 5.5 h.
+    assert at(70, True) == (11, pytest.approx(5.5), ["q06"], 0)
+    # 90 alone: only q01-q04 left to the bot, all right; 16 of 20 -> 8 h.
+    assert at(90, False) == (16, pytest.approx(8.0), [], 0)
+    # 40 + rule: q20 (35) plus the six high-stakes questions = 7 -> 3.5 h; q06 still wrong.
+    assert at(40, True) == (7, pytest.approx(3.5), ["q06"], 0)
+
+
+def test_handover_sweep_counts_each_threshold() -> None:
+    """From 0 to 100 in the shipped sample: everything with the bot, then everything with staff."""
+    sweep = handover_sweep(sample_questions(), [0, 70, 100], high_stakes_to_person=False)
+    # 0: no handovers, all 8 wrong answers (6 high-stakes) sent; 70: 8 handed, q06 q08 q09 q12.
+    assert sweep.to_dict("list") == {
+        "threshold": [0, 70, 100],
+        "handed_over": [0, 8, 20],
+        "wrong_from_bot": [8, 4, 0],
+        "wrong_high_stakes": [6, 3, 0],
     }
-    for criterion in ("data_privacy", "fairness", "explainability", "human_override"):
-        explorer.controls[criterion].value = 0
-    assert explorer.result["moved"].tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("table", "threshold", "message"),
+    [
+        (questions(("a", 120, True, False)), 50, "question a has a confidence of 120"),
+        (questions(("a", 50, "yes", False)), 50, "question a has correct = 'yes'"),
+        (questions(("a", 50, True, False)), 150, "the threshold is 150"),
+        (questions(("a", 50, True, False), ("a", 60, True, False)), 50, "'a'"),
+    ],
+)
+def test_handover_refuses_bad_input_by_name(table, threshold, message) -> None:
+    """Are a confidence off the scale, a non-yes/no answer, a bad threshold, a repeated id named?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        route_questions(table, threshold, high_stakes_to_person=False)
+
+
+def test_handover_explorer_follows_its_controls() -> None:
+    """Ticking the topic rule at 70 %: do the wrong answers shown drop from four to q06 alone?"""
+    explorer = handover_rule()
+    assert explorer.result.wrong_from_bot["id"].tolist() == ["q06", "q08", "q09", "q12"]
+    explorer.controls["high_stakes_to_person"].value = True
+    assert explorer.result.wrong_from_bot["id"].tolist() == ["q06"]
+    explorer.controls["minutes_per_handover"].value = 6  # 11 of 20 x 200 x 6 min = 11 h
+    assert explorer.result.staff_hours_per_week == pytest.approx(11.0)
+    shown = [part.data for part in explorer.show(explorer.result) if isinstance(part, Markdown)]
+    assert shown[0] == (
+        "**A person takes 11 of the 20 questions, about 11.0 hours of staff time a week. The bot "
+        "still gives 1 wrong answer, none of them about health, money or a complaint.**"
+    )
+    explorer.controls["threshold"].value = 90
+    explorer.controls["high_stakes_to_person"].value = False
+    assert explorer.result.summary().endswith("The bot gives no wrong answers.")
+
+
+def test_handover_chart_describes_the_current_threshold() -> None:
+    """Does the chart's text give the counts at the chosen threshold?"""
+    sweep = handover_sweep(sample_questions(), range(0, 101, 5), high_stakes_to_person=False)
+    spec = handover_chart(sweep, 80).to_dict()
+    assert "At 80 %: 12 taken by a person, 2 wrong answers from the bot." in str(spec)

@@ -4,13 +4,17 @@
   gate, giving a ranking and a quadrant (quick wins, major projects, fill-ins);
 - a phased-rollout planner that schedules a pilot and then a full rollout for each project
   within the staff days available per phase;
-- a tool-selection scorecard over weighted criteria, and how the ranking shifts when the
-  weights change (the advanced lesson adds ethical criteria).
+- a tool-selection scorecard over weighted criteria, and how the ranking shifts when ethical
+  criteria are added;
+- a human-in-the-loop rule for a chatbot: below which confidence a person takes the question,
+  and whether high-stakes questions always go to a person, counted in staff time and in wrong
+  answers that still reach customers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from numbers import Real
 
 import pandas as pd
@@ -197,3 +201,127 @@ def ranking_shift(
     table = first.merge(second, left_index=True, right_index=True, suffixes=("_before", "_after"))
     table["moved"] = table["rank_before"] - table["rank_after"]
     return table.sort_values(["rank_after", "rank_before"]).reset_index()
+
+
+# --- human in the loop: when the chatbot hands over ---------------------------------------------
+
+QUESTION_COLUMNS = ("id", "question", "confidence", "correct", "high_stakes")
+
+
+def _check_questions(questions: pd.DataFrame, where: str) -> None:
+    require_columns(questions, list(QUESTION_COLUMNS), where)
+    require_unique_labels(questions, "id", where)
+    for row in questions.itertuples():
+        if not 0 <= row.confidence <= 100:
+            raise ExerciseInputError(
+                f"{where}: question {row.id} has a confidence of {row.confidence!r}; "
+                "it must be between 0 and 100."
+            )
+        for column in ("correct", "high_stakes"):
+            if getattr(row, column) not in (True, False):
+                raise ExerciseInputError(
+                    f"{where}: question {row.id} has {column} = {getattr(row, column)!r}; "
+                    "it must be True or False."
+                )
+
+
+def route_questions(
+    questions: pd.DataFrame, threshold: float, *, high_stakes_to_person: bool
+) -> pd.DataFrame:
+    """Each question with who answers it: the bot when its confidence reaches ``threshold``
+    (and, with ``high_stakes_to_person``, the question is not high-stakes), else a person."""
+    where = "chatbot handover"
+    _check_questions(questions, where)
+    if not 0 <= threshold <= 100:
+        raise ExerciseInputError(
+            f"{where}: the threshold is {threshold!r}; it must be between 0 and 100."
+        )
+    by_bot = questions["confidence"] >= threshold
+    if high_stakes_to_person:
+        by_bot &= ~questions["high_stakes"].astype(bool)
+    return questions.assign(answered_by=by_bot.map({True: "bot", False: "person"}))
+
+
+@dataclass(frozen=True)
+class HandoverOutcome:
+    """What one handover rule costs in staff time and lets through in wrong answers."""
+
+    routed: pd.DataFrame
+    threshold: float
+    high_stakes_to_person: bool
+    questions_per_week: int
+    minutes_per_handover: float
+
+    @property
+    def handed_over(self) -> int:
+        return int((self.routed["answered_by"] == "person").sum())
+
+    @property
+    def wrong_from_bot(self) -> pd.DataFrame:
+        """The questions the bot answers wrongly under this rule: what reaches customers."""
+        return self.routed[(self.routed["answered_by"] == "bot") & ~self.routed["correct"]]
+
+    @property
+    def wrong_high_stakes(self) -> int:
+        return int(self.wrong_from_bot["high_stakes"].sum())
+
+    @property
+    def staff_hours_per_week(self) -> float:
+        """The sample's share of handovers, scaled to a week's questions, in hours."""
+        share = self.handed_over / len(self.routed)
+        return share * self.questions_per_week * self.minutes_per_handover / 60
+
+    def summary(self) -> str:
+        """Two sentences a participant can read out."""
+        total, wrong = len(self.routed), len(self.wrong_from_bot)
+        staff = (
+            f"A person takes {self.handed_over} of the {total} questions, about "
+            f"{self.staff_hours_per_week:.1f} hours of staff time a week."
+        )
+        if wrong == 0:
+            return f"{staff} The bot gives no wrong answers."
+        serious = "none" if self.wrong_high_stakes == 0 else str(self.wrong_high_stakes)
+        answers = "answer" if wrong == 1 else "answers"
+        return (
+            f"{staff} The bot still gives {wrong} wrong {answers}, {serious} of them about "
+            "health, money or a complaint."
+        )
+
+
+def handover_outcome(
+    questions: pd.DataFrame,
+    threshold: float,
+    *,
+    high_stakes_to_person: bool,
+    questions_per_week: int,
+    minutes_per_handover: float,
+) -> HandoverOutcome:
+    """Route the sample with this rule and count what it costs and what it lets through."""
+    if questions_per_week <= 0 or minutes_per_handover <= 0:
+        raise ExerciseInputError(
+            "chatbot handover: questions per week and minutes per handover must both be above 0."
+        )
+    routed = route_questions(questions, threshold, high_stakes_to_person=high_stakes_to_person)
+    return HandoverOutcome(
+        routed, threshold, high_stakes_to_person, questions_per_week, minutes_per_handover
+    )
+
+
+def handover_sweep(
+    questions: pd.DataFrame, thresholds: Iterable[float], *, high_stakes_to_person: bool
+) -> pd.DataFrame:
+    """For each threshold: how many questions a person takes and how many wrong answers,
+    and wrong high-stakes answers, the bot still gives."""
+    rows = []
+    for threshold in thresholds:
+        routed = route_questions(questions, threshold, high_stakes_to_person=high_stakes_to_person)
+        outcome = HandoverOutcome(routed, threshold, high_stakes_to_person, 1, 1)
+        rows.append(
+            {
+                "threshold": threshold,
+                "handed_over": outcome.handed_over,
+                "wrong_from_bot": len(outcome.wrong_from_bot),
+                "wrong_high_stakes": outcome.wrong_high_stakes,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,5 +1,5 @@
-"""Service-automation charts: the quadrant of ideas, the rollout timeline, the scorecard and
-the shift in scores when ethics counts."""
+"""Service-automation charts: the quadrant of ideas, the rollout timeline, the scorecard, the
+shift in scores when ethics counts, and what a chatbot handover rule costs and catches."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from kit.charts.builders import color_scale, described, grouped_bar_chart
-from kit.charts.palette import PALETTE
+from kit.charts.palette import OKABE_ITO, PALETTE
 from kit.course.exercises.score_tables import require_columns
 from kit.course.exercises.service_automation.calc import HIGH, QUADRANTS, STAGES
 from kit.course.exercises.service_automation.data import SCORE_HIGH, SCORE_LOW
@@ -190,4 +190,48 @@ def shift_chart(shift: pd.DataFrame) -> alt.Chart:
         value_title="Weighted score (1-5)",
         title="Does the ranking change when ethics counts?",
         description=f"Paired bars of each tool's score under both weightings. {moves}.",
+    )
+
+
+SWEEP_LINES = {
+    "handed_over": "Taken by a person",
+    "wrong_from_bot": "Wrong answers from the bot",
+    "wrong_high_stakes": "Wrong answers on health, money or complaints",
+}
+
+
+def handover_chart(sweep: pd.DataFrame, threshold: float) -> alt.LayerChart:
+    """Questions taken by a person and wrong answers left with the bot, at every threshold."""
+    long = sweep.melt(
+        id_vars=["threshold"], value_vars=list(SWEEP_LINES), var_name="measure", value_name="count"
+    ).assign(measure=lambda t: t["measure"].map(SWEEP_LINES))
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("threshold:Q", title="Confidence the bot needs to answer (%)"),
+            y=alt.Y("count:Q", title="Questions in the sample", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("measure:N", scale=color_scale(list(SWEEP_LINES.values())), title=None),
+            strokeDash=alt.StrokeDash("measure:N", title=None),
+            tooltip=["threshold", "measure", "count"],
+        )
+        .properties(width=420)
+    )
+    now = (
+        alt.Chart(pd.DataFrame({"threshold": [threshold]}))
+        .mark_rule(strokeDash=[6, 4], color=OKABE_ITO["black"])
+        .encode(x="threshold:Q")
+    )
+    at = sweep.set_index("threshold")
+    told = (
+        f" At {threshold:g} %: {at.loc[threshold, 'handed_over']} taken by a person, "
+        f"{at.loc[threshold, 'wrong_from_bot']} wrong answers from the bot."
+        if threshold in at.index
+        else ""
+    )
+    return described(
+        lines + now,
+        "Where should a person step in?",
+        "Lines of how many sample questions a person takes and how many wrong answers the bot "
+        f"still gives, as the confidence threshold rises.{told}",
     )

@@ -1,5 +1,5 @@
 """Service-automation sample data: the salon's ideas, the law firm's projects, the web shop's
-tools and the criteria they are rated on, validated."""
+tools and the criteria they are rated on, and the clinic's chatbot questions, validated."""
 
 from __future__ import annotations
 
@@ -51,6 +51,28 @@ class ToolRating(Strict):
     scores: dict[Identifier, Score]
 
 
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class BotQuestion(Strict):
+    """One question the chatbot answered, with how sure it was and whether it was right."""
+
+    id: Identifier
+    question: Prose
+    confidence: Percent
+    correct: bool
+    high_stakes: bool = Field(description="About health, money or a complaint.")
+
+
+class HandoverSample(Strict):
+    """A week's sample of chatbot questions, and what a handover to a person costs."""
+
+    business: Prose
+    questions_per_week: Annotated[int, Field(gt=0)]
+    minutes_per_handover: Annotated[float, Field(gt=0)]
+    questions: Annotated[list[BotQuestion], unique_ids("question")] = Field(min_length=1)
+
+
 class ServiceSamples(Strict):
     schema_version: Literal[1]
     source: SourceFile
@@ -58,6 +80,7 @@ class ServiceSamples(Strict):
     rollout: RolloutSample
     criteria: Annotated[list[Criterion], unique_ids("criterion")] = Field(min_length=1)
     tools: list[ToolRating] = Field(min_length=2)
+    handover: HandoverSample
 
     @model_validator(mode="after")
     def _every_tool_rated_on_every_criterion(self) -> ServiceSamples:
@@ -99,3 +122,8 @@ def criteria_weights(*groups: str, weight: float = 1.0) -> dict[str, float]:
         criterion.id: weight if criterion.group in groups else 0.0
         for criterion in load_samples().criteria
     }
+
+
+def sample_questions() -> pd.DataFrame:
+    """The clinic chatbot's sample week: id, question, confidence, correct, high_stakes."""
+    return pd.DataFrame([item.model_dump() for item in load_samples().handover.questions])

@@ -1,4 +1,5 @@
-"""Service-automation explorers: the prioritiser, the rollout planner and two scorecards."""
+"""Service-automation explorers: the prioritiser, the rollout planner, the scorecard and the
+chatbot handover rule."""
 
 from __future__ import annotations
 
@@ -6,29 +7,32 @@ from functools import partial
 
 import ipywidgets as ipw
 import pandas as pd
+from IPython.display import Markdown
 
 from kit.course.exercises.service_automation.calc import (
     DEFAULT_ALIGNMENT_FLOOR,
+    HandoverOutcome,
+    handover_outcome,
+    handover_sweep,
     phase_load,
     plan_rollout,
     prioritise,
-    ranking_shift,
     score_tools,
 )
 from kit.course.exercises.service_automation.charts import (
+    handover_chart,
     quadrant_chart,
     rollout_chart,
     scorecard_chart,
-    shift_chart,
 )
 from kit.course.exercises.service_automation.data import (
     SCORE_HIGH,
     SCORE_LOW,
     Criterion,
-    criteria_weights,
     load_samples,
     sample_opportunities,
     sample_projects,
+    sample_questions,
     sample_tools,
 )
 from kit.course.exercises.table_controls import STYLE, WIDE, ScoreTableEditor
@@ -126,16 +130,59 @@ def tool_scorecard(*groups: str, tools: pd.DataFrame | None = None) -> Explorer[
     )
 
 
-def ethics_reweighting(tools: pd.DataFrame | None = None) -> Explorer[pd.DataFrame]:
-    """Practical criteria stay at weight 1; slide the ethical ones and watch the ranks move."""
-    table = sample_tools() if tools is None else tools
-    practical = criteria_weights("practical")
-    ethical = [criterion for criterion in load_samples().criteria if criterion.group == "ethical"]
-    return Explorer(
-        lambda **weights: ranking_shift(table, practical, {**practical, **weights}),
-        _weight_sliders(ethical),
-        lambda shift: [shift.set_index("tool").round(2), shift_chart(shift)],
-        header=ipw.HTML(
-            "<b>Weights of the ethical criteria</b> (practical criteria stay at 1 each)"
+THRESHOLDS = range(0, 101, 5)
+
+
+def _handover_view(outcome: HandoverOutcome) -> list[object]:
+    wrong = outcome.wrong_from_bot
+    threshold = float(outcome.threshold)
+    return [
+        Markdown(f"**{outcome.summary()}**"),
+        *(
+            [
+                Markdown("The wrong answers that still reach customers:"),
+                wrong[["id", "question", "confidence", "high_stakes"]]
+                .assign(high_stakes=wrong["high_stakes"].map({True: "yes", False: "no"}))
+                .rename(columns={"confidence": "confidence (%)", "high_stakes": "high stakes"})
+                .set_index("id"),
+            ]
+            if len(wrong)
+            else []
         ),
+        handover_chart(
+            handover_sweep(
+                outcome.routed, THRESHOLDS, high_stakes_to_person=outcome.high_stakes_to_person
+            ),
+            threshold,
+        ),
+    ]
+
+
+def handover_rule(questions: pd.DataFrame | None = None) -> Explorer[HandoverOutcome]:
+    """Move the confidence the bot needs, send high-stakes questions to a person or not, and
+    see the staff time and the wrong answers that still get through."""
+    sample = load_samples().handover
+    table = sample_questions() if questions is None else questions
+    controls = {
+        "threshold": ipw.IntSlider(
+            value=70, min=0, max=100, step=5, description="Bot answers from (%)", style=STYLE
+        ),
+        "high_stakes_to_person": ipw.Checkbox(
+            value=False,
+            description="Health, money and complaints always go to a person",
+            indent=False,
+            layout=WIDE,
+        ),
+        "minutes_per_handover": ipw.IntSlider(
+            value=int(sample.minutes_per_handover),
+            min=1,
+            max=15,
+            description="Staff minutes per question",
+            style=STYLE,
+        ),
+    }
+    return Explorer(
+        partial(handover_outcome, table, questions_per_week=sample.questions_per_week),
+        controls,
+        _handover_view,
     )
