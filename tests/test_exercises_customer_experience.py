@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kit.course.exercises.customer_experience.calc import (
@@ -26,18 +27,29 @@ from kit.course.exercises.customer_experience.calc import (
     nps_breakdown,
     nps_margin_of_error,
     parse_transcript,
+    pooled_report,
     retention_rate,
     roi_sentence,
 )
-from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
+from kit.course.exercises.customer_experience.charts import (
+    nps_chart,
+    pooled_report_chart,
+    transparency_chart,
+)
 from kit.course.exercises.customer_experience.data import (
     CHECK_NAMES,
+    SAMPLES_FILE,
     CustomerYear,
+    load_samples,
     load_transparency_rules,
     roi_scenario,
     sample_transcript,
 )
-from kit.course.exercises.customer_experience.widgets import roi_calculator, transparency_checker
+from kit.course.exercises.customer_experience.widgets import (
+    pooled_report_check,
+    roi_calculator,
+    transparency_checker,
+)
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
 # --- NPS ----------------------------------------------------------------------------------
@@ -501,3 +513,96 @@ def test_charts_carry_title_and_a_description_of_the_data() -> None:
     tiles_spec = transparency_chart(results).to_dict()
     assert tiles_spec["title"] == "Chatbot transparency check"
     assert tiles_spec["description"].startswith("Says it is automated: pass; Offers a person: pass")
+
+
+# --- a pooled report that names no one -------------------------------------------------------
+
+
+def _buyers(*rows: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["town", "age"])
+
+
+AGES = {"town": {"A": "AB", "B": "AB"}, "age": {"20s": "young", "30s": "young", "70s": "old"}}
+
+
+def test_pooled_report_counts_people_per_row() -> None:
+    """Six buyers, town and age as recorded: rows of 3, 2 and 1, so 3 people could stand out."""
+    buyers = _buyers(*[("A", "20s")] * 3, ("A", "30s"), ("A", "30s"), ("B", "70s"))
+    report = pooled_report(buyers, {"town": "as recorded", "age": "as recorded"}, AGES, 3)
+    assert report.rows.values.tolist() == [["A", "20s", 3], ["A", "30s", 2], ["B", "70s", 1]]
+    assert (report.smallest, report.customers_at_risk, report.safe) == (1, 3, False)
+    assert report.summary() == (
+        "3 rows for 6 customers; the smallest row stands for 1 customer. 3 of the 6 customers "
+        "sit in rows of fewer than 3, so the report could point to someone."
+    )
+    # Coarser age, town left out: young 5, old 1 -> still one person alone.
+    coarse = pooled_report(buyers, {"town": "left out", "age": "coarser"}, AGES, 3)
+    assert coarse.rows.values.tolist() == [["old", 1], ["young", 5]]
+    # Coarser town only: AB 6 -> safe.
+    town = pooled_report(buyers, {"town": "coarser", "age": "left out"}, AGES, 3)
+    assert town.summary().endswith("Every row has at least 3: safe to share.")
+
+
+@pytest.mark.parametrize(
+    ("detail", "minimum", "message"),
+    [
+        ({"town": "left out", "age": "left out"}, 5, "every detail is left out"),
+        ({"town": "blurred", "age": "left out"}, 5, "town is set to 'blurred'"),
+        ({"town": "as recorded", "age": "left out"}, 1, "a row of one is a person"),
+        ({"town": "as recorded", "region": "coarser"}, 5, "region"),
+    ],
+)
+def test_pooled_report_refuses_bad_choices_by_name(detail, minimum, message) -> None:
+    """No detail, an unknown level, a minimum of 1 or a missing column: each named."""
+    with pytest.raises(ExerciseInputError, match=message):
+        pooled_report(_buyers(("A", "20s")), detail, AGES, minimum)
+
+
+def test_pooled_report_names_a_value_without_a_coarser_one() -> None:
+    """A buyer in a town the coarser map does not know: is the value named?"""
+    with pytest.raises(ExerciseInputError, match="town value\\(s\\) 'C' have no coarser"):
+        pooled_report(_buyers(("C", "20s")), {"town": "coarser", "age": "left out"}, AGES)
+
+
+def test_shipped_buyers_tell_the_lesson_story() -> None:
+    """The lesson's figures from Hanna's 30 buyers, at the minimum of five."""
+    sample = load_samples().pooled_report
+
+    def report(district: str, age_band: str, also_bought: str) -> tuple[int, int]:
+        detail = {"district": district, "age_band": age_band, "also_bought": also_bought}
+        result = pooled_report(sample.table(), detail, sample.coarser())
+        return result.smallest, result.customers_at_risk
+
+    out, rec, coarse = "left out", "as recorded", "coarser"
+    assert report(rec, out, out) == (6, 0)  # Northside 8, Old Town 9, Riverside 7, Millbrook 6
+    assert report(rec, rec, out) == (1, 30)
+    assert report(rec, out, rec) == (2, 30)  # no row above three
+    assert report(out, rec, out) == (2, 5)  # 20-29: 3, 70-79: 2
+    assert report(out, coarse, out) == (7, 0)  # under 40: 10, 40-59: 13, 60 and over: 7
+    assert report(out, coarse, rec) == (2, 25)
+    assert report(coarse, coarse, out) == (3, 10)  # Millbrook 3 and 3, town 60 and over 4
+
+
+def test_sample_buyers_must_fit_the_columns(tmp_path: Path) -> None:
+    """A buyer with a value that has no coarser version: is the file refused, naming it?"""
+    text = SAMPLES_FILE.read_text(encoding="utf-8").replace(
+        '{district: Millbrook, age_band: "70-79"', '{district: Elsewhere, age_band: "70-79"', 1
+    )
+    path = tmp_path / "customer_experience.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError, match="buyer 30: district 'Elsewhere' has no coarser"):
+        load_samples(path)
+
+
+def test_pooled_report_explorer_follows_its_controls() -> None:
+    """From everything as recorded to coarser age alone: does the verdict turn to safe?"""
+    explorer = pooled_report_check()
+    assert (explorer.result.smallest, explorer.result.customers_at_risk) == (1, 30)
+    explorer.controls["district"].value = "left out"
+    explorer.controls["also_bought"].value = "left out"
+    explorer.controls["age_band"].value = "coarser"
+    assert explorer.result.safe
+    explorer.controls["minimum"].value = 8  # the 60-and-over row holds 7
+    assert (explorer.result.safe, explorer.result.customers_at_risk) == (False, 7)
+    spec = str(pooled_report_chart(explorer.result).to_dict())
+    assert "7 of the 30 customers sit in rows of fewer than 8" in spec

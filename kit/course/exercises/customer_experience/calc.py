@@ -2,21 +2,23 @@
 
 Pure functions, tested against hand-computed values: Net Promoter Score, retention, churn and
 customer lifetime value for a year before a change and the year after it, the return on the
-money spent, and a rule-by-rule transparency check of a chatbot transcript.
+money spent, a rule-by-rule transparency check of a chatbot transcript, and whether a pooled
+report that names no one could still point to one customer.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from statistics import NormalDist
-from typing import cast
+from typing import Literal, cast
 
 import pandas as pd
 
+from kit.core.cohort_stats import MIN_GROUP
 from kit.course.exercises.customer_experience.data import (
     DEFAULT_MARGIN_PERCENT,
     SPEAKERS,
@@ -30,6 +32,7 @@ from kit.course.exercises.customer_experience.data import (
     Turn,
     load_transparency_rules,
 )
+from kit.course.exercises.score_tables import require_columns
 from kit.errors import ExerciseInputError
 
 # --- Net Promoter Score -----------------------------------------------------------------------
@@ -522,3 +525,92 @@ def check_transcript(
         status, reason = CHECKS[rule.check](rule, sequence)
         rows.append({"rule": rule.id, "title": rule.title, "status": status, "reason": reason})
     return pd.DataFrame(rows)
+
+
+# --- a pooled report: could it still point to one customer? -----------------------------------
+
+Detail = Literal["as recorded", "coarser", "left out"]
+DETAILS: tuple[Detail, ...] = ("as recorded", "coarser", "left out")
+
+
+@dataclass(frozen=True)
+class PooledReport:
+    """A report of how many customers share each combination of details, and how safe it is.
+
+    A row standing for fewer than ``minimum`` customers could let someone who knows the area
+    recognise a person, however anonymous the table looks: the same rule, five by default, that
+    the kit's cohort summary uses before it shows a count.
+    """
+
+    rows: pd.DataFrame  # one column per detail shown, then ``customers``
+    minimum: int
+
+    @property
+    def smallest(self) -> int:
+        return int(self.rows["customers"].min())
+
+    @property
+    def customers_at_risk(self) -> int:
+        """Customers in rows smaller than the minimum: the ones the report could point to."""
+        return int(self.rows.loc[self.rows["customers"] < self.minimum, "customers"].sum())
+
+    @property
+    def safe(self) -> bool:
+        return self.smallest >= self.minimum
+
+    def summary(self) -> str:
+        """What the report is, in two sentences."""
+        total = int(self.rows["customers"].sum())
+        shape = (
+            f"{len(self.rows)} rows for {total} customers; the smallest row stands for "
+            f"{self.smallest} {'customer' if self.smallest == 1 else 'customers'}."
+        )
+        if self.safe:
+            return f"{shape} Every row has at least {self.minimum}: safe to share."
+        return (
+            f"{shape} {self.customers_at_risk} of the {total} customers sit in rows of fewer "
+            f"than {self.minimum}, so the report could point to someone."
+        )
+
+
+def pooled_report(
+    buyers: pd.DataFrame,
+    detail: Mapping[str, Detail],
+    coarser: Mapping[str, Mapping[str, str]],
+    minimum: int = MIN_GROUP,
+) -> PooledReport:
+    """Count the customers behind each combination of the details kept, at the chosen level.
+
+    ``detail`` says for each column whether the report shows it as recorded, at its coarser
+    level (``coarser`` maps each recorded value to the coarser one), or leaves it out.
+    """
+    where = "pooled report"
+    require_columns(buyers, list(detail), where)
+    for column, level in detail.items():
+        if level not in DETAILS:
+            raise ExerciseInputError(
+                f"{where}: {column} is set to {level!r}; choose one of {', '.join(DETAILS)}."
+            )
+    if minimum < 2:
+        raise ExerciseInputError(
+            f"{where}: the smallest row allowed is {minimum!r}; it must be at least 2, since a "
+            "row of one is a person."
+        )
+    shown = [column for column, level in detail.items() if level != "left out"]
+    if not shown:
+        raise ExerciseInputError(
+            f"{where}: every detail is left out; keep at least one, or the report says only how "
+            "many customers there are."
+        )
+    table = buyers[shown].copy()
+    for column in shown:
+        if detail[column] == "coarser":
+            missing = sorted(set(table[column]) - set(coarser[column]))
+            if missing:
+                raise ExerciseInputError(
+                    f"{where}: {column} value(s) {', '.join(map(repr, missing))} have no "
+                    "coarser version."
+                )
+            table[column] = table[column].map(coarser[column])
+    rows = table.groupby(shown, sort=True).size().rename("customers").reset_index()
+    return PooledReport(rows, minimum)

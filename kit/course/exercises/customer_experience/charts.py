@@ -1,4 +1,5 @@
-"""Customer-experience charts: who would recommend us, and which transparency rules pass."""
+"""Customer-experience charts: who would recommend us, which transparency rules pass, and how
+many customers stand behind each row of a pooled report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import pandas as pd
 
 from kit.charts.builders import described
 from kit.charts.palette import OKABE_ITO
-from kit.course.exercises.customer_experience.calc import NPS_BANDS, nps, nps_breakdown
+from kit.course.exercises.customer_experience.calc import (
+    NPS_BANDS,
+    PooledReport,
+    nps,
+    nps_breakdown,
+)
 from kit.course.exercises.customer_experience.data import CustomerYear
 from kit.course.exercises.status_tiles import status_tiles
 
@@ -65,4 +71,45 @@ def transparency_chart(results: pd.DataFrame) -> alt.LayerChart:
         tooltip=["title", "status", "reason"],
         title="Chatbot transparency check",
         description="; ".join(f"{row.title}: {row.status}" for row in results.itertuples()),
+    )
+
+
+def pooled_report_chart(report: PooledReport) -> alt.LayerChart:
+    """One bar per row of the report, its number of customers, and the line each must reach."""
+    shown = [column for column in report.rows.columns if column != "customers"]
+    table = report.rows.assign(
+        row=report.rows[shown].astype(str).agg(", ".join, axis=1),
+        size=[
+            "at or above the minimum" if n >= report.minimum else "below the minimum"
+            for n in report.rows["customers"]
+        ],
+    )
+    bars = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            y=alt.Y("row:N", title=None, sort=list(table["row"]), axis=alt.Axis(labelLimit=260)),
+            x=alt.X("customers:Q", title="Customers in the row", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "size:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["at or above the minimum", "below the minimum"],
+                    range=[OKABE_ITO["bluish_green"], OKABE_ITO["vermillion"]],
+                ),
+            ),
+            tooltip=[*shown, "customers"],
+        )
+        .properties(width=360)
+    )
+    line = (
+        alt.Chart(pd.DataFrame({"customers": [report.minimum]}))
+        .mark_rule(strokeDash=[6, 4], color=OKABE_ITO["black"])
+        .encode(x="customers:Q")
+    )
+    return described(
+        bars + line,
+        "Customers behind each row of the report",
+        f"Bars of how many customers each row stands for; the dashed line marks the minimum "
+        f"of {report.minimum}. {report.summary()}",
     )

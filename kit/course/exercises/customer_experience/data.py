@@ -1,5 +1,6 @@
 """Customer-experience sample data: the years an ROI scenario compares, chatbot transcripts,
-and the transparency rules of ``content/checklists/chatbot_transparency.yaml``, validated."""
+the buyers behind a pooled report, and the transparency rules of
+``content/checklists/chatbot_transparency.yaml``, validated."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
+import pandas as pd
 from pydantic import Field, model_validator
 
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict, unique_ids
@@ -118,10 +120,50 @@ class RoiScenario(Strict):
     after: CustomerYear
 
 
+class ReportColumn(Strict):
+    """A detail a pooled report can show, and the coarser value each recorded value maps to."""
+
+    id: Identifier
+    label: Prose
+    coarser: dict[str, Prose] = Field(min_length=1)
+
+
+class PooledReportSample(Strict):
+    """The customers behind a report that names no one, and the details it may show."""
+
+    title: Prose
+    columns: Annotated[list[ReportColumn], unique_ids("report column")] = Field(min_length=1)
+    buyers: list[dict[Identifier, str]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_value_has_a_coarser_one(self) -> PooledReportSample:
+        wanted = sorted(column.id for column in self.columns)
+        problems = []
+        for number, buyer in enumerate(self.buyers, start=1):
+            if sorted(buyer) != wanted:
+                problems.append(f"buyer {number}: needs exactly {', '.join(wanted)}")
+                continue
+            problems += [
+                f"buyer {number}: {column.id} {buyer[column.id]!r} has no coarser value"
+                for column in self.columns
+                if buyer[column.id] not in column.coarser
+            ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.buyers, columns=[column.id for column in self.columns])
+
+    def coarser(self) -> dict[str, dict[str, str]]:
+        return {column.id: column.coarser for column in self.columns}
+
+
 class CustomerExperienceSamples(Strict):
     schema_version: Literal[1]
     roi_scenarios: list[RoiScenario] = Field(min_length=1)
     transcripts: list[Transcript] = Field(min_length=1)
+    pooled_report: PooledReportSample
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,5 @@
-"""Customer-experience explorers: an ROI calculator and a chatbot transparency checker."""
+"""Customer-experience explorers: an ROI calculator, a chatbot transparency checker and a
+pooled-report check."""
 
 from __future__ import annotations
 
@@ -9,14 +10,23 @@ import ipywidgets as ipw
 import pandas as pd
 from IPython.display import Markdown
 
+from kit.core.cohort_stats import MIN_GROUP
 from kit.course.exercises.customer_experience.calc import (
+    DETAILS,
+    Detail,
+    PooledReport,
     RoiWhatIf,
     check_transcript,
     parse_transcript,
+    pooled_report,
     roi_sentence,
     roi_what_if,
 )
-from kit.course.exercises.customer_experience.charts import nps_chart, transparency_chart
+from kit.course.exercises.customer_experience.charts import (
+    nps_chart,
+    pooled_report_chart,
+    transparency_chart,
+)
 from kit.course.exercises.customer_experience.data import (
     DEFAULT_MARGIN_PERCENT,
     CustomerYear,
@@ -130,4 +140,38 @@ def transparency_checker(transcript_id: str = "local_eats_before") -> Explorer[p
         _verdicts,
         body=[picker, editor],
         button="Check",
+    )
+
+
+def _report_view(report: PooledReport) -> list[object]:
+    shown = report.rows.assign(
+        shared=[
+            "yes" if n >= report.minimum else f"no: fewer than {report.minimum}"
+            for n in report.rows["customers"]
+        ]
+    )
+    return [Markdown(f"**{report.summary()}**"), shown, pooled_report_chart(report)]
+
+
+def pooled_report_check() -> Explorer[PooledReport]:
+    """Choose how much of each detail the maker's report shows; see whether anyone stands out."""
+    sample = load_samples().pooled_report
+    controls: dict[str, ipw.ValueWidget] = {
+        column.id: ipw.Dropdown(
+            options=list(DETAILS),
+            value="as recorded",
+            description=column.label,
+            style=_STYLE,
+        )
+        for column in sample.columns
+    }
+    controls["minimum"] = ipw.IntSlider(
+        value=MIN_GROUP, min=2, max=10, description="Smallest row allowed", style=_STYLE
+    )
+
+    def report(minimum: int, **detail: Detail) -> PooledReport:
+        return pooled_report(sample.table(), detail, sample.coarser(), minimum)
+
+    return Explorer(
+        report, controls, _report_view, header=ipw.HTML(f"<b>{escape(sample.title)}</b>")
     )

@@ -1,6 +1,6 @@
 """Customer-relationship exercises: fair decisions, lean data, and a checklist of habits.
 
-Three exercises for the customer_relationships lessons (and one reused in customer_experience):
+Three exercises for the customer_relationships lessons:
 a bias audit with the four-fifths rule, a data-minimisation review, and the nine-point ethical
 automation checklist from ``content/checklists/ethical_automation.yaml``.
 
