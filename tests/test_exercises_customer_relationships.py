@@ -18,17 +18,21 @@ from kit.course.exercises.customer_relationships.calc import (
     checklist_review,
     disparate_impact,
     gap_summary,
+    journey_findings,
+    journey_review,
     review_data_collection,
     score_applications,
 )
 from kit.course.exercises.customer_relationships.charts import (
     approval_chart,
     checklist_chart,
+    journey_chart,
     minimisation_chart,
 )
 from kit.course.exercises.customer_relationships.data import (
     LoanScoring,
     data_inventory,
+    journey,
     load_applications,
     load_checklist,
     load_samples,
@@ -37,6 +41,8 @@ from kit.course.exercises.customer_relationships.widgets import (
     bias_audit,
     checklist_widget,
     data_minimisation_review,
+    journey_review_widget,
+    principle_questions,
 )
 from kit.errors import DefinitionError, ExerciseInputError, KitError
 
@@ -382,3 +388,91 @@ def test_charts_carry_title_and_a_description_of_the_data() -> None:
     inventory = data_inventory("bookshop_events")
     minimal = minimisation_chart(review_data_collection(inventory.table(), inventory.needs()))
     assert minimal.to_dict()["description"].endswith("4 keep, 1 beyond purpose, 2 no purpose.")
+
+
+# --- a customer journey against the seven principles -----------------------------------------
+
+# The facilitator's worked review of the veg-box journey (the lesson's worked answer).
+WORKED_REVIEW = {
+    "sign_up": ["autonomy", "transparency"],
+    "weekly_box": ["transparency", "autonomy"],
+    "delivery_charge": ["transparency", "fairness"],
+    "missed_delivery": ["oversight", "empathy"],
+    "last_chance_offer": ["long_term", "transparency", "human_centred"],
+    "cancelling": ["autonomy", "human_centred", "long_term"],
+}
+
+
+def _veg_box_review(broken: dict) -> pd.DataFrame:
+    return journey_review(
+        journey("veg_box_subscription"), load_samples().humanistic_principles, broken
+    )
+
+
+def test_journey_review_marks_each_step_and_principle() -> None:
+    """7 steps x 7 principles = 49 cells; the worked review marks 2+2+2+2+3+3 = 14 of them."""
+    review = _veg_box_review(WORKED_REVIEW)
+    assert len(review) == 49
+    assert int(review["broken"].sum()) == 14
+    cancelling = review[review["step"] == "6. Cancelling"]
+    assert cancelling.loc[cancelling["broken"], "principle"].tolist() == [
+        "Human-centred design",
+        "Customer autonomy and control",
+        "Long-term relationship",
+    ]
+
+
+def test_journey_findings_of_the_worked_review() -> None:
+    """Transparency in 4 steps (1, 2, 3, 5); steps 5 and 6 tie on 3, so the earlier is named."""
+    assert journey_findings(_veg_box_review(WORKED_REVIEW)) == (
+        "6 of the 7 steps break at least one principle. Broken most often (4 steps): "
+        "Transparency and explainability. Fix first: 5. The last-chance offer (3 broken)."
+    )
+
+
+def test_journey_findings_with_one_mark_and_with_none() -> None:
+    """One mark: singular wording and the six principles never broken; no marks: no step."""
+    findings = journey_findings(_veg_box_review({"cancelling": ["autonomy"]}))
+    assert findings.startswith(
+        "1 of the 7 steps breaks at least one principle. Broken most often (1 step): "
+        "Customer autonomy and control. Fix first: 6. Cancelling (1 broken). Never broken: "
+        "Human-centred design, Transparency and explainability,"
+    )
+    assert journey_findings(_veg_box_review({})) == "No step of the 7 breaks a principle."
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ({"checkout": ["autonomy"]}, "no step 'checkout'"),
+        ({"sign_up": ["kindness"]}, "step 'sign_up' names unknown principle\\(s\\) kindness"),
+    ],
+)
+def test_journey_review_names_an_unknown_step_or_principle(broken: dict, message: str) -> None:
+    """Is a step or principle that does not exist named, with the ones that do?"""
+    with pytest.raises(ExerciseInputError, match=message):
+        _veg_box_review(broken)
+
+
+def test_journey_widget_waits_for_review_then_reads_the_pickers() -> None:
+    """Nothing is shown before Review; after it, the picked principles are in the grid."""
+    widget = journey_review_widget()
+    assert widget.result is None
+    widget.controls["missed_delivery"].value = ("oversight", "empathy")
+    widget.button.click()
+    assert widget.result.loc[widget.result["broken"], "principle"].tolist() == [
+        "Human oversight and accountability",
+        "Empathy",
+    ]
+    spec = str(journey_chart(widget.result).to_dict())
+    assert "Fix first: 4. A missed delivery (2 broken)." in spec
+
+
+def test_principle_questions_list_all_seven() -> None:
+    """Does the lesson's list show each principle with its question, seven in all?"""
+    lines = principle_questions().data.splitlines()
+    assert len(lines) == 7
+    assert lines[4] == (
+        "- **Human oversight and accountability**: Can a named person step in, and can the "
+        "customer reach them?"
+    )

@@ -5,19 +5,26 @@
   rule that can use or ignore the applicant's postcode;
 - a data-minimisation review: every field a business collects, the purpose it is kept for, and
   whether that purpose really needs it;
-- the nine-point ethical automation checklist: what is in place, and the first step for each gap.
+- the nine-point ethical automation checklist: what is in place, and the first step for each gap;
+- a customer-journey review: which of the seven humanistic principles each step breaks, which
+  principle is broken most often, and which step to fix first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 import pandas as pd
 
-from kit.course.exercises.customer_relationships.data import Checklist, LoanScoring
+from kit.course.exercises.customer_relationships.data import (
+    Checklist,
+    Journey,
+    LoanScoring,
+    Principle,
+)
 from kit.course.exercises.score_tables import require_columns, require_unique_labels
 from kit.errors import ExerciseInputError
 
@@ -236,3 +243,65 @@ def gap_summary(review: pd.DataFrame) -> str:
     gaps = review.loc[~review["in_place"], "area"].tolist()
     head = f"{len(review) - len(gaps)} of {len(review)} in place"
     return f"{head}; gaps: {', '.join(gaps)}." if gaps else f"{head}: no gaps."
+
+
+# --- a customer journey against the humanistic principles ------------------------------------
+
+
+def journey_review(
+    journey: Journey, principles: Sequence[Principle], broken: Mapping[str, Iterable[str]]
+) -> pd.DataFrame:
+    """One row per step and principle, saying whether the reviewer found that step breaks it.
+
+    ``broken`` maps a step id to the ids of the principles it breaks; steps left out break none.
+    """
+    where = "journey review"
+    steps = {step.id for step in journey.steps}
+    known = {principle.id for principle in principles}
+    unknown_steps = sorted(set(broken) - steps)
+    if unknown_steps:
+        raise ExerciseInputError(
+            f"{where}: no step {', '.join(map(repr, unknown_steps))} in {journey.title!r}; "
+            f"steps are {', '.join(step.id for step in journey.steps)}."
+        )
+    marks = {step: set(ids) for step, ids in broken.items()}
+    for step, ids in marks.items():
+        unknown = sorted(ids - known)
+        if unknown:
+            raise ExerciseInputError(
+                f"{where}: step {step!r} names unknown principle(s) {', '.join(unknown)}; "
+                f"principles are {', '.join(p.id for p in principles)}."
+            )
+    return pd.DataFrame(
+        [
+            {
+                "step": step.stage,
+                "principle": principle.label,
+                "broken": principle.id in marks.get(step.id, set()),
+            }
+            for step in journey.steps
+            for principle in principles
+        ]
+    )
+
+
+def journey_findings(review: pd.DataFrame) -> str:
+    """What the review found, as a facilitator would sum it up: the weakest principle and the
+    step to fix first (the one breaking the most principles; the earlier step on a tie)."""
+    steps = list(dict.fromkeys(review["step"]))
+    per_step = review.groupby("step", sort=False)["broken"].sum().reindex(steps)
+    per_principle = review.groupby("principle", sort=False)["broken"].sum()
+    failing = int((per_step > 0).sum())
+    if failing == 0:
+        return f"No step of the {len(steps)} breaks a principle."
+    most = int(per_principle.max())
+    weakest = [name for name, count in per_principle.items() if count == most]
+    first = per_step.idxmax()
+    never = [name for name, count in per_principle.items() if count == 0]
+    return (
+        f"{failing} of the {len(steps)} steps {'breaks' if failing == 1 else 'break'} at least "
+        f"one principle. Broken most often "
+        f"({most} {'step' if most == 1 else 'steps'}): {', '.join(weakest)}. Fix first: "
+        f"{first} ({int(per_step[first])} broken)."
+        + (f" Never broken: {', '.join(never)}." if never else "")
+    )

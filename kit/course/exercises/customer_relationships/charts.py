@@ -1,5 +1,5 @@
 """Customer-relationship charts: approval rates against the four-fifths line, what the data
-is for, and the checklist's tiles."""
+is for, the checklist's tiles, and a customer journey against the seven principles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import pandas as pd
 
 from kit.charts.builders import described
 from kit.charts.palette import OKABE_ITO
-from kit.course.exercises.customer_relationships.calc import DisparateImpact, gap_summary
+from kit.course.exercises.customer_relationships.calc import (
+    DisparateImpact,
+    gap_summary,
+    journey_findings,
+)
 from kit.course.exercises.status_tiles import status_tiles
 
 VERDICT_COLOURS: dict[str, str] = {
@@ -95,4 +99,39 @@ def checklist_chart(review: pd.DataFrame) -> alt.LayerChart:
         tooltip=["area", "status", "next_step"],
         title="Ethical automation checklist",
         description=gap_summary(review),
+    )
+
+
+JOURNEY_COLOURS = {"broken": OKABE_ITO["vermillion"], "not broken": OKABE_ITO["bluish_green"]}
+
+
+def journey_chart(review: pd.DataFrame) -> alt.LayerChart:
+    """A grid of steps (rows) by principles (columns), each cell saying broken or not."""
+    table = review.assign(
+        verdict=review["broken"].map({True: "broken", False: "not broken"}),
+        mark=review["broken"].map({True: "x", False: ""}),
+    )
+    base = alt.Chart(table).encode(
+        y=alt.Y("step:N", sort=list(dict.fromkeys(table["step"])), title=None),
+        x=alt.X(
+            "principle:N",
+            sort=list(dict.fromkeys(table["principle"])),
+            title=None,
+            axis=alt.Axis(labelAngle=-30, labelLimit=200),
+        ),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "verdict:N",
+            title=None,
+            scale=alt.Scale(domain=list(JOURNEY_COLOURS), range=list(JOURNEY_COLOURS.values())),
+        ),
+        tooltip=["step", "principle", "verdict"],
+    )
+    marks = base.mark_text(color="white", fontWeight="bold").encode(text="mark:N")
+    return described(
+        (cells + marks).properties(width=380),
+        "The journey against the seven principles",
+        f"A grid of each step against each principle, marked x where the step breaks it. "
+        f"{journey_findings(review)}",
     )

@@ -1,5 +1,6 @@
 """Customer-relationship sample data: invented loan applications and their points rule, the
-data inventories of the minimisation review, and the nine-point checklist, validated."""
+data inventories of the minimisation review, the nine-point checklist, and a customer journey
+with the seven humanistic principles it is reviewed against, validated."""
 
 from __future__ import annotations
 
@@ -92,10 +93,34 @@ def load_checklist(path: Path = CHECKLIST_FILE) -> Checklist:
     return load_model(path, Checklist)
 
 
+class Principle(Strict):
+    """One principle of the humanistic automation framework, as a question about a step."""
+
+    id: Identifier
+    label: Prose
+    question: Prose
+
+
+class JourneyStep(Strict):
+    id: Identifier
+    stage: Prose
+    what_happens: Prose
+
+
+class Journey(Strict):
+    """A customer's path through a business's automated contacts, step by step."""
+
+    id: Identifier
+    title: Prose
+    steps: Annotated[list[JourneyStep], unique_ids("journey step")] = Field(min_length=1)
+
+
 class CustomerRelationshipSamples(Strict):
     schema_version: Literal[1]
     loan_scoring: LoanScoring
     data_inventories: list[DataInventory] = Field(min_length=1)
+    humanistic_principles: Annotated[list[Principle], unique_ids("principle")] = Field(min_length=1)
+    journeys: Annotated[list[Journey], unique_ids("journey")] = Field(min_length=1)
 
 
 @lru_cache(maxsize=4)
@@ -113,4 +138,16 @@ def data_inventory(inventory_id: str) -> DataInventory:
     raise ExerciseInputError(
         f"{SAMPLES_FILE.name}: no data inventory {inventory_id!r}; known: "
         f"{', '.join(i.id for i in inventories)}."
+    )
+
+
+def journey(journey_id: str) -> Journey:
+    """One customer journey from the samples file, by id."""
+    journeys = load_samples().journeys
+    for item in journeys:
+        if item.id == journey_id:
+            return item
+    raise ExerciseInputError(
+        f"{SAMPLES_FILE.name}: no journey {journey_id!r}; known: "
+        f"{', '.join(j.id for j in journeys)}."
     )

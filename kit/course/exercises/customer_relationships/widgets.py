@@ -1,4 +1,5 @@
-"""Customer-relationship explorers: a bias audit, a data-minimisation review, the checklist."""
+"""Customer-relationship explorers: a bias audit, a data-minimisation review, the checklist and
+a customer-journey review."""
 
 from __future__ import annotations
 
@@ -16,15 +17,19 @@ from kit.course.exercises.customer_relationships.calc import (
     audit_applications,
     checklist_review,
     gap_summary,
+    journey_findings,
+    journey_review,
     review_data_collection,
 )
 from kit.course.exercises.customer_relationships.charts import (
     approval_chart,
     checklist_chart,
+    journey_chart,
     minimisation_chart,
 )
 from kit.course.exercises.customer_relationships.data import (
     data_inventory,
+    journey,
     load_applications,
     load_checklist,
     load_samples,
@@ -120,3 +125,48 @@ def checklist_widget(ticked: Iterable[str] = ()) -> Explorer[pd.DataFrame]:
         return checklist_review(checklist, [item for item, done in in_place.items() if done])
 
     return Explorer(review, boxes, _gaps_view, header=ipw.HTML(f"<b>{escape(checklist.title)}</b>"))
+
+
+def principle_questions() -> Markdown:
+    """The seven principles, each as the question to ask of a step of a journey."""
+    principles = load_samples().humanistic_principles
+    return Markdown("\n".join(f"- **{p.label}**: {p.question}" for p in principles))
+
+
+def journey_review_widget(journey_id: str = "veg_box_subscription") -> Explorer[pd.DataFrame]:
+    """For each step, pick the principles it breaks; press Review for the grid and findings."""
+    path = journey(journey_id)
+    principles = load_samples().humanistic_principles
+    options = [(principle.label, principle.id) for principle in principles]
+    pickers = {
+        step.id: ipw.SelectMultiple(
+            options=options,
+            value=(),
+            rows=len(options),
+            description=step.stage,
+            style=_STYLE,
+            layout=ipw.Layout(width="36em"),
+        )
+        for step in path.steps
+    }
+    body = [
+        widget
+        for step in path.steps
+        for widget in (ipw.HTML(f"<p>{escape(step.what_happens)}</p>"), pickers[step.id])
+    ]
+
+    def review(**broken: tuple[str, ...]) -> pd.DataFrame:
+        return journey_review(path, principles, broken)
+
+    return Explorer(
+        review,
+        pickers,
+        lambda result: [Markdown(f"**{journey_findings(result)}**"), journey_chart(result)],
+        body=body,
+        header=ipw.HTML(
+            f"<b>{escape(path.title)}</b><br>Choose the principles each step breaks (hold Ctrl "
+            "or Cmd to choose several), then press Review."
+        ),
+        button="Review",
+        run_now=False,
+    )
