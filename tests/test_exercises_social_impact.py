@@ -262,8 +262,9 @@ def test_prioritise_weights_change_the_benefit() -> None:
 def test_care_agency_sample_ranks_and_the_averaging_contrast() -> None:
     """Does CV screening top an average-risk ranking but sink under the worst-risk rule?"""
     comparison = ex.risk_rule_comparison(data.example_candidates())
-    # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 | CV screening 2.5,
-    # chatbot 1.5 (redesign band last). Averaged: CV screening 4.5 - 0.5 x 2 = 3.5 comes first.
+    # Worst-risk priorities: energy 3.0, reminders 3.0, upload 2.5, bookkeeping 2.0 |
+    # CV screening 2.5, chatbot 1.5 (redesign band last). Averaged: CV screening
+    # 4.5 - 0.5 x 2 = 3.5 comes first.
     assert comparison.to_dict("list") == {
         "candidate": [
             "Energy monitoring in the office",

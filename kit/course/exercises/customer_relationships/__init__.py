@@ -1,8 +1,9 @@
 """Customer-relationship exercises: fair decisions, lean data, and a checklist of habits.
 
-Three exercises for the customer_relationships lessons:
-a bias audit with the four-fifths rule, a data-minimisation review, and the nine-point ethical
-automation checklist from ``content/checklists/ethical_automation.yaml``.
+Four exercises for the customer_relationships lessons: a bias audit with the four-fifths rule,
+a data-minimisation review, the nine-point ethical automation checklist from
+``content/checklists/ethical_automation.yaml``, and a review of one customer journey against
+the seven principles of a humanistic automation framework.
 
 Parts: ``data`` (samples in ``content/exercises/customer_relationships.yaml`` and the loans
 CSV), ``calc``, ``charts``, ``widgets``; lessons use this package as one name space (see

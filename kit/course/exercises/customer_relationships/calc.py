@@ -288,20 +288,24 @@ def journey_review(
 def journey_findings(review: pd.DataFrame) -> str:
     """What the review found, as a facilitator would sum it up: the weakest principle and the
     step to fix first (the one breaking the most principles; the earlier step on a tie)."""
-    steps = list(dict.fromkeys(review["step"]))
-    per_step = review.groupby("step", sort=False)["broken"].sum().reindex(steps)
-    per_principle = review.groupby("principle", sort=False)["broken"].sum()
-    failing = int((per_step > 0).sum())
+    steps: dict[str, int] = {}
+    principles: dict[str, int] = {}
+    for step, principle, broken in zip(
+        review["step"], review["principle"], review["broken"], strict=True
+    ):
+        steps[step] = steps.get(step, 0) + int(broken)
+        principles[principle] = principles.get(principle, 0) + int(broken)
+    failing = sum(1 for count in steps.values() if count > 0)
     if failing == 0:
         return f"No step of the {len(steps)} breaks a principle."
-    most = int(per_principle.max())
-    weakest = [name for name, count in per_principle.items() if count == most]
-    first = per_step.idxmax()
-    never = [name for name, count in per_principle.items() if count == 0]
+    most = max(principles.values())
+    weakest = [name for name, count in principles.items() if count == most]
+    first = max(steps, key=steps.__getitem__)  # the first of the steps with the most
+    never = [name for name, count in principles.items() if count == 0]
     return (
         f"{failing} of the {len(steps)} steps {'breaks' if failing == 1 else 'break'} at least "
         f"one principle. Broken most often "
         f"({most} {'step' if most == 1 else 'steps'}): {', '.join(weakest)}. Fix first: "
-        f"{first} ({int(per_step[first])} broken)."
+        f"{first} ({steps[first]} broken)."
         + (f" Never broken: {', '.join(never)}." if never else "")
     )

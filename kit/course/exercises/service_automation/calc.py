@@ -211,16 +211,17 @@ QUESTION_COLUMNS = ("id", "question", "confidence", "correct", "high_stakes")
 def _check_questions(questions: pd.DataFrame, where: str) -> None:
     require_columns(questions, list(QUESTION_COLUMNS), where)
     require_unique_labels(questions, "id", where)
-    for row in questions.itertuples():
-        if not 0 <= row.confidence <= 100:
+    for row in questions.to_dict("records"):
+        confidence = row["confidence"]
+        if not isinstance(confidence, Real) or not 0 <= float(confidence) <= 100:
             raise ExerciseInputError(
-                f"{where}: question {row.id} has a confidence of {row.confidence!r}; "
+                f"{where}: question {row['id']} has a confidence of {confidence!r}; "
                 "it must be between 0 and 100."
             )
         for column in ("correct", "high_stakes"):
-            if getattr(row, column) not in (True, False):
+            if row[column] not in (True, False):
                 raise ExerciseInputError(
-                    f"{where}: question {row.id} has {column} = {getattr(row, column)!r}; "
+                    f"{where}: question {row['id']} has {column} = {row[column]!r}; "
                     "it must be True or False."
                 )
 

@@ -222,11 +222,11 @@ def handover_chart(sweep: pd.DataFrame, threshold: float) -> alt.LayerChart:
         .mark_rule(strokeDash=[6, 4], color=OKABE_ITO["black"])
         .encode(x="threshold:Q")
     )
-    at = sweep.set_index("threshold")
+    here = sweep[sweep["threshold"] == threshold].to_dict("records")
     told = (
-        f" At {threshold:g} %: {at.loc[threshold, 'handed_over']} taken by a person, "
-        f"{at.loc[threshold, 'wrong_from_bot']} wrong answers from the bot."
-        if threshold in at.index
+        f" At {threshold:g} %: {here[0]['handed_over']} taken by a person, "
+        f"{here[0]['wrong_from_bot']} wrong answers from the bot."
+        if here
         else ""
     )
     return described(
