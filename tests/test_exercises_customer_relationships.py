@@ -476,3 +476,12 @@ def test_principle_questions_list_all_seven() -> None:
         "- **Human oversight and accountability**: Can a named person step in, and can the "
         "customer reach them?"
     )
+
+
+def test_unknown_journey_is_named_with_the_known_ones() -> None:
+    """Asking for a journey the samples file lacks: are the file and the known ids named?"""
+    with pytest.raises(
+        ExerciseInputError,
+        match="customer_relationships.yaml: no journey with id 'gym'; known: veg_box_subscription",
+    ):
+        journey("gym")

@@ -4,17 +4,16 @@ the buyers behind a pooled report, and the transparency rules of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 import pandas as pd
 from pydantic import Field, model_validator
 
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict, unique_ids
 from kit.core.yamlio import load_model
-from kit.errors import ExerciseInputError
+from kit.course.exercises.samples import pick
 from kit.paths import CONTENT_DIR
 
 RULES_FILE = CONTENT_DIR / "checklists" / "chatbot_transparency.yaml"
@@ -172,22 +171,11 @@ def load_samples(path: Path = SAMPLES_FILE) -> CustomerExperienceSamples:
     return load_model(path, CustomerExperienceSamples)
 
 
-Sample = TypeVar("Sample", RoiScenario, Transcript)
-
-
-def _pick(items: Sequence[Sample], wanted: str, what: str) -> Sample:
-    for item in items:
-        if item.id == wanted:
-            return item
-    known = ", ".join(item.id for item in items)
-    raise ExerciseInputError(f"{SAMPLES_FILE.name}: no {what} with id {wanted!r}; known: {known}.")
-
-
 def roi_scenario(scenario_id: str) -> RoiScenario:
     """One before-and-after scenario from the samples file, by id."""
-    return _pick(load_samples().roi_scenarios, scenario_id, "ROI scenario")
+    return pick(load_samples().roi_scenarios, scenario_id, "ROI scenario", SAMPLES_FILE)
 
 
 def sample_transcript(transcript_id: str) -> Transcript:
     """One sample conversation from the samples file, by id."""
-    return _pick(load_samples().transcripts, transcript_id, "transcript")
+    return pick(load_samples().transcripts, transcript_id, "transcript", SAMPLES_FILE)

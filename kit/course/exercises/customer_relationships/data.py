@@ -13,7 +13,8 @@ from pydantic import Field, model_validator
 
 from kit.core.definitions import Identifier, Prose, SourceFile, Strict, unique_ids
 from kit.core.yamlio import load_model
-from kit.errors import ExerciseInputError, InputFileError
+from kit.course.exercises.samples import pick
+from kit.errors import InputFileError
 from kit.paths import CONTENT_DIR
 
 CHECKLIST_FILE = CONTENT_DIR / "checklists" / "ethical_automation.yaml"
@@ -131,23 +132,9 @@ def load_samples(path: Path = SAMPLES_FILE) -> CustomerRelationshipSamples:
 
 def data_inventory(inventory_id: str) -> DataInventory:
     """One business's list of collected fields and purposes from the samples file, by id."""
-    inventories = load_samples().data_inventories
-    for inventory in inventories:
-        if inventory.id == inventory_id:
-            return inventory
-    raise ExerciseInputError(
-        f"{SAMPLES_FILE.name}: no data inventory {inventory_id!r}; known: "
-        f"{', '.join(i.id for i in inventories)}."
-    )
+    return pick(load_samples().data_inventories, inventory_id, "data inventory", SAMPLES_FILE)
 
 
 def journey(journey_id: str) -> Journey:
     """One customer journey from the samples file, by id."""
-    journeys = load_samples().journeys
-    for item in journeys:
-        if item.id == journey_id:
-            return item
-    raise ExerciseInputError(
-        f"{SAMPLES_FILE.name}: no journey {journey_id!r}; known: "
-        f"{', '.join(j.id for j in journeys)}."
-    )
+    return pick(load_samples().journeys, journey_id, "journey", SAMPLES_FILE)
