@@ -482,6 +482,6 @@ def test_unknown_journey_is_named_with_the_known_ones() -> None:
     """Asking for a journey the samples file lacks: are the file and the known ids named?"""
     with pytest.raises(
         ExerciseInputError,
-        match="customer_relationships.yaml: no journey with id 'gym'; known: veg_box_subscription",
+        match=r"relationships\.yaml: no journey with id 'gym'; known: veg_box_subscription",
     ):
         journey("gym")
