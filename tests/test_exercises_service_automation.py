@@ -16,6 +16,7 @@ from kit.course.exercises.service_automation.calc import (
     phase_load,
     plan_rollout,
     prioritise,
+    question_table,
     ranking_shift,
     route_questions,
     score_tools,
@@ -486,3 +487,12 @@ def test_handover_chart_describes_the_current_threshold() -> None:
     sweep = handover_sweep(sample_questions(), range(0, 101, 5), high_stakes_to_person=False)
     spec = handover_chart(sweep, 80).to_dict()
     assert "At 80 %: 12 taken by a person, 2 wrong answers from the bot." in str(spec)
+
+
+def test_question_table_says_yes_and_no() -> None:
+    """Does the table a participant reads say yes/no, never True/False?"""
+    table = question_table(questions(("a", 90, True, False), ("b", 40, False, True)))
+    assert table.to_dict("index") == {
+        "a": {"question": "a", "confidence (%)": 90, "answer right": "yes", "high stakes": "no"},
+        "b": {"question": "b", "confidence (%)": 40, "answer right": "no", "high stakes": "yes"},
+    }

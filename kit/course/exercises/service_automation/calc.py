@@ -243,6 +243,29 @@ def route_questions(
     return questions.assign(answered_by=by_bot.map({True: "bot", False: "person"}))
 
 
+YES_NO = {True: "yes", False: "no"}
+
+
+def question_table(questions: pd.DataFrame) -> pd.DataFrame:
+    """The questions as a participant reads them: yes or no in place of True and False."""
+    require_columns(questions, list(QUESTION_COLUMNS), "chatbot handover")
+    return (
+        questions[list(QUESTION_COLUMNS)]
+        .assign(
+            correct=questions["correct"].map(YES_NO),
+            high_stakes=questions["high_stakes"].map(YES_NO),
+        )
+        .rename(
+            columns={
+                "confidence": "confidence (%)",
+                "correct": "answer right",
+                "high_stakes": "high stakes",
+            }
+        )
+        .set_index("id")
+    )
+
+
 @dataclass(frozen=True)
 class HandoverOutcome:
     """What one handover rule costs in staff time and lets through in wrong answers."""

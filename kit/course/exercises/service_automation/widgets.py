@@ -17,6 +17,7 @@ from kit.course.exercises.service_automation.calc import (
     phase_load,
     plan_rollout,
     prioritise,
+    question_table,
     score_tools,
 )
 from kit.course.exercises.service_automation.charts import (
@@ -141,10 +142,7 @@ def _handover_view(outcome: HandoverOutcome) -> list[object]:
         *(
             [
                 Markdown("The wrong answers that still reach customers:"),
-                wrong[["id", "question", "confidence", "high_stakes"]]
-                .assign(high_stakes=wrong["high_stakes"].map({True: "yes", False: "no"}))
-                .rename(columns={"confidence": "confidence (%)", "high_stakes": "high stakes"})
-                .set_index("id"),
+                question_table(wrong).drop(columns="answer right"),
             ]
             if len(wrong)
             else []
