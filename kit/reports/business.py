@@ -105,7 +105,7 @@ def report_title(report: BusinessReport) -> str:
 def report_view(report: BusinessReport) -> ReportView:
     """The report with its chart still to draw."""
     inputs = {"answers": report.answers, "medians": report.medians,
-              "cohort_size": report.cohort_size}
+              "cohort_size": report.cohort_size, "targets": report.targets}
     return ReportView(report_title(report), report_body(report), {"profile": inputs})
 
 
