@@ -32,6 +32,7 @@ from kit.core.cohort_stats import (
 )
 from kit.errors import KitError
 from kit.forms.page import PageHelper
+from kit.reports.workshop import respondent_submissions, workshop_targets
 from kit.store.database import Store
 
 REFRESH_SECONDS = 10
@@ -40,9 +41,15 @@ WHITE_TEXT_FROM = 0.93  # cell opacity above which white text beats black (WCAG 
 
 
 def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
-    """The current picture of a workshop, read from the store in two short queries."""
+    """The current picture of a workshop: businesses (each placed on its respondents' newest
+    answers), never people, and how far they are from their targets."""
+    submissions = respondent_submissions(store, workshop)
     return cohort_picture(
-        store.definitions, store.progress(workshop), store.latest_submissions(workshop), minimum
+        store.definitions,
+        store.progress(workshop),
+        submissions,
+        minimum,
+        workshop_targets(store, submissions),
     )
 
 
