@@ -80,8 +80,11 @@ def _reader_follows(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     page): it loads nothing by itself."""
     found = dict(attrs)
     href = (found.get("href") or "").strip().lower()
-    return (tag == "a" and href.startswith(("http://", "https://"))
-            and "noopener" in (found.get("rel") or "").split())
+    return (
+        tag == "a"
+        and href.startswith(("http://", "https://"))
+        and "noopener" in (found.get("rel") or "").split()
+    )
 
 
 def page_problems(html: str) -> list[str]:

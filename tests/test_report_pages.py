@@ -67,10 +67,19 @@ def _disagreeing_team(store: Store, answers: dict[str, str]) -> tuple[Question, 
         code = f"pages-r{number}"
         store.join_respondent(WORKSHOP, TEAM, code, "staff")
         given = {**answers, question.id: question.option_at(level).id}
-        note = AnswerNote("Our policy, agreed at the spring staff meeting and kept on the wiki",
-                          "https://intranet.example.org/policies/automation/" + "x" * 80)
-        store.submit(WORKSHOP, TEAM, given, f"key-team-{number}", respondent=code, role="staff",
-                     notes={question.id: note})
+        note = AnswerNote(
+            "Our policy, agreed at the spring staff meeting and kept on the wiki",
+            "https://intranet.example.org/policies/automation/" + "x" * 80,
+        )
+        store.submit(
+            WORKSHOP,
+            TEAM,
+            given,
+            f"key-team-{number}",
+            respondent=code,
+            role="staff",
+            notes={question.id: note},
+        )
     store.set_targets(TEAM, dict.fromkeys(store.definitions.dimensions, 4))
     return question, store.definitions.dimensions[question.dimension].name
 

@@ -62,8 +62,15 @@ def _add_team(store: Store, answers: dict[str, str]) -> None:
     for number, (note, link) in enumerate(HOSTILE_NOTES, start=1):
         code = f"resp-{number}"
         store.join_respondent(WORKSHOP, TEAM, code, "staff")
-        store.submit(WORKSHOP, TEAM, answers, f"key-team-{number}", respondent=code,
-                     role="staff", notes={question: AnswerNote(note, link)})
+        store.submit(
+            WORKSHOP,
+            TEAM,
+            answers,
+            f"key-team-{number}",
+            respondent=code,
+            role="staff",
+            notes={question: AnswerNote(note, link)},
+        )
     newest = store.latest_by_respondent(WORKSHOP, TEAM)[-1]
     store.review(newest.id, REVIEWER, REVIEW_NOTE)
     store.set_targets(TEAM, {next(iter(store.definitions.dimensions)): 4})
@@ -102,8 +109,10 @@ def test_notes_links_and_review_show_as_text_in_the_report(hostile_store: str):
 def test_summary_and_dashboard_show_no_note_or_link(hostile_store: str):
     """Do the cohort summary and the dashboard leave out every note, link and review?"""
     with Store.open(hostile_store) as store:
-        summary = summary_page(build_summary(store, WORKSHOP),
-                               {lvl.number: lvl.label for lvl in store.definitions.model.levels})
+        summary = summary_page(
+            build_summary(store, WORKSHOP),
+            {lvl.number: lvl.label for lvl in store.definitions.model.levels},
+        )
         picture = load_picture(store, WORKSHOP)
     board = dashboard_html(picture, {1: "a", 2: "b", 3: "c", 4: "d"})
     for html in (summary, board):

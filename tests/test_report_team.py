@@ -100,8 +100,15 @@ TEAM = {
 
 def _team(**extra_by_code) -> list:
     return [
-        record(i, given, "shop", WHEN_TEAM, respondent=code, role="staff",
-               **extra_by_code.get(code, {}))
+        record(
+            i,
+            given,
+            "shop",
+            WHEN_TEAM,
+            respondent=code,
+            role="staff",
+            **extra_by_code.get(code, {}),
+        )
         for i, (code, given) in enumerate(TEAM.items(), start=1)
     ]
 
@@ -130,9 +137,7 @@ def test_several_respondents_combined_and_disagreements_flagged(small_defs: Defi
 def test_one_respondent_says_so_and_flags_nothing(small_defs: Definitions):
     now = record(1, answers("a", "c", "b"))
     html = _page(small_defs, build_business_report(small_defs, now, [now], []))
-    assert texts(html, "respondents") == [
-        "This placement rests on the answers of one respondent."
-    ]
+    assert texts(html, "respondents") == ["This placement rests on the answers of one respondent."]
     assert texts(html, "disagreement") == []
 
 
@@ -150,27 +155,42 @@ def test_notes_and_links_show_next_to_their_answers(small_defs: Definitions):
     text; the https link is a link that opens nothing else, the javascript: one (refused on
     entry, but the report must not trust that) stays plain text."""
     notes = {
-        "resp-anna": {"notes": {"alpha_q1": AnswerNote("<script>alert(1)</script>",
-                                                         "javascript:alert(1)")}},
-        "resp-bilal": {"notes": {"beta_q1": AnswerNote("Policy on the wiki",
-                                                         "https://example.org/p?a=1&b=<2>")}},
+        "resp-anna": {
+            "notes": {"alpha_q1": AnswerNote("<script>alert(1)</script>", "javascript:alert(1)")}
+        },
+        "resp-bilal": {
+            "notes": {
+                "beta_q1": AnswerNote("Policy on the wiki", "https://example.org/p?a=1&b=<2>")
+            }
+        },
     }
     team = _team(**notes)
     html = _page(small_defs, build_business_report(small_defs, team[-1], team, team))
     assert texts(html, "answer-note") == ["<script>alert(1)</script>", "Policy on the wiki"]
     assert texts(html, "answer-link") == ["javascript:alert(1)", "https://example.org/p?a=1&b=<2>"]
     links = [dict(attrs) for tag, attrs in read_page(html).tags if tag == "a"]
-    assert links == [{"class": "answer-link", "href": "https://example.org/p?a=1&b=<2>",
-                      "rel": "noopener noreferrer nofollow"}]
+    assert links == [
+        {
+            "class": "answer-link",
+            "href": "https://example.org/p?a=1&b=<2>",
+            "rel": "noopener noreferrer nofollow",
+        }
+    ]
     assert page_problems(html) == []
     answers_text = " ".join(" ".join(texts(html, "answers")[0].split()).split())
-    assert ("Alpha question 1? alpha practice 1 at level 2 <script>alert(1)</script> "
-            "javascript:alert(1)") in answers_text
+    assert (
+        "Alpha question 1? alpha practice 1 at level 2 <script>alert(1)</script> "
+        "javascript:alert(1)"
+    ) in answers_text
     assert "Beta question 1? beta practice 1 at level 2 Policy on the wiki https://" in answers_text
 
 
-REVIEW = ReviewRecord(1, "Dana <b>Facilitator</b>", "Checked <i>with</i> the owner",
-                      datetime(2024, 5, 3, 9, 30, tzinfo=UTC))
+REVIEW = ReviewRecord(
+    1,
+    "Dana <b>Facilitator</b>",
+    "Checked <i>with</i> the owner",
+    datetime(2024, 5, 3, 9, 30, tzinfo=UTC),
+)
 
 
 def test_reviewed_report_names_the_reviewer_and_date(small_defs: Definitions):
@@ -183,12 +203,14 @@ def test_reviewed_report_names_the_reviewer_and_date(small_defs: Definitions):
 
 
 @pytest.mark.parametrize("reviewed_first", [True, False])
-def test_a_later_submission_is_self_assessed_until_reviewed(small_defs: Definitions,
-                                                            reviewed_first: bool):
+def test_a_later_submission_is_self_assessed_until_reviewed(
+    small_defs: Definitions, reviewed_first: bool
+):
     """The first submission was reviewed (or not); the business answered again. Does the
     report on the new answers say "Self-assessed, not yet reviewed"?"""
-    first = record(1, answers("a", "a", "a"), "shop", JAN,
-                   review=REVIEW if reviewed_first else None)
+    first = record(
+        1, answers("a", "a", "a"), "shop", JAN, review=REVIEW if reviewed_first else None
+    )
     second = record(2, answers("b", "b", "b"), "shop")
     html = _page(small_defs, build_business_report(small_defs, second, [first, second], []))
     assert texts(html, "unreviewed") == ["Self-assessed, not yet reviewed"]
@@ -200,8 +222,7 @@ def test_partly_reviewed_team_says_how_many_await(small_defs: Definitions):
     team = _team(**{"resp-anna": {"review": REVIEW}})
     html = _page(small_defs, build_business_report(small_defs, team[-1], team, team))
     assert [" ".join(t.split()) for t in texts(html, "unreviewed")] == [
-        "Self-assessed, not yet reviewed (the newest answers of 2 respondents still await "
-        "a review)"
+        "Self-assessed, not yet reviewed (the newest answers of 2 respondents still await a review)"
     ]
 
 
@@ -212,14 +233,17 @@ def test_chart_marks_targets_and_says_so(small_defs: Definitions):
     from kit.reports.charts import business_profile, for_print, profile_svg, to_svg
 
     cohort = _cohort("abbcd")
-    report = build_business_report(small_defs, cohort[0], [cohort[0]], cohort,
-                                   targets={"alpha": 3, "gamma": 2})
+    report = build_business_report(
+        small_defs, cohort[0], [cohort[0]], cohort, targets={"alpha": 3, "gamma": 2}
+    )
     inputs = report_view(report).charts["profile"]
     svg = profile_svg(small_defs, inputs)
     assert svg == to_svg(for_print(business_profile(small_defs, inputs)))
     assert "<title>Your level in each area, your target and the cohort median</title>" in svg
-    assert ("Diamonds mark the target level in each area with one (Alpha area: 3; Gamma "
-            "area: 2).</desc>") in svg
+    assert (
+        "Diamonds mark the target level in each area with one (Alpha area: 3; Gamma "
+        "area: 2).</desc>"
+    ) in svg
     alone = build_business_report(small_defs, cohort[1], [cohort[1]], [], targets={"beta": 4})
     svg = profile_svg(small_defs, report_view(alone).charts["profile"])
     assert "<title>Your level in each area, and your target</title>" in svg

@@ -163,9 +163,7 @@ def load_input(
                 f"workshop {workshop!r} has no submissions in {store.url} "
                 f"(workshops there: {', '.join(store.workshops()) or 'none'})"
             )
-        chosen = [
-            r for r in _newest_per_business(cohort) if rows is None or r.business_id in rows
-        ]
+        chosen = [r for r in _newest_per_business(cohort) if rows is None or r.business_id in rows]
         good, rejected = check_records(store, chosen)
         inputs = report_inputs(store, cohort)
     if imported:
