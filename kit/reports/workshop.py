@@ -12,12 +12,9 @@ from kit.store.database import Store
 
 
 def respondent_submissions(store: Store, workshop: str) -> list[SubmissionRecord]:
-    """The newest submission of each respondent of each business in the workshop."""
-    return [
-        record
-        for business in store.latest_submissions(workshop)
-        for record in store.latest_by_respondent(workshop, business.business_id)
-    ]
+    """The newest submission of each respondent of each business in the workshop, by business
+    id (one query)."""
+    return [record for records in store.latest_by_business(workshop).values() for record in records]
 
 
 def workshop_targets(
