@@ -24,7 +24,13 @@ from kit.apps.dashboard import (
     levels_html,
     load_picture,
 )
-from kit.core.cohort_stats import NOT_PLACED, cohort_picture, picture_table, suppress_small
+from kit.core.cohort_stats import (
+    NO_TARGET,
+    NOT_PLACED,
+    cohort_picture,
+    picture_table,
+    suppress_small,
+)
 from kit.core.records import SubmissionRecord, WorkshopProgress
 from kit.store.database import Store
 
@@ -281,16 +287,25 @@ def test_picture_counts_businesses_not_respondents(small_defs):
 def test_distance_from_targets_hand_computed(small_defs):
     """Six businesses all at level 2. Alpha targets 2, 2, 3, 3, 3, 4: levels short 0, 0, 1, 1,
     1, 2, so with groups under 2 hidden the lone 2-short is hidden and the smallest other
-    group (at target: 2) with it. One target in beta (too few to show), none in gamma."""
+    group (at target: 2) with it. Beta: one target (4: 2 short), five without: the lone one
+    hidden, and the five with it. Gamma: nobody, so all six have no target there."""
     records = _records([_answers("b")] * 6)
     alpha = [2, 2, 3, 3, 3, 4]
     targets = {r.business_id: {"alpha": level} for r, level in zip(records, alpha, strict=True)}
     targets[records[0].business_id]["beta"] = 4
     progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
     picture = cohort_picture(small_defs, progress, records, minimum=2, targets=targets)
-    assert [(r.dimension_id, r.businesses, r.cells) for r in picture.target_gaps] == [
-        ("alpha", 6, {0: None, 1: 3, 2: None, 3: 0}),
-        ("beta", None, {}),
-        ("gamma", 0, {}),
+    assert [(r.dimension_id, r.cells) for r in picture.target_gaps] == [
+        ("alpha", {0: None, 1: 3, 2: None, 3: 0, NO_TARGET: 0}),
+        ("beta", {0: 0, 1: 0, 2: None, 3: 0, NO_TARGET: None}),
+        ("gamma", {0: 0, 1: 0, 2: 0, 3: 0, NO_TARGET: 6}),
     ]
-    assert "target: Alpha area" in {row[0] for row in picture_table(picture)[1]}
+    table = picture_table(picture)[1]
+    assert ["target: Alpha area", "1 level(s) below target", 3] in table
+    assert ["target: Alpha area", "at or above target", "fewer than 2"] in table
+
+
+def test_no_distance_from_targets_without_any(small_defs):
+    progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
+    picture = cohort_picture(small_defs, progress, _records([_answers("b")] * 6))
+    assert picture.target_gaps == []

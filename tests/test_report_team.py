@@ -248,3 +248,29 @@ def test_chart_marks_targets_and_says_so(small_defs: Definitions):
     svg = profile_svg(small_defs, report_view(alone).charts["profile"])
     assert "<title>Your level in each area, and your target</title>" in svg
     assert "(Beta area: 4).</desc>" in svg
+
+
+def test_summary_shows_distance_from_targets(tmp_path):
+    """The sample cohort's 16 businesses in a real store, each aiming for level 3 in the first
+    area, where they sit at 2, 1, 3, 3, 2, 4, 4, 2, 3, 1, 1, 3, 1, 3, 1, 3: 8 at or above the
+    target, 3 one level short, 5 two short. The lone small group (3) is hidden, and the
+    smallest other (5) with it. Every other area: 16 with no target. No name appears."""
+    from kit.core.definitions import bundled_definitions
+    from kit.paths import SAMPLE_COHORT
+    from kit.reports.summary import build_summary, summary_page
+    from kit.store.database import Store
+    from kit.tables.cohort_file import read_cohort
+
+    definitions = bundled_definitions()
+    rows = read_cohort(SAMPLE_COHORT, definitions).rows
+    first = definitions.model.dimensions[0].id
+    with Store.open(f"sqlite:///{tmp_path / 's.sqlite'}") as store:
+        for row in rows:
+            store.ensure_business("w", row.business_id, row.business_name)
+            store.submit("w", row.business_id, row.answers, f"key-{row.business_id}")
+            store.set_targets(row.business_id, {first: 3})
+        html = summary_page(build_summary(store, "w"), {1: "a", 2: "b", 3: "c", 4: "d"})
+    cells = texts(html, "distance-cell")
+    others = len(definitions.model.dimensions) - 1
+    assert cells == ["8", "<5", "<5", "0", "0"] + ["0", "0", "0", "0", "16"] * others
+    assert [row.business_name for row in rows if row.business_name in html] == []

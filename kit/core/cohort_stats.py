@@ -27,6 +27,7 @@ from kit.core.targets import target_gaps
 MIN_GROUP = 5
 TOP_GAPS = 5
 NOT_PLACED = "not_placed"
+NO_TARGET = "no_target"
 K = TypeVar("K", bound=Hashable)
 
 
@@ -72,13 +73,13 @@ class Gap:
 
 @dataclass(frozen=True)
 class TargetGapRow:
-    """One area: how many businesses are at or above their target there (key 0) and how
-    many are 1, 2 or 3 levels short of it; only businesses with a target and a level count."""
+    """One area: businesses at or above their target there (key 0), 1, 2 or 3 levels short
+    of it, and with no target or no level to measure (``NO_TARGET``), so that the row adds up
+    to the room and is suppressed as a whole, like a heatmap row."""
 
     dimension_id: str
     name: str
-    businesses: int | None  # with a target and a level here (None: fewer than the minimum)
-    cells: dict[int, int | None]
+    cells: dict[int | str, int | None]
 
 
 @dataclass(frozen=True)
@@ -191,24 +192,16 @@ def distance_from_targets(
     minimum: int = MIN_GROUP,
 ) -> list[TargetGapRow]:
     """Per area, businesses by levels still to climb to their own target (0: at or above
-    it), counting only businesses with a target and a level there; an area where fewer
-    than ``minimum`` businesses count shows no cells, and small cells are hidden."""
+    it; ``NO_TARGET``: no target or no level there), each row suppressed on its own."""
     rows = []
     for dimension in definitions.model.dimensions:
         tally = Counter(
-            gap
+            target_gaps(placement, targets.get(business, {})).get(dimension.id, NO_TARGET)
             for business, placement in placements.items()
-            if (gap := target_gaps(placement, targets.get(business, {})).get(dimension.id))
-            is not None
         )
-        counted = sum(tally.values())
-        if counted < minimum:
-            rows.append(TargetGapRow(dimension.id, dimension.name, None if counted else 0, {}))
-            continue
-        counts = {gap: tally[gap] for gap in range(TOP_LEVEL)}
-        rows.append(
-            TargetGapRow(dimension.id, dimension.name, counted, suppress_small(counts, minimum))
-        )
+        counts: dict[int | str, int] = {gap: tally[gap] for gap in range(TOP_LEVEL)}
+        counts[NO_TARGET] = tally[NO_TARGET]
+        rows.append(TargetGapRow(dimension.id, dimension.name, suppress_small(counts, minimum)))
     return rows
 
 
@@ -265,9 +258,11 @@ def picture_table(picture: CohortPicture) -> tuple[list[str], list[list[object]]
     for gap in picture.gaps:
         rows.append([f"common gap: {gap.dimension}", gap.question, gap.businesses])
     for target_row in picture.target_gaps:
-        if target_row.businesses is None or not target_row.cells:
-            continue
         for levels, value in target_row.cells.items():
-            group = "at or above target" if levels == 0 else f"{levels} level(s) below target"
+            group = (
+                "no target or no level"
+                if levels == NO_TARGET
+                else ("at or above target" if levels == 0 else f"{levels} level(s) below target")
+            )
             rows.append([f"target: {target_row.name}", group, count(value)])
     return ["what", "group", "businesses"], rows

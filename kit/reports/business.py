@@ -97,6 +97,8 @@ def report_body(report: BusinessReport) -> str:
         caption = (f"Bars: your level in each area. The comparison with your workshop appears "
                    f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
                    "out.")
+    if report.targets_shown:
+        caption += " Purple diamonds: your target in each area that has one."
     return render("business_report.html.j2", r=report, chart=chart_marker("profile"),
                   chart_caption=caption)
 
