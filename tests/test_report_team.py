@@ -274,3 +274,26 @@ def test_summary_shows_distance_from_targets(tmp_path):
     others = len(definitions.model.dimensions) - 1
     assert cells == ["8", "<5", "<5", "0", "0"] + ["0", "0", "0", "0", "16"] * others
     assert [row.business_name for row in rows if row.business_name in html] == []
+
+
+@pytest.mark.parametrize(
+    ("link", "linked"),
+    [
+        ("https://example.org/a", True),
+        ("HTTP://example.org", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("https:no-host", False),
+        ("http://[broken", False),
+        ("//example.org/no-scheme", False),
+    ],
+)
+def test_only_http_links_with_a_host_are_links(small_defs: Definitions, link, linked):
+    """Whatever reached the store, is a link clickable only when it is http(s) with a host,
+    and otherwise shown as the text it is?"""
+    now = record(1, answers("b", "b", "b"), notes={"alpha_q1": AnswerNote("", link)})
+    html = _page(small_defs, build_business_report(small_defs, now, [now], []))
+    anchors = [dict(attrs)["href"] for tag, attrs in read_page(html).tags if tag == "a"]
+    assert anchors == ([link] if linked else [])
+    assert texts(html, "answer-link") == [link]
+    assert page_problems(html) == []

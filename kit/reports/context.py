@@ -385,12 +385,20 @@ def _disagreements(definitions: Definitions, placed: BusinessPlacement,
             for qid in placed.disagreements if qid in answers]
 
 
+def _web_link(link: str) -> bool:
+    """An http(s) address with a host: the only kind a report makes clickable."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+
+
 def _evidence(submissions: Sequence[SubmissionRecord], question_id: str) -> list[Evidence]:
     """Every respondent's note on one answer (the same note once), with no name attached."""
     given = dict.fromkeys((s.notes[question_id].note.strip(), s.notes[question_id].link.strip())
                           for s in submissions if question_id in s.notes)
-    return [Evidence(note, link, urlsplit(link).scheme.lower() in LINK_SCHEMES)
-            for note, link in given if note or link]
+    return [Evidence(note, link, _web_link(link)) for note, link in given if note or link]
 
 
 def _answer_groups(definitions: Definitions, answers: Mapping[str, str],
