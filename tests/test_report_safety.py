@@ -206,3 +206,29 @@ def test_manifest_csv_neutralises_names(tmp_path: Path):
     assert rows[0]["business_name"] == "'" + name
     stored = json.loads(folder.manifest_json.read_text(encoding="utf-8"))
     assert stored["businesses"][0]["business_name"] == name
+
+
+@pytest.mark.slow
+def test_notes_print_as_text_in_the_pdf(hostile_store: str):
+    """Printed by Chromium, does the team's PDF carry each hostile note, link and the
+    reviewer's name as the characters typed?"""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from kit.reports.renderers import close_renderers, render_page
+    from tests.conftest import require_system_tool
+
+    require_system_tool("/usr/bin/chromium", "PDF reports are printed by headless Chromium")
+    view = business_report(hostile_store, WORKSHOP, TEAM)
+    try:
+        pdf = render_page(page(view.title, view.html), ("pdf",), "a4")["pdf"]
+    finally:
+        close_renderers()
+    text = "".join(
+        "".join(unicodedata.normalize("NFKC", sheet.extract_text()).split())
+        for sheet in PdfReader(io.BytesIO(pdf)).pages
+    )
+    for typed in [note for note, _ in HOSTILE_NOTES] + [REVIEWER, REVIEW_NOTE]:
+        assert "".join(typed.split()) in text
