@@ -309,3 +309,21 @@ def test_no_distance_from_targets_without_any(small_defs):
     progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
     picture = cohort_picture(small_defs, progress, _records([_answers("b")] * 6))
     assert picture.target_gaps == []
+
+
+def test_dashboard_shows_distance_from_targets(small_defs):
+    """Is the alpha row of the targets table on screen as computed above (hidden groups read
+    <2), and is there no such table when nobody set a target?"""
+    records = _records([_answers("b")] * 6)
+    targets = {
+        r.business_id: {"alpha": level}
+        for r, level in zip(records, [2, 2, 3, 3, 3, 4], strict=True)
+    }
+    progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
+    labels = {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"}
+    html = dashboard_html(cohort_picture(small_defs, progress, records, 2, targets), labels)
+    table = html[html.index("How far from their targets") :]
+    alpha = re.search(r"<tr><td>Alpha area</td>(.*?)</tr>", table).group(1)
+    assert re.findall(r">([^<]*)</td>", alpha) == ["&lt;2", "3", "&lt;2", "0", "0"]
+    plain = dashboard_html(cohort_picture(small_defs, progress, records, 2), labels)
+    assert "How far from their targets" not in plain
