@@ -297,3 +297,22 @@ def test_only_http_links_with_a_host_are_links(small_defs: Definitions, link, li
     assert anchors == ([link] if linked else [])
     assert texts(html, "answer-link") == [link]
     assert page_problems(html) == []
+
+
+def test_tied_gaps_start_with_the_areas_spelled_out():
+    """A sample business at level 2 in all nine areas, aiming for 4 everywhere: every area is
+    two levels short. Are all nine in the plan, but only the first three (its starting points,
+    spelled out in full) marked "start here"?"""
+    from kit.core.definitions import bundled_definitions
+    from kit.paths import SAMPLE_COHORT
+    from kit.tables.cohort_file import read_cohort
+
+    definitions = bundled_definitions()
+    row = read_cohort(SAMPLE_COHORT, definitions).rows[4]  # smb-005: level 2 everywhere
+    now = record(1, row.answers)
+    targets = dict.fromkeys(definitions.dimensions, 4)
+    report = build_business_report(definitions, now, [now], [], targets=targets)
+    assert [i.gap for i in report.plan] == [2] * 9
+    assert [(i.start_here, i.detailed) for i in report.plan] == [(True, True)] * 3 + [
+        (False, False)
+    ] * 6

@@ -282,7 +282,8 @@ def _reasons(placement: Placement, areas: list[DimensionResult]) -> list[Reason]
 
 def _starting_points(placement: Placement, areas: list[DimensionResult],
                      gaps: Mapping[str, int]) -> set[str]:
-    """The areas marked "start here": the furthest from their targets, else the focus."""
+    """The areas marked "start here" (among those the plan spells out): the furthest from
+    their targets, else the focus."""
     widest = max((gaps.get(d.dimension_id, 0) for d in areas), default=0)
     if widest:
         return {d.dimension_id for d in areas if gaps.get(d.dimension_id) == widest}
@@ -294,7 +295,8 @@ def _plan(placement: Placement, areas: list[DimensionResult], detailed: int,
     gaps = target_gaps(placement, targets)
     start = _starting_points(placement, areas, gaps)
     return [PlanItem(priority, d.name, level_name(placement, d.level),
-                     level_name(placement, d.next_level), d.dimension_id in start,
+                     level_name(placement, d.next_level),
+                     d.dimension_id in start and priority <= detailed,
                      priority <= detailed, d.steps_to_next, d.recommendations,
                      level_name(placement, targets[d.dimension_id])
                      if d.dimension_id in targets else "", gaps.get(d.dimension_id))
@@ -439,8 +441,7 @@ def build_business_report(definitions: Definitions, current: SubmissionRecord,
     medians = cohort.medians
     gaps = target_gaps(placement, targets)
     rising = _below_top(placement, gaps)
-    starts = _starting_points(placement, rising, gaps)
-    detailed = rising[:max(len(starts), DETAILED_STEPS)]
+    detailed = rising[:max(len(placement.focus), DETAILED_STEPS)]
     rounds = _rounds(definitions, current, history)
     return BusinessReport(
         business_id=current.business_id,
