@@ -75,11 +75,25 @@ def texts(html: str, css_class: str) -> list[str]:
     return read_page(html).text_by_class.get(css_class, [])
 
 
+def _reader_follows(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """A link a reader may click (``<a href>`` to http(s), opened without handing over the
+    page): it loads nothing by itself."""
+    found = dict(attrs)
+    href = (found.get("href") or "").strip().lower()
+    return (
+        tag == "a"
+        and href.startswith(("http://", "https://"))
+        and "noopener" in (found.get("rel") or "").split()
+    )
+
+
 def page_problems(html: str) -> list[str]:
     """Scripts, event handlers, external URLs and embedded objects: each would make a page that
-    runs code or reaches the network."""
+    runs code or reaches the network (a link the reader clicks does neither)."""
     problems = []
     for tag, attrs in read_page(html).tags:
+        if _reader_follows(tag, attrs):
+            continue
         if tag in ("script", "iframe", "object", "embed", "link", "base", "form"):
             problems.append(f"<{tag}> element")
         for name, value in attrs:

@@ -367,3 +367,57 @@ def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, o
         worker.release_worker_resources()
     assert (result.ok, result.attempts) == (ok, attempts)
     assert ok or result.error.startswith("the kernel did not start (Kernel died before")
+
+
+def test_team_spreadsheet_through_the_batch(tmp_path):
+    """A sheet where one business is answered by two respondents (three levels apart on the
+    first question, each with a note) and sets a target: does the batch write ONE report for
+    it, through papermill, showing the disagreement, both notes, the target and the count of
+    respondents, and no respondent's code?"""
+    first, area = QUESTIONS[0], next(iter(bundled_definitions().dimensions))
+    header = [
+        "business_id",
+        "business_name",
+        *QUESTIONS,
+        "respondent",
+        "role",
+        f"target:{area}",
+        f"note:{first}",
+    ]
+    rows = []
+    for number, option in enumerate(("a", "d"), start=1):
+        answers = {**SAMPLES[0].answers, first: option}
+        rows.append(
+            [
+                "team",
+                "Team Shop",
+                *(answers.get(q, "") for q in QUESTIONS),
+                f"team-r{number}",
+                "staff",
+                "4",
+                f"note from respondent {number}",
+            ]
+        )
+    for business_id, name, sample in GOOD[:3]:
+        answers = SAMPLES[sample].answers
+        rows.append([business_id, name, *(answers.get(q, "") for q in QUESTIONS), "", "", "", ""])
+    cohort = tmp_path / "team.csv"
+    with cohort.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(cohort), "--workshop", "team", "--out", str(out), "--workers", "1"
+    )
+    assert "4 report(s) written, 0 up to date, 0 failed, 0 input problem(s)" in result.stdout
+    assert sorted(manifest(out)) == ["smb-001", "smb-002", "smb-003", "team"]
+    html = (out / "businesses" / "team.html").read_text(encoding="utf-8")
+    question = bundled_definitions().questions[first]
+    assert [" ".join(t.split()) for t in texts(html, "disagreement")] == [
+        f"{question.text} ({bundled_definitions().dimensions[question.dimension].name}; counted: "
+        f"{question.option('a').text})"
+    ]
+    assert texts(html, "answer-note") == ["note from respondent 1", "note from respondent 2"]
+    assert texts(html, "area-target")[0] == "Transformative"
+    assert "combines the answers of 2 respondents" in texts(html, "respondents")[0]
+    assert "team-r1" not in html and "team-r2" not in html
+    assert page_problems(html) == []

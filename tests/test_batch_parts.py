@@ -207,3 +207,27 @@ def test_report_notebook_takes_only_the_three_ids_and_the_cohort():
     assigned = re.findall(r"^(\w+) =", parameters.source, re.MULTILINE)
     assert assigned == ["database_url", "workshop", "business_id", "cohort"]
     assert len([c for c in code if "report" in c.metadata.get("tags", [])]) == 1
+
+
+def test_a_new_respondent_review_or_target_redoes_only_that_report(sample_store, tmp_path):
+    """After a second respondent answers for smb-001, smb-002's submission is reviewed and
+    smb-003 sets a target, does the batch still plan one report per business, and are those
+    three fingerprints new while smb-004's is unchanged?"""
+    url, _ = sample_store
+
+    def keys() -> tuple[list[str], dict[str, str]]:
+        batch = load_input(tmp_path / "unused.sqlite", None, "w", url)
+        return [r.business_id for r in batch.records], {
+            r.business_id: fingerprint(r, "shared", batch.report_inputs[r.business_id])
+            for r in batch.records
+        }
+
+    ids, before = keys()
+    with Store.open(url) as store:
+        first = store.latest_submissions("w")[0]
+        store.submit("w", "smb-001", first.answers, "k-second", respondent="r-2", role="staff")
+        store.review(store.latest_submissions("w")[1].id, "Dana", "")
+        store.set_targets("smb-003", {next(iter(store.definitions.dimensions)): 4})
+    ids_after, after = keys()
+    assert ids == ids_after == ["smb-001", "smb-002", "smb-003", "smb-004"]
+    assert [b for b in ids if before[b] != after[b]] == ["smb-001", "smb-002", "smb-003"]

@@ -24,7 +24,13 @@ from kit.apps.dashboard import (
     levels_html,
     load_picture,
 )
-from kit.core.cohort_stats import NOT_PLACED, cohort_picture, suppress_small
+from kit.core.cohort_stats import (
+    NO_TARGET,
+    NOT_PLACED,
+    cohort_picture,
+    picture_table,
+    suppress_small,
+)
 from kit.core.records import SubmissionRecord, WorkshopProgress
 from kit.store.database import Store
 
@@ -225,3 +231,99 @@ def test_export_holds_the_totals_on_the_page(small_defs):
     assert any(row[2] == "fewer than 5" for row in rows)
     for record in records:
         assert record.business_id not in text and record.display_name not in text
+
+
+def _team_records(teams: dict[str, list[dict[str, str]]]) -> list[SubmissionRecord]:
+    """Each business's respondents' newest submissions (business id -> their answer sets)."""
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    return [
+        SubmissionRecord(
+            id=index,
+            workshop="w1",
+            business_id=business,
+            display_name=business,
+            answers=given,
+            model_version="9.0.0",
+            questionnaire_version="9.1.0",
+            submitted_at=when,
+            submission_key=f"key-{index}",
+            respondent=f"{business}-r{number}",
+        )
+        for index, (business, number, given) in enumerate(
+            (business, number, given)
+            for business, sets in teams.items()
+            for number, given in enumerate(sets)
+        )
+    ]
+
+
+def test_picture_counts_businesses_not_respondents(small_defs):
+    """Seven submissions from three businesses: x (levels 1, 4, 4: lower median 4), y (1, 1, 4:
+    median 1) and z alone at 2. Does every distribution add up to three businesses, each at
+    its combined level? (minimum 1: nothing hidden, so the counts can be read exactly)"""
+    teams = {
+        "x": [_answers("a"), _answers("d"), _answers("d")],
+        "y": [_answers("a"), _answers("a"), _answers("d")],
+        "z": [_answers("b")],
+    }
+    progress = WorkshopProgress("w1", enrolled=3, started=3, submitted=3)
+    picture = cohort_picture(small_defs, progress, _team_records(teams), minimum=1)
+    assert [(item.level, item.count) for item in picture.levels] == [
+        (1, 1),
+        (2, 1),
+        (3, 0),
+        (4, 1),
+        (None, 0),
+    ]
+    assert {row.dimension_id: row.cells for row in picture.heatmap}["beta"] == {
+        1: 1,
+        2: 1,
+        3: 0,
+        4: 1,
+        NOT_PLACED: 0,
+    }
+
+
+def test_distance_from_targets_hand_computed(small_defs):
+    """Six businesses all at level 2. Alpha targets 2, 2, 3, 3, 3, 4: levels short 0, 0, 1, 1,
+    1, 2, so with groups under 2 hidden the lone 2-short is hidden and the smallest other
+    group (at target: 2) with it. Beta: one target (4: 2 short), five without: the lone one
+    hidden, and the five with it. Gamma: nobody, so all six have no target there."""
+    records = _records([_answers("b")] * 6)
+    alpha = [2, 2, 3, 3, 3, 4]
+    targets = {r.business_id: {"alpha": level} for r, level in zip(records, alpha, strict=True)}
+    targets[records[0].business_id]["beta"] = 4
+    progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
+    picture = cohort_picture(small_defs, progress, records, minimum=2, targets=targets)
+    assert [(r.dimension_id, r.cells) for r in picture.target_gaps] == [
+        ("alpha", {0: None, 1: 3, 2: None, 3: 0, NO_TARGET: 0}),
+        ("beta", {0: 0, 1: 0, 2: None, 3: 0, NO_TARGET: None}),
+        ("gamma", {0: 0, 1: 0, 2: 0, 3: 0, NO_TARGET: 6}),
+    ]
+    table = picture_table(picture)[1]
+    assert ["target: Alpha area", "1 level(s) below target", 3] in table
+    assert ["target: Alpha area", "at or above target", "fewer than 2"] in table
+
+
+def test_no_distance_from_targets_without_any(small_defs):
+    progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
+    picture = cohort_picture(small_defs, progress, _records([_answers("b")] * 6))
+    assert picture.target_gaps == []
+
+
+def test_dashboard_shows_distance_from_targets(small_defs):
+    """Is the alpha row of the targets table on screen as computed above (hidden groups read
+    <2), and is there no such table when nobody set a target?"""
+    records = _records([_answers("b")] * 6)
+    targets = {
+        r.business_id: {"alpha": level}
+        for r, level in zip(records, [2, 2, 3, 3, 3, 4], strict=True)
+    }
+    progress = WorkshopProgress("w1", enrolled=6, started=6, submitted=6)
+    labels = {1: "Reactive", 2: "Proactive", 3: "Strategic", 4: "Transformative"}
+    html = dashboard_html(cohort_picture(small_defs, progress, records, 2, targets), labels)
+    table = html[html.index("How far from their targets") :]
+    alpha = re.search(r"<tr><td>Alpha area</td>(.*?)</tr>", table).group(1)
+    assert re.findall(r">([^<]*)</td>", alpha) == ["&lt;2", "3", "&lt;2", "0", "0"]
+    plain = dashboard_html(cohort_picture(small_defs, progress, records, 2), labels)
+    assert "How far from their targets" not in plain

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.core.definitions import Definitions, bundled_definitions
+from kit.core.definitions import Definitions, Question, bundled_definitions
+from kit.core.records import AnswerNote
 from kit.core.scoring import score_valid_answers
 from kit.paths import SAMPLE_COHORT
 from kit.reports.business import business_report
@@ -40,13 +41,47 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             store.submit(WORKSHOP, row.business_id, row.answers, f"key-{row.business_id}")
         labels = {level.number: level.label for level in store.definitions.model.levels}
         summary = summary_page(build_summary(store, WORKSHOP), labels)
+        question, area = _disagreeing_team(store, rows[0].answers)
     longest = max(rows, key=lambda row: len(row.business_name))
     view = business_report(url, WORKSHOP, longest.business_id)
+    team = business_report(url, WORKSHOP, TEAM)
     return {
         "report": page(view.title, view.html),
         "summary": summary,
         "name": longest.business_name,
+        "team": page(team.title, team.html),
+        "flagged": f"{question.text} ({area}; counted: {question.option_at(1).text})",
     }
+
+
+TEAM = "team-pages"
+
+
+def _disagreeing_team(store: Store, answers: dict[str, str]) -> tuple[Question, str]:
+    """A business answered by two respondents who agree on everything but the first question,
+    where one names its level-1 practice and the other its level-4 one (three levels apart:
+    flagged; the lower median of two is the lower answer)."""
+    question = store.definitions.questionnaire.questions[0]
+    store.ensure_business(WORKSHOP, TEAM, "Team of two")
+    for number, level in enumerate((1, 4), start=1):
+        code = f"pages-r{number}"
+        store.join_respondent(WORKSHOP, TEAM, code, "staff")
+        given = {**answers, question.id: question.option_at(level).id}
+        note = AnswerNote(
+            "Our policy, agreed at the spring staff meeting and kept on the wiki",
+            "https://intranet.example.org/policies/automation/" + "x" * 80,
+        )
+        store.submit(
+            WORKSHOP,
+            TEAM,
+            given,
+            f"key-team-{number}",
+            respondent=code,
+            role="staff",
+            notes={question.id: note},
+        )
+    store.set_targets(TEAM, dict.fromkeys(store.definitions.dimensions, 4))
+    return question, store.definitions.dimensions[question.dimension].name
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +97,7 @@ def browser():
         chromium.close()
 
 
-@pytest.mark.parametrize("which", ["report", "summary"])
+@pytest.mark.parametrize("which", ["report", "team", "summary"])
 def test_pages_fit_a_phone_without_sideways_scrolling(pages, browser, which, tmp_path: Path):
     """Opened on a 390-pixel-wide phone, is the page no wider than the screen, with a main
     landmark and every chart announced as an image with a title?"""
@@ -109,7 +144,7 @@ def test_priority_says_what_its_numbers_count(small_defs: Definitions, letters, 
     assert (alpha.from_label, alpha.to_label, alpha.moving) == ("Reactive", "Proactive", moving)
 
 
-@pytest.mark.parametrize("which", ["report", "summary"])
+@pytest.mark.parametrize("which", ["report", "team", "summary"])
 def test_pages_pass_axe_core(pages, browser, which, tmp_path: Path):
     """Does axe-core find no serious or critical barrier in a business report or the cohort
     summary, on a phone and on a laptop? (The page's own policy forbids scripts, so the check
@@ -125,3 +160,33 @@ def test_pages_pass_axe_core(pages, browser, which, tmp_path: Path):
         tab.goto(path.as_uri())
         assert axe_violations(tab) == [], (which, viewport)
         context.close()
+
+
+def test_flagged_disagreement_shows_in_that_business_report(pages, browser, tmp_path: Path):
+    """Opened in Chromium, does the team's report show "Worth talking through" with the one
+    question its respondents answered three levels apart (and no respondent's code), while
+    another business's report has no such section? Printed, does the PDF say it too?"""
+    require_system_tool("/usr/bin/chromium", "PDF reports are printed by headless Chromium")
+    from pypdf import PdfReader
+
+    for which, expected in (("team", [pages["flagged"]]), ("report", [])):
+        path = tmp_path / f"{which}.html"
+        path.write_text(pages[which], encoding="utf-8")
+        tab = browser.new_page(viewport=PHONE)
+        tab.goto(path.as_uri())
+        heading = tab.get_by_role("heading", name="Worth talking through")
+        assert heading.count() == len(expected)
+        items = [" ".join(text.split()) for text in tab.locator(".disagreement").all_inner_texts()]
+        assert items == expected
+        assert "pages-r1" not in tab.content() and "pages-r2" not in tab.content()
+        tab.close()
+    try:
+        pdf = render_page(pages["team"], ("pdf",), "a4")["pdf"]
+    finally:
+        close_renderers()
+    text = " ".join(
+        " ".join(unicodedata.normalize("NFKC", sheet.extract_text()).split())
+        for sheet in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "Worth talking through" in text
+    assert " ".join(pages["flagged"].split()) in text

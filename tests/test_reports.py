@@ -8,6 +8,7 @@ at that level in every area. Alpha has four questions, beta and gamma two each.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -39,6 +40,7 @@ def record(
     business: str | None = None,
     when: datetime = WHEN,
     workshop: str = "w1",
+    **extra: Any,
 ) -> SubmissionRecord:
     return SubmissionRecord(
         id=index,
@@ -50,6 +52,7 @@ def record(
         questionnaire_version="9.1.0",
         submitted_at=when,
         submission_key=f"key-{index}",
+        **extra,
     )
 
 
@@ -179,6 +182,7 @@ def test_report_view_carries_title_and_chart_inputs(small_defs: Definitions):
             "answers": answers("b", "b", "b"),
             "cohort_size": 5,
             "medians": {"alpha": 2.0, "beta": 2.0, "gamma": 2.0},
+            "targets": {},
         }
     }
     drawn = view.drawn(small_defs)

@@ -32,6 +32,7 @@ from kit.core.cohort_stats import (
 )
 from kit.errors import KitError
 from kit.forms.page import PageHelper
+from kit.reports.workshop import respondent_submissions, workshop_targets
 from kit.store.database import Store
 
 REFRESH_SECONDS = 10
@@ -40,9 +41,15 @@ WHITE_TEXT_FROM = 0.93  # cell opacity above which white text beats black (WCAG 
 
 
 def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
-    """The current picture of a workshop, read from the store in two short queries."""
+    """The current picture of a workshop: businesses (each placed on its respondents' newest
+    answers), never people, and how far they are from their targets."""
+    submissions = respondent_submissions(store, workshop)
     return cohort_picture(
-        store.definitions, store.progress(workshop), store.latest_submissions(workshop), minimum
+        store.definitions,
+        store.progress(workshop),
+        submissions,
+        minimum,
+        workshop_targets(store, submissions),
     )
 
 
@@ -156,6 +163,16 @@ def levels_html(picture: CohortPicture) -> str:
     )
 
 
+def _count_cell(picture: CohortPicture, count: int | None) -> str:
+    """A table cell of businesses, shaded by their share of the room ("<5" when hidden)."""
+    if count is None:
+        return (
+            f"<td class='num hidden' title='fewer than {picture.minimum}'>"
+            f"&lt;{picture.minimum}</td>"
+        )
+    return f"<td class='num' style='{_shade(count / picture.submitted)}'>{count}</td>"
+
+
 def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
     """Areas down, levels across; the darker the cell, the more businesses sit there."""
     if not picture.heatmap:
@@ -168,27 +185,40 @@ def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
         )
         + "<th class='num'>none</th>"
     )
-    rows = []
-    for row in picture.heatmap:
-        cells = []
-        for column in columns:
-            count = row.cells[column]
-            if count is None:
-                cells.append(
-                    f"<td class='num hidden' title='fewer than {picture.minimum}'>"
-                    f"&lt;{picture.minimum}</td>"
-                )
-            else:
-                cells.append(
-                    f"<td class='num' style='{_shade(count / picture.submitted)}'>{count}</td>"
-                )
-        rows.append(f"<tr><td>{escape(row.name)}</td>{''.join(cells)}</tr>")
+    rows = [
+        f"<tr><td>{escape(row.name)}</td>"
+        + "".join(_count_cell(picture, row.cells[column]) for column in columns)
+        + "</tr>"
+        for row in picture.heatmap
+    ]
     key = ", ".join(f"{number} = {escape(label)}" for number, label in level_labels.items())
     return (
         "<h3>Areas by level</h3>"
         f"<p>Businesses per area and level ({key}; none = not applicable or too few "
         "answers).</p><div class='wide'><table aria-label='Businesses per area and level'>"
         f"<tr><th>Area</th>{head}</tr>" + "".join(rows) + "</table></div>"
+    )
+
+
+def targets_html(picture: CohortPicture) -> str:
+    """Areas down; across, businesses at or above their own target, 1-3 levels short, and
+    with no target there (each row hidden in small groups like the heatmap's)."""
+    if not picture.target_gaps:
+        return ""
+    rows = [
+        f"<tr><td>{escape(row.name)}</td>"
+        + "".join(_count_cell(picture, count) for count in row.cells.values())
+        + "</tr>"
+        for row in picture.target_gaps
+    ]
+    return (
+        "<h3>How far from their targets</h3><p>Businesses per area by levels still to go to "
+        "the target each set (0 = reached; none = no target there).</p><div class='wide'>"
+        "<table aria-label='Businesses per area by levels to their target'><tr><th>Area</th>"
+        + "".join(f"<th class='num'>{head}</th>" for head in ("0", "1", "2", "3", "none"))
+        + "</tr>"
+        + "".join(rows)
+        + "</table></div>"
     )
 
 
@@ -246,7 +276,12 @@ def dashboard_html(
         export_html(picture),
         privacy_html(picture),
     ]
-    main = [levels_html(picture), heatmap_html(picture, level_labels), gaps_html(picture)]
+    main = [
+        levels_html(picture),
+        heatmap_html(picture, level_labels),
+        targets_html(picture),
+        gaps_html(picture),
+    ]
     return (
         f"<div class='dash-grid'><div class='dash-side'>{''.join(side)}</div>"
         f"<div class='dash-main'>{''.join(main)}</div></div>"

@@ -19,6 +19,7 @@ from kit.core.ids import check_business_id, check_workshop_code
 from kit.core.records import SubmissionRecord
 from kit.core.scoring import check_answers
 from kit.errors import BatchError
+from kit.reports.workshop import respondent_submissions
 from kit.settings import database_url
 from kit.store.database import Store
 from kit.store.importer import ImportSummary, import_cohort
@@ -36,12 +37,17 @@ class Rejected:
 
 @dataclass
 class BatchInput:
+    """``records``: each business's newest submission (one report each); ``cohort``: every
+    respondent's newest submission in the workshop; ``report_inputs``: what else a business's
+    report reads (its respondents' submissions and reviews, its targets), for the fingerprint."""
+
     database_url: str
     workshop: str
     records: list[SubmissionRecord]
     cohort: list[SubmissionRecord]
     rejected: list[Rejected] = field(default_factory=list)
     imported: ImportSummary | None = None
+    report_inputs: dict[str, list[object]] = field(default_factory=dict)
 
 
 def workshop_from_file(path: Path) -> str:
@@ -110,6 +116,26 @@ def check_records(
     return good, rejected
 
 
+def _newest_per_business(cohort: list[SubmissionRecord]) -> list[SubmissionRecord]:
+    newest: dict[str, SubmissionRecord] = {}
+    for record in cohort:
+        if record.business_id not in newest or record.id > newest[record.business_id].id:
+            newest[record.business_id] = record
+    return [newest[business] for business in sorted(newest)]
+
+
+def report_inputs(store: Store, cohort: list[SubmissionRecord]) -> dict[str, list[object]]:
+    """Per business, what its report reads besides its newest submission: each respondent's
+    newest submission with its review, and the current targets (a change redoes the report)."""
+    inputs: dict[str, list[object]] = {}
+    for record in cohort:
+        reviewed = record.review.reviewed_at.isoformat() if record.review else None
+        inputs.setdefault(record.business_id, []).append([record.id, reviewed])
+    for business_id, parts in inputs.items():
+        parts.append(sorted(store.targets(business_id).items()))
+    return inputs
+
+
 def load_input(
     out_database: Path, cohort_file: Path | None, workshop: str | None, database: str | None
 ) -> BatchInput:
@@ -131,14 +157,15 @@ def load_input(
         if cohort_file is not None:
             rows = {row.business_id for row in read_cohort(cohort_file, store.definitions).rows}
             imported = import_cohort(store, cohort_file, workshop)
-        cohort = store.latest_submissions(workshop)
+        cohort = respondent_submissions(store, workshop)
         if not cohort and cohort_file is None:
             raise BatchError(
                 f"workshop {workshop!r} has no submissions in {store.url} "
                 f"(workshops there: {', '.join(store.workshops()) or 'none'})"
             )
-        chosen = [r for r in cohort if rows is None or r.business_id in rows]
+        chosen = [r for r in _newest_per_business(cohort) if rows is None or r.business_id in rows]
         good, rejected = check_records(store, chosen)
+        inputs = report_inputs(store, cohort)
     if imported:
         rejected = [Rejected("", "", problem) for problem in imported.problems] + rejected
-    return BatchInput(url, workshop, good, cohort, rejected, imported)
+    return BatchInput(url, workshop, good, cohort, rejected, imported, inputs)

@@ -83,9 +83,10 @@ def cohort_digest(cohort: Iterable[SubmissionRecord], versions: dict[str, str]) 
     return _digest([versions, *sorted((r.business_id, r.id) for r in cohort)])
 
 
-def fingerprint(record: SubmissionRecord, shared: str) -> str:
-    """One business's inputs: its submission and name, plus everything shared by the batch."""
-    return _digest([record.id, record.submission_key, record.display_name, shared])
+def fingerprint(record: SubmissionRecord, shared: str, more: object = ()) -> str:
+    """One business's inputs: its submission and name, what else its report reads (``more``:
+    other respondents, reviews, targets), plus everything shared by the batch."""
+    return _digest([record.id, record.submission_key, record.display_name, more, shared])
 
 
 def read_previous(folder: OutputFolder) -> dict[str, Entry]:

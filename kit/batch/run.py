@@ -156,7 +156,7 @@ def _plan(
         [Entry(r.business_id, r.business_name, INVALID, error=r.reason) for r in batch.rejected],
     )
     for record in batch.records:
-        key = fingerprint(record, shared)
+        key = fingerprint(record, shared, batch.report_inputs.get(record.business_id, []))
         before = previous.get(record.business_id)
         if before is not None and is_up_to_date(before, key, folder, formats):
             plan.entries.append(

@@ -26,6 +26,7 @@ ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)  # described() keeps the kin
 
 OFFLINE_RENDERER = "svg"
 PROFILE_TITLE = "Your maturity profile"
+TARGET_COLOUR = PALETTE[5]  # reddish purple, and a diamond: told apart by shape as well
 _CATEGORY_AXIS = alt.Axis(labelLimit=320)  # room for a short sentence, e.g. a task's name
 
 
@@ -200,3 +201,32 @@ def profile_description(placement: Placement, rows: list[dict[str, Any]] | None 
     )
     areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows or profile_rows(placement))
     return f"{summary}. Level per area: {areas}."
+
+
+def target_rows(placement: Placement, targets: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The target marks' data: one row per area with a target, in the profile's order."""
+    return [
+        {"area": d.name, "target": targets[d.dimension_id]}
+        for d in placement.dimensions
+        if d.dimension_id in targets
+    ]
+
+
+def target_marks(placement: Placement, rows: list[dict[str, Any]]) -> alt.Chart:
+    """A diamond at the target level of each area with one, to layer over ``profile_chart``
+    (the bar is where the business is; the diamond is where it wants to be)."""
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_point(shape="diamond", filled=True, size=150, opacity=1, color=TARGET_COLOUR)
+        .encode(
+            y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]),
+            x=alt.X("target:Q"),
+            tooltip=[alt.Tooltip("target:Q", title="target")],
+        )
+    )
+
+
+def target_description(rows: list[dict[str, Any]]) -> str:
+    """What the target marks show, in words."""
+    levels = "; ".join(f"{r['area']}: {r['target']}" for r in rows)
+    return f"Diamonds mark the target level in each area with one ({levels})."

@@ -5,23 +5,29 @@ these functions return and the tests check the numbers without a browser. Small 
 privacy risk in a room where people know each other: a count from 1 to ``MIN_GROUP - 1`` is
 hidden, and when only one count of a distribution is hidden, the next smallest is hidden too so
 the first cannot be worked out from the total.
+
+A business answered by several respondents counts once, placed on its respondents' combined
+answers (``kit.core.respondents``): the room is a count of businesses, never of people.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
 from kit.core.definitions import Definitions
 from kit.core.records import SubmissionRecord, WorkshopProgress
-from kit.core.scoring import Placement, score_valid_answers
+from kit.core.respondents import BusinessPlacement, place_business
+from kit.core.scoring import TOP_LEVEL, Placement
+from kit.core.targets import target_gaps
 
 MIN_GROUP = 5
 TOP_GAPS = 5
 NOT_PLACED = "not_placed"
+NO_TARGET = "no_target"
 K = TypeVar("K", bound=Hashable)
 
 
@@ -66,6 +72,17 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class TargetGapRow:
+    """One area: businesses at or above their target there (key 0), 1, 2 or 3 levels short
+    of it, and with no target or no level to measure (``NO_TARGET``), so that the row adds up
+    to the room and is suppressed as a whole, like a heatmap row."""
+
+    dimension_id: str
+    name: str
+    cells: dict[int | str, int | None]
+
+
+@dataclass(frozen=True)
 class CohortPicture:
     """What the dashboard shows for one workshop at one moment."""
 
@@ -78,6 +95,7 @@ class CohortPicture:
     gaps: list[Gap]
     older_versions: int
     last_submitted_at: datetime | None = None
+    target_gaps: list[TargetGapRow] = field(default_factory=list)
 
     @property
     def in_progress(self) -> int:
@@ -154,16 +172,53 @@ def common_gaps(
     ]
 
 
+def business_placements(
+    definitions: Definitions, submissions: Sequence[SubmissionRecord]
+) -> dict[str, BusinessPlacement]:
+    """Each business placed on the newest submission of each of its respondents among
+    ``submissions``, by business id (in the order the businesses first appear)."""
+    by_business: dict[str, list[SubmissionRecord]] = {}
+    for record in submissions:
+        by_business.setdefault(record.business_id, []).append(record)
+    return {
+        business: place_business(definitions, records) for business, records in by_business.items()
+    }
+
+
+def distance_from_targets(
+    definitions: Definitions,
+    placements: Mapping[str, Placement],
+    targets: Mapping[str, Mapping[str, int]],
+    minimum: int = MIN_GROUP,
+) -> list[TargetGapRow]:
+    """Per area, businesses by levels still to climb to their own target (0: at or above
+    it; ``NO_TARGET``: no target or no level there), each row suppressed on its own."""
+    rows = []
+    for dimension in definitions.model.dimensions:
+        tally = Counter(
+            target_gaps(placement, targets.get(business, {})).get(dimension.id, NO_TARGET)
+            for business, placement in placements.items()
+        )
+        counts: dict[int | str, int] = {gap: tally[gap] for gap in range(TOP_LEVEL)}
+        counts[NO_TARGET] = tally[NO_TARGET]
+        rows.append(TargetGapRow(dimension.id, dimension.name, suppress_small(counts, minimum)))
+    return rows
+
+
 def cohort_picture(
     definitions: Definitions,
     progress: WorkshopProgress,
     submissions: Sequence[SubmissionRecord],
     minimum: int = MIN_GROUP,
+    targets: Mapping[str, Mapping[str, int]] | None = None,
 ) -> CohortPicture:
-    """Score each business's latest submission and aggregate; nothing per business survives."""
-    placements = [score_valid_answers(definitions, s.answers) for s in submissions]
-    if len(placements) < minimum:
-        placements = []
+    """Place each business on its respondents' newest submissions (``submissions``: one or
+    more per business) and aggregate, with the distance from each business's ``targets``
+    (business id -> area -> level); nothing per business survives."""
+    placed = {b: p.placement for b, p in business_placements(definitions, submissions).items()}
+    if len(placed) < minimum:
+        placed = {}
+    placements = list(placed.values())
     current = definitions.questionnaire.version
     return CohortPicture(
         workshop=progress.workshop,
@@ -175,6 +230,9 @@ def cohort_picture(
         gaps=common_gaps(definitions, placements, minimum),
         older_versions=sum(s.questionnaire_version != current for s in submissions),
         last_submitted_at=max((s.submitted_at for s in submissions), default=None),
+        target_gaps=distance_from_targets(definitions, placed, targets or {}, minimum)
+        if placed and targets
+        else [],
     )
 
 
@@ -199,4 +257,12 @@ def picture_table(picture: CohortPicture) -> tuple[list[str], list[list[object]]
             rows.append([f"area: {row.name}", group, count(value)])
     for gap in picture.gaps:
         rows.append([f"common gap: {gap.dimension}", gap.question, gap.businesses])
+    for target_row in picture.target_gaps:
+        for levels, value in target_row.cells.items():
+            group = (
+                "no target or no level"
+                if levels == NO_TARGET
+                else ("at or above target" if levels == 0 else f"{levels} level(s) below target")
+            )
+            rows.append([f"target: {target_row.name}", group, count(value)])
     return ["what", "group", "businesses"], rows

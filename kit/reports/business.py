@@ -22,6 +22,7 @@ from kit.core.ids import check_business_id, check_workshop_code
 from kit.errors import ReportError
 from kit.reports.context import BusinessReport, CohortView, build_business_report
 from kit.reports.html import chart_marker, render
+from kit.reports.workshop import respondent_submissions
 from kit.settings import CHARTS_VARIABLE
 from kit.store.database import Store
 
@@ -51,8 +52,9 @@ class ReportView:
 
 def load_report(store: Store, workshop: str, business_id: str,
                 cohort: CohortView | None = None) -> BusinessReport:
-    """The report on a business's latest submission in a workshop (compared with ``cohort``,
-    else with the workshop as the store holds it now)."""
+    """The report on a business's latest submission in a workshop, with its other
+    respondents' newest there and its current targets (compared with ``cohort``, else with
+    the workshop as the store holds it now)."""
     history = store.history(business_id)
     current = max((record for record in history if record.workshop == workshop),
                   key=lambda record: record.id, default=None)
@@ -60,8 +62,9 @@ def load_report(store: Store, workshop: str, business_id: str,
         raise ReportError(f"workshop {workshop!r}: business {business_id!r} has no submission "
                           f"in the store {store.url}")
     if cohort is None:
-        cohort = CohortView.of(store.definitions, store.latest_submissions(workshop))
-    return build_business_report(store.definitions, current, history, cohort)
+        cohort = CohortView.of(store.definitions, respondent_submissions(store, workshop))
+    return build_business_report(store.definitions, current, history, cohort,
+                                 targets=store.targets(business_id))
 
 
 def checked_cohort(definitions: Definitions, value: Any) -> CohortView:
@@ -94,6 +97,8 @@ def report_body(report: BusinessReport) -> str:
         caption = (f"Bars: your level in each area. The comparison with your workshop appears "
                    f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
                    "out.")
+    if report.targets_shown:
+        caption += " Purple diamonds: your target in each area that has one."
     return render("business_report.html.j2", r=report, chart=chart_marker("profile"),
                   chart_caption=caption)
 
@@ -105,7 +110,7 @@ def report_title(report: BusinessReport) -> str:
 def report_view(report: BusinessReport) -> ReportView:
     """The report with its chart still to draw."""
     inputs = {"answers": report.answers, "medians": report.medians,
-              "cohort_size": report.cohort_size}
+              "cohort_size": report.cohort_size, "targets": report.targets}
     return ReportView(report_title(report), report_body(report), {"profile": inputs})
 
 

@@ -22,10 +22,14 @@ import vl_convert
 from markupsafe import Markup, escape
 
 from kit.charts.builders import (
+    PROFILE_TITLE,
     described,
     profile_chart,
     profile_description,
     profile_rows,
+    target_description,
+    target_marks,
+    target_rows,
 )
 from kit.charts.palette import PALETTE
 from kit.core.cohort_stats import NOT_PLACED, HeatmapRow, LevelCount
@@ -96,21 +100,42 @@ class CompiledChart:
         return accessible(svg, self.title, description)
 
 
-def profile_against_cohort(placement: Placement, medians: dict[str, float],
-                           cohort_size: int) -> alt.LayerChart:
-    """The business's profile (``kit.charts.builders.profile_chart``) with the cohort's median level
-    marked on each area that has one."""
-    rows = median_rows(placement, medians)
-    ticks = alt.Chart(pd.DataFrame(rows)).mark_tick(
+def median_ticks(placement: Placement, rows: list[dict[str, Any]]) -> alt.Chart:
+    """The cohort's median level, a tick on each area that has one."""
+    return alt.Chart(pd.DataFrame(rows)).mark_tick(
         color=MEDIAN_COLOUR, opacity=1, thickness=4, size=16).encode(
         y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]), x=alt.X("median:Q"),
         tooltip=[alt.Tooltip("median:Q", title="cohort median")])
-    return described(alt.LayerChart(layer=[*profile_chart(placement).layer, ticks]),
-                     AGAINST_COHORT_TITLE,
-                     median_description(rows, cohort_size))
 
 
 AGAINST_COHORT_TITLE = "Your level in each area, and the cohort median"
+# the chart's title by what it marks besides the bars: (cohort medians, targets)
+TITLES = {(False, False): PROFILE_TITLE, (True, False): AGAINST_COHORT_TITLE,
+          (False, True): "Your level in each area, and your target",
+          (True, True): "Your level in each area, your target and the cohort median"}
+
+
+def profile_with_marks(placement: Placement, medians: dict[str, float], cohort_size: int,
+                       targets: dict[str, int]) -> alt.LayerChart:
+    """The profile with the cohort's medians (ticks) and the business's targets (diamonds)
+    on the areas that have them: one chart, so current and target read side by side."""
+    medians_rows, goals = median_rows(placement, medians), target_rows(placement, targets)
+    layers = [*profile_chart(placement).layer]
+    if medians_rows:
+        layers.append(median_ticks(placement, medians_rows))
+    if goals:
+        layers.append(target_marks(placement, goals))
+    return described(alt.LayerChart(layer=layers),
+                     TITLES[bool(medians_rows), bool(goals)],
+                     marks_description(placement, medians_rows, cohort_size, goals))
+
+
+def marks_description(placement: Placement, medians_rows: list[dict[str, Any]],
+                      cohort_size: int, goals: list[dict[str, Any]]) -> str:
+    """What the profile shows, in words: levels (or medians with them), then targets."""
+    text = (median_description(medians_rows, cohort_size) if medians_rows
+            else profile_description(placement))
+    return f"{text} {target_description(goals)}" if goals else text
 
 
 def median_rows(placement: Placement, medians: dict[str, float]) -> list[dict[str, Any]]:
@@ -196,37 +221,37 @@ def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Laye
 
 
 def business_profile(definitions: Definitions, inputs: dict[str, Any]) -> alt.TopLevelMixin:
-    """A business report's chart from the inputs the report left (``report_view``): against
-    the cohort median when there is one, else on its own."""
+    """A business report's chart from the inputs the report left (``report_view``): its
+    levels, with the cohort median and its targets marked where it has them."""
     placement = score_valid_answers(definitions, inputs["answers"])
-    if inputs["medians"]:
-        return profile_against_cohort(placement, inputs["medians"], inputs["cohort_size"])
-    return profile_chart(placement)
+    return profile_with_marks(placement, inputs["medians"], inputs["cohort_size"],
+                              inputs.get("targets") or {})
 
 
 PROFILE_DATASETS = {frozenset(("area", "level", "label", "score")): "profile",
-                    frozenset(("overall",)): "overall", frozenset(("area", "median")): "medians"}
-_compiled: dict[tuple[int, bool, bool], tuple[Definitions, CompiledChart]] = {}
+                    frozenset(("overall",)): "overall", frozenset(("area", "median")): "medians",
+                    frozenset(("area", "target")): "targets"}
+_compiled: dict[tuple[int, bool, bool, bool], tuple[Definitions, CompiledChart]] = {}
 
 
 def profile_svg(definitions: Definitions, inputs: dict[str, Any]) -> Markup:
     """``business_profile`` drawn as SVG from a chart compiled once per process and shape
-    (with or without medians, with or without an overall level)."""
+    (with or without medians, an overall level, targets)."""
     placement = score_valid_answers(definitions, inputs["answers"])
-    medians = inputs["medians"]
     rows = {"profile": profile_rows(placement)}
     if placement.overall_level:
         rows["overall"] = [{"overall": placement.overall_level}]
-    if medians:
-        rows["medians"] = median_rows(placement, medians)
-    key = (id(definitions), bool(medians), bool(placement.overall_level))
+    if medians := median_rows(placement, inputs["medians"]):
+        rows["medians"] = medians
+    if goals := target_rows(placement, inputs.get("targets") or {}):
+        rows["targets"] = goals
+    key = (id(definitions), bool(medians), bool(placement.overall_level), bool(goals))
     cached = _compiled.get(key)
     if cached is None or cached[0] is not definitions:
         chart = CompiledChart(for_print(business_profile(definitions, inputs)), PROFILE_DATASETS)
         cached = _compiled[key] = (definitions, chart)
-    description = (median_description(rows["medians"], inputs["cohort_size"]) if medians
-                   else profile_description(placement, rows["profile"]))
-    return cached[1].draw(rows, description)
+    return cached[1].draw(rows, marks_description(placement, medians, inputs["cohort_size"],
+                                                  goals))
 
 
 FIGURES: dict[str, Callable[[Definitions, dict[str, Any]], Markup]] = {

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kit.core.cohort_stats import MIN_GROUP, CohortPicture, cohort_picture
+from kit.core.cohort_stats import MIN_GROUP, CohortPicture, business_placements, cohort_picture
 from kit.core.definitions import Definitions, Recommendation
-from kit.core.scoring import Placement, score_valid_answers
+from kit.core.scoring import Placement
 from kit.reports.charts import for_print, heatmap_chart, level_distribution_chart, to_svg
 from kit.reports.html import page, render
+from kit.reports.workshop import respondent_submissions, workshop_targets
 from kit.store.database import Store
 
 TOP_PRIORITIES = 3
@@ -66,12 +67,13 @@ class CohortSummary:
 
 def build_summary(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortSummary:
     definitions = store.definitions
-    submissions = store.latest_submissions(workshop)
-    placements = [score_valid_answers(definitions, s.answers) for s in submissions]
+    submissions = respondent_submissions(store, workshop)
+    placements = [p.placement for p in business_placements(definitions, submissions).values()]
     enough = len(placements) >= minimum
     return CohortSummary(
         workshop=workshop,
-        picture=cohort_picture(definitions, store.progress(workshop), submissions, minimum),
+        picture=cohort_picture(definitions, store.progress(workshop), submissions, minimum,
+                               workshop_targets(store, submissions)),
         priorities=cohort_priorities(definitions, placements, minimum) if enough else [],
         generated_at=datetime.now(UTC), **definitions.versions)
 
