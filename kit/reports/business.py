@@ -45,26 +45,37 @@ class ReportView:
 
         return ReportView(self.title, draw_charts(self.html, self.charts, definitions))
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
-        return ({"text/html": self.html, "text/plain": self.title},
-                {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}})
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        return (
+            {"text/html": self.html, "text/plain": self.title},
+            {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}},
+        )
 
 
-def load_report(store: Store, workshop: str, business_id: str,
-                cohort: CohortView | None = None) -> BusinessReport:
+def load_report(
+    store: Store, workshop: str, business_id: str, cohort: CohortView | None = None
+) -> BusinessReport:
     """The report on a business's latest submission in a workshop, with its other
     respondents' newest there and its current targets (compared with ``cohort``, else with
     the workshop as the store holds it now)."""
     history = store.history(business_id)
-    current = max((record for record in history if record.workshop == workshop),
-                  key=lambda record: record.id, default=None)
+    current = max(
+        (record for record in history if record.workshop == workshop),
+        key=lambda record: record.id,
+        default=None,
+    )
     if current is None:
-        raise ReportError(f"workshop {workshop!r}: business {business_id!r} has no submission "
-                          f"in the store {store.url}")
+        raise ReportError(
+            f"workshop {workshop!r}: business {business_id!r} has no submission "
+            f"in the store {store.url}"
+        )
     if cohort is None:
         cohort = CohortView.of(store.definitions, respondent_submissions(store, workshop))
-    return build_business_report(store.definitions, current, history, cohort,
-                                 targets=store.targets(business_id))
+    return build_business_report(
+        store.definitions, current, history, cohort, targets=store.targets(business_id)
+    )
 
 
 def checked_cohort(definitions: Definitions, value: Any) -> CohortView:
@@ -73,13 +84,23 @@ def checked_cohort(definitions: Definitions, value: Any) -> CohortView:
     top = max(level.number for level in definitions.model.levels)
     size = value.get("size") if isinstance(value, dict) else None
     medians = value.get("medians") if isinstance(value, dict) else None
-    if (type(size) is not int or size < 0 or not isinstance(medians, dict)
-            or (medians and size < MIN_GROUP)
-            or any(key not in definitions.dimensions or type(level) not in (int, float)
-                   or not 0 <= level <= top for key, level in medians.items())):
-        raise ReportError(f"the cohort parameter must be {{'size': n, 'medians': {{area id: "
-                          f"level}}}} with known areas and levels from 0 to {top}, and no "
-                          f"medians for fewer than {MIN_GROUP} businesses")
+    if (
+        type(size) is not int
+        or size < 0
+        or not isinstance(medians, dict)
+        or (medians and size < MIN_GROUP)
+        or any(
+            key not in definitions.dimensions
+            or type(level) not in (int, float)
+            or not 0 <= level <= top
+            for key, level in medians.items()
+        )
+    ):
+        raise ReportError(
+            f"the cohort parameter must be {{'size': n, 'medians': {{area id: "
+            f"level}}}} with known areas and levels from 0 to {top}, and no "
+            f"medians for fewer than {MIN_GROUP} businesses"
+        )
     return CohortView(size, {key: float(level) for key, level in medians.items()})
 
 
@@ -91,16 +112,21 @@ def cohort_parameter(view: CohortView) -> dict[str, Any]:
 def report_body(report: BusinessReport) -> str:
     """The report as an HTML fragment (``<article>``) with a marker where its chart goes."""
     if report.comparison_shown:
-        caption = (f"Bars: your level in each area. Orange marks: the median level of the "
-                   f"{report.cohort_size} businesses in this workshop.")
+        caption = (
+            f"Bars: your level in each area. Orange marks: the median level of the "
+            f"{report.cohort_size} businesses in this workshop."
+        )
     else:
-        caption = (f"Bars: your level in each area. The comparison with your workshop appears "
-                   f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
-                   "out.")
+        caption = (
+            f"Bars: your level in each area. The comparison with your workshop appears "
+            f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
+            "out."
+        )
     if report.targets_shown:
         caption += " Purple diamonds: your target in each area that has one."
-    return render("business_report.html.j2", r=report, chart=chart_marker("profile"),
-                  chart_caption=caption)
+    return render(
+        "business_report.html.j2", r=report, chart=chart_marker("profile"), chart_caption=caption
+    )
 
 
 def report_title(report: BusinessReport) -> str:
@@ -109,13 +135,18 @@ def report_title(report: BusinessReport) -> str:
 
 def report_view(report: BusinessReport) -> ReportView:
     """The report with its chart still to draw."""
-    inputs = {"answers": report.answers, "medians": report.medians,
-              "cohort_size": report.cohort_size, "targets": report.targets}
+    inputs = {
+        "answers": report.answers,
+        "medians": report.medians,
+        "cohort_size": report.cohort_size,
+        "targets": report.targets,
+    }
     return ReportView(report_title(report), report_body(report), {"profile": inputs})
 
 
-def business_report(database_url: str | None, workshop: str, business_id: str,
-                    cohort: dict[str, Any] | None = None) -> ReportView:
+def business_report(
+    database_url: str | None, workshop: str, business_id: str, cohort: dict[str, Any] | None = None
+) -> ReportView:
     """Check the ids, load the business and return its report for display. ``cohort`` is
     what a batch worked out once about the workshop (``cohort_parameter``); without it the
     workshop is read from the store and scored here."""

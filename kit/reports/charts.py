@@ -62,16 +62,21 @@ def accessible(svg: str, title: str, description: str) -> Markup:
     ``<desc>`` (vl-convert writes neither)."""
     start = svg.index("<svg") + len("<svg")
     end = svg.index(">", start)
-    return Markup(f'<svg role="img" aria-label="{escape(title)}"{svg[start:end]}>'
-                  f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-                  f"{svg[end + 1:]}")
+    return Markup(
+        f'<svg role="img" aria-label="{escape(title)}"{svg[start:end]}>'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        f"{svg[end + 1 :]}"
+    )
 
 
 def to_svg(chart: alt.TopLevelMixin) -> Markup:
     """The chart as an accessible ``<svg>`` element ready to place in a page."""
     spec = chart.to_dict()
-    return accessible(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION),
-                      _title_text(spec), spec.get("description", ""))
+    return accessible(
+        vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION),
+        _title_text(spec),
+        spec.get("description", ""),
+    )
 
 
 class CompiledChart:
@@ -92,31 +97,44 @@ class CompiledChart:
 
     def draw(self, rows: Mapping[str, list[dict[str, Any]]], description: str) -> Markup:
         if set(rows) != self.datasets:
-            raise ChartError(f"CompiledChart.draw: rows for {sorted(rows)}, but the chart "
-                             f"has datasets {sorted(self.datasets)}")
-        data = [{**entry, "values": rows[entry["name"]]} if entry.get("name") in rows
-                else entry for entry in self.vega["data"]]
+            raise ChartError(
+                f"CompiledChart.draw: rows for {sorted(rows)}, but the chart "
+                f"has datasets {sorted(self.datasets)}"
+            )
+        data = [
+            {**entry, "values": rows[entry["name"]]} if entry.get("name") in rows else entry
+            for entry in self.vega["data"]
+        ]
         svg = vl_convert.vega_to_svg({**self.vega, "data": data, "description": description})
         return accessible(svg, self.title, description)
 
 
 def median_ticks(placement: Placement, rows: list[dict[str, Any]]) -> alt.Chart:
     """The cohort's median level, a tick on each area that has one."""
-    return alt.Chart(pd.DataFrame(rows)).mark_tick(
-        color=MEDIAN_COLOUR, opacity=1, thickness=4, size=16).encode(
-        y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]), x=alt.X("median:Q"),
-        tooltip=[alt.Tooltip("median:Q", title="cohort median")])
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_tick(color=MEDIAN_COLOUR, opacity=1, thickness=4, size=16)
+        .encode(
+            y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]),
+            x=alt.X("median:Q"),
+            tooltip=[alt.Tooltip("median:Q", title="cohort median")],
+        )
+    )
 
 
 AGAINST_COHORT_TITLE = "Your level in each area, and the cohort median"
 # the chart's title by what it marks besides the bars: (cohort medians, targets)
-TITLES = {(False, False): PROFILE_TITLE, (True, False): AGAINST_COHORT_TITLE,
-          (False, True): "Your level in each area, and your target",
-          (True, True): "Your level in each area, your target and the cohort median"}
+TITLES = {
+    (False, False): PROFILE_TITLE,
+    (True, False): AGAINST_COHORT_TITLE,
+    (False, True): "Your level in each area, and your target",
+    (True, True): "Your level in each area, your target and the cohort median",
+}
 
 
-def profile_with_marks(placement: Placement, medians: dict[str, float], cohort_size: int,
-                       targets: dict[str, int]) -> alt.LayerChart:
+def profile_with_marks(
+    placement: Placement, medians: dict[str, float], cohort_size: int, targets: dict[str, int]
+) -> alt.LayerChart:
     """The profile with the cohort's medians (ticks) and the business's targets (diamonds)
     on the areas that have them: one chart, so current and target read side by side."""
     medians_rows, goals = median_rows(placement, medians), target_rows(placement, targets)
@@ -125,39 +143,56 @@ def profile_with_marks(placement: Placement, medians: dict[str, float], cohort_s
         layers.append(median_ticks(placement, medians_rows))
     if goals:
         layers.append(target_marks(placement, goals))
-    return described(alt.LayerChart(layer=layers),
-                     TITLES[bool(medians_rows), bool(goals)],
-                     marks_description(placement, medians_rows, cohort_size, goals))
+    return described(
+        alt.LayerChart(layer=layers),
+        TITLES[bool(medians_rows), bool(goals)],
+        marks_description(placement, medians_rows, cohort_size, goals),
+    )
 
 
-def marks_description(placement: Placement, medians_rows: list[dict[str, Any]],
-                      cohort_size: int, goals: list[dict[str, Any]]) -> str:
+def marks_description(
+    placement: Placement,
+    medians_rows: list[dict[str, Any]],
+    cohort_size: int,
+    goals: list[dict[str, Any]],
+) -> str:
     """What the profile shows, in words: levels (or medians with them), then targets."""
-    text = (median_description(medians_rows, cohort_size) if medians_rows
-            else profile_description(placement))
+    text = (
+        median_description(medians_rows, cohort_size)
+        if medians_rows
+        else profile_description(placement)
+    )
     return f"{text} {target_description(goals)}" if goals else text
 
 
 def median_rows(placement: Placement, medians: dict[str, float]) -> list[dict[str, Any]]:
-    return [{"area": d.name, "median": medians[d.dimension_id]}
-            for d in placement.dimensions if d.dimension_id in medians]
+    return [
+        {"area": d.name, "median": medians[d.dimension_id]}
+        for d in placement.dimensions
+        if d.dimension_id in medians
+    ]
 
 
 def median_description(rows: list[dict[str, Any]], cohort_size: int) -> str:
     described_medians = "; ".join(f"{r['area']}: {r['median']:g}" for r in rows)
-    return (f"Bars show this business's level per area; marks show the median level of the "
-            f"{cohort_size} businesses in the workshop ({described_medians}).")
+    return (
+        f"Bars show this business's level per area; marks show the median level of the "
+        f"{cohort_size} businesses in the workshop ({described_medians})."
+    )
 
 
 def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
     """Room for the longest area name and a width that fits a portrait page."""
-    return (chart.properties(width=width, padding=PADDING).configure(font=FONT)
-            .configure_axisY(labelLimit=AREA_LABEL_LIMIT))
+    return (
+        chart.properties(width=width, padding=PADDING)
+        .configure(font=FONT)
+        .configure_axisY(labelLimit=AREA_LABEL_LIMIT)
+    )
 
 
 def _luminance(colour: str) -> float:
     """WCAG relative luminance of ``#rrggbb``."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -166,71 +201,111 @@ def _ink(count: int, top: int) -> str:
     """The number's colour on a cell shaded for ``count`` of ``top`` (the scale is linear)."""
     share = count / top if top else 0.0
     low, high = HEAT_RANGE
-    mixed = (int(low[i:i + 2], 16) * (1 - share) + int(high[i:i + 2], 16) * share
-             for i in (1, 3, 5))
+    mixed = (
+        int(low[i : i + 2], 16) * (1 - share) + int(high[i : i + 2], 16) * share for i in (1, 3, 5)
+    )
     cell = "#" + "".join(f"{round(channel):02x}" for channel in mixed)
-    contrast = [(max(_luminance(cell), _luminance(ink)) + 0.05)
-                / (min(_luminance(cell), _luminance(ink)) + 0.05) for ink in INKS]
+    contrast = [
+        (max(_luminance(cell), _luminance(ink)) + 0.05)
+        / (min(_luminance(cell), _luminance(ink)) + 0.05)
+        for ink in INKS
+    ]
     return INKS[contrast.index(max(contrast))]
 
 
-def heatmap_chart(rows: list[HeatmapRow], level_labels: dict[int, str],
-                  minimum: int) -> alt.LayerChart:
+def heatmap_chart(
+    rows: list[HeatmapRow], level_labels: dict[int, str], minimum: int
+) -> alt.LayerChart:
     """Areas down, levels across, each cell the number of businesses there; a group smaller
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
     columns: dict[int | str, str] = {
-        **{n: f"{n} {label}" for n, label in level_labels.items()}, NOT_PLACED: "not placed"}
+        **{n: f"{n} {label}" for n, label in level_labels.items()},
+        NOT_PLACED: "not placed",
+    }
     top = max((count or 0 for row in rows for count in row.cells.values()), default=0)
-    data = pd.DataFrame([{"area": row.name, "level": columns[key],
-                          "businesses": count or 0,
-                          "shown": f"<{minimum}" if count is None else str(count),
-                          "ink": _ink(count or 0, top)}
-                         for row in rows for key, count in row.cells.items()])
+    data = pd.DataFrame(
+        [
+            {
+                "area": row.name,
+                "level": columns[key],
+                "businesses": count or 0,
+                "shown": f"<{minimum}" if count is None else str(count),
+                "ink": _ink(count or 0, top),
+            }
+            for row in rows
+            for key, count in row.cells.items()
+        ]
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("area:N", sort=[row.name for row in rows], title=None),
-        x=alt.X("level:N", sort=list(columns.values()), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLineHeight=HEADER_LINE,
-                              labelPadding=HEADER_LINE + 4,  # two lines above the cells
-                              labelExpr="split(datum.label, ' ')")))
+        x=alt.X(
+            "level:N",
+            sort=list(columns.values()),
+            title=None,
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelLineHeight=HEADER_LINE,
+                labelPadding=HEADER_LINE + 4,  # two lines above the cells
+                labelExpr="split(datum.label, ' ')",
+            ),
+        ),
+    )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("businesses:Q", scale=alt.Scale(range=list(HEAT_RANGE)),
-                        legend=None),
-        tooltip=["area", "level", "shown"])
+        color=alt.Color("businesses:Q", scale=alt.Scale(range=list(HEAT_RANGE)), legend=None),
+        tooltip=["area", "level", "shown"],
+    )
     text = base.mark_text().encode(text="shown:N", color=alt.Color("ink:N", scale=None))
-    return described(alt.layer(cells, text).resolve_scale(color="independent"),
-                     "Businesses per area and level",
-                     "Each cell counts the businesses at that level in that area; groups too "
-                     f"small to show are marked <{minimum}.")
+    return described(
+        alt.layer(cells, text).resolve_scale(color="independent"),
+        "Businesses per area and level",
+        "Each cell counts the businesses at that level in that area; groups too "
+        f"small to show are marked <{minimum}.",
+    )
 
 
 def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.LayerChart:
     """Businesses per overall level, in level order; hidden small groups read '<minimum'."""
-    data = pd.DataFrame([{"level": f"{item.level} {item.label}" if item.level else item.label,
-                          "businesses": item.count or 0,
-                          "shown": f"<{minimum}" if item.count is None else str(item.count)}
-                         for item in levels])
+    data = pd.DataFrame(
+        [
+            {
+                "level": f"{item.level} {item.label}" if item.level else item.label,
+                "businesses": item.count or 0,
+                "shown": f"<{minimum}" if item.count is None else str(item.count),
+            }
+            for item in levels
+        ]
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("level:N", sort=list(data["level"]), title=None),
-        x=alt.X("businesses:Q", title="Businesses", axis=alt.Axis(tickMinStep=1)))
+        x=alt.X("businesses:Q", title="Businesses", axis=alt.Axis(tickMinStep=1)),
+    )
     bars = base.mark_bar(color=PALETTE[3]).encode(tooltip=["level", "shown"])
     labels = base.mark_text(align="left", dx=4).encode(text="shown:N")
-    return described(alt.LayerChart(layer=[bars, labels]).properties(width=360),
-                     "Businesses per overall level",
-                     "; ".join(f"{level}: {shown}" for level, shown
-                               in zip(data["level"], data["shown"], strict=True)))
+    return described(
+        alt.LayerChart(layer=[bars, labels]).properties(width=360),
+        "Businesses per overall level",
+        "; ".join(
+            f"{level}: {shown}" for level, shown in zip(data["level"], data["shown"], strict=True)
+        ),
+    )
 
 
 def business_profile(definitions: Definitions, inputs: dict[str, Any]) -> alt.TopLevelMixin:
     """A business report's chart from the inputs the report left (``report_view``): its
     levels, with the cohort median and its targets marked where it has them."""
     placement = score_valid_answers(definitions, inputs["answers"])
-    return profile_with_marks(placement, inputs["medians"], inputs["cohort_size"],
-                              inputs.get("targets") or {})
+    return profile_with_marks(
+        placement, inputs["medians"], inputs["cohort_size"], inputs.get("targets") or {}
+    )
 
 
-PROFILE_DATASETS = {frozenset(("area", "level", "label", "score")): "profile",
-                    frozenset(("overall",)): "overall", frozenset(("area", "median")): "medians",
-                    frozenset(("area", "target")): "targets"}
+PROFILE_DATASETS = {
+    frozenset(("area", "level", "label", "score")): "profile",
+    frozenset(("overall",)): "overall",
+    frozenset(("area", "median")): "medians",
+    frozenset(("area", "target")): "targets",
+}
 _compiled: dict[tuple[int, bool, bool, bool], tuple[Definitions, CompiledChart]] = {}
 
 
@@ -250,8 +325,7 @@ def profile_svg(definitions: Definitions, inputs: dict[str, Any]) -> Markup:
     if cached is None or cached[0] is not definitions:
         chart = CompiledChart(for_print(business_profile(definitions, inputs)), PROFILE_DATASETS)
         cached = _compiled[key] = (definitions, chart)
-    return cached[1].draw(rows, marks_description(placement, medians, inputs["cohort_size"],
-                                                  goals))
+    return cached[1].draw(rows, marks_description(placement, medians, inputs["cohort_size"], goals))
 
 
 FIGURES: dict[str, Callable[[Definitions, dict[str, Any]], Markup]] = {
@@ -259,15 +333,17 @@ FIGURES: dict[str, Callable[[Definitions, dict[str, Any]], Markup]] = {
 }
 
 
-def draw_charts(html: str, charts: dict[str, dict[str, Any]],
-                definitions: Definitions | None = None) -> str:
+def draw_charts(
+    html: str, charts: dict[str, dict[str, Any]], definitions: Definitions | None = None
+) -> str:
     """Replace each chart's marker in a report body by the chart as inline SVG (scored with
     the definitions the report used: the bundled ones unless told otherwise)."""
     definitions = definitions or bundled_definitions()
     for name, inputs in charts.items():
         figure = FIGURES.get(name)
         if figure is None:
-            raise ReportError(f"the report asks for an unknown chart {name!r} "
-                              f"(known: {', '.join(FIGURES)})")
+            raise ReportError(
+                f"the report asks for an unknown chart {name!r} (known: {', '.join(FIGURES)})"
+            )
         html = html.replace(chart_marker(name), figure(definitions, inputs), 1)
     return html

@@ -197,8 +197,11 @@ class BusinessReport:
 
     @property
     def medians(self) -> dict[str, float]:
-        return {area.dimension_id: area.cohort_median for area in self.areas
-                if area.cohort_median is not None}
+        return {
+            area.dimension_id: area.cohort_median
+            for area in self.areas
+            if area.cohort_median is not None
+        }
 
     @property
     def comparison_shown(self) -> bool:
@@ -213,8 +216,7 @@ class BusinessReport:
         return level_name(self.placement, self.placement.overall_level)
 
 
-def cohort_medians(placements: Sequence[Placement],
-                   minimum: int = MIN_GROUP) -> dict[str, float]:
+def cohort_medians(placements: Sequence[Placement], minimum: int = MIN_GROUP) -> dict[str, float]:
     """Median level per area over the businesses placed in it, for groups of ``minimum`` or
     more only (a smaller group would let a business work out its neighbours' levels)."""
     if len(placements) < minimum:
@@ -224,8 +226,11 @@ def cohort_medians(placements: Sequence[Placement],
         for result in placement.dimensions:
             if result.level is not None:
                 levels.setdefault(result.dimension_id, []).append(result.level)
-    return {dim: float(statistics.median(values)) for dim, values in levels.items()
-            if len(values) >= minimum}
+    return {
+        dim: float(statistics.median(values))
+        for dim, values in levels.items()
+        if len(values) >= minimum
+    }
 
 
 @dataclass(frozen=True)
@@ -245,19 +250,30 @@ class CohortView:
 
 
 def _ladder(definitions: Definitions, level: int | None) -> list[Rung]:
-    return [Rung(lvl.number, lvl.label, lvl.plain_summary, lvl.number == level)
-            for lvl in definitions.model.levels]
+    return [
+        Rung(lvl.number, lvl.label, lvl.plain_summary, lvl.number == level)
+        for lvl in definitions.model.levels
+    ]
 
 
-def _areas(placement: Placement, medians: dict[str, float],
-           targets: Mapping[str, int]) -> list[AreaRow]:
+def _areas(
+    placement: Placement, medians: dict[str, float], targets: Mapping[str, int]
+) -> list[AreaRow]:
     gaps = target_gaps(placement, targets)
-    return [AreaRow(d.dimension_id, d.name, dimension_status(placement, d), d.level,
-                    round(float(d.score), 2) if d.score is not None else None,
-                    medians.get(d.dimension_id), targets.get(d.dimension_id),
-                    level_name(placement, targets.get(d.dimension_id)) if d.dimension_id
-                    in targets else "", gaps.get(d.dimension_id))
-            for d in placement.dimensions]
+    return [
+        AreaRow(
+            d.dimension_id,
+            d.name,
+            dimension_status(placement, d),
+            d.level,
+            round(float(d.score), 2) if d.score is not None else None,
+            medians.get(d.dimension_id),
+            targets.get(d.dimension_id),
+            level_name(placement, targets.get(d.dimension_id)) if d.dimension_id in targets else "",
+            gaps.get(d.dimension_id),
+        )
+        for d in placement.dimensions
+    ]
 
 
 def _below_top(placement: Placement, gaps: Mapping[str, int]) -> list[DimensionResult]:
@@ -266,22 +282,27 @@ def _below_top(placement: Placement, gaps: Mapping[str, int]) -> list[DimensionR
     areas without a target; otherwise (and among equals) the focus areas first, then weakest
     first."""
     focus = [placement.dimension(dim) for dim in placement.focus]
-    others = sorted((d for d in placement.dimensions
-                     if d.below_top and d not in focus),
-                    key=lambda d: (d.level, d.score))
+    others = sorted(
+        (d for d in placement.dimensions if d.below_top and d not in focus),
+        key=lambda d: (d.level, d.score),
+    )
     by_default = focus + others
-    aimed = sorted((d for d in by_default if gaps.get(d.dimension_id)),
-                   key=lambda d: -gaps[d.dimension_id])  # stable: ties keep the default order
+    aimed = sorted(
+        (d for d in by_default if gaps.get(d.dimension_id)), key=lambda d: -gaps[d.dimension_id]
+    )  # stable: ties keep the default order
     return aimed + [d for d in by_default if d.dimension_id not in gaps]
 
 
 def _reasons(placement: Placement, areas: list[DimensionResult]) -> list[Reason]:
-    return [Reason(d.name, dimension_status(placement, d), d.capped_by_weakest, d.held_back_by)
-            for d in areas]
+    return [
+        Reason(d.name, dimension_status(placement, d), d.capped_by_weakest, d.held_back_by)
+        for d in areas
+    ]
 
 
-def _starting_points(placement: Placement, areas: list[DimensionResult],
-                     gaps: Mapping[str, int]) -> set[str]:
+def _starting_points(
+    placement: Placement, areas: list[DimensionResult], gaps: Mapping[str, int]
+) -> set[str]:
     """The areas marked "start here" (among those the plan spells out): the furthest from
     their targets, else the focus."""
     widest = max((gaps.get(d.dimension_id, 0) for d in areas), default=0)
@@ -290,17 +311,26 @@ def _starting_points(placement: Placement, areas: list[DimensionResult],
     return set(placement.focus)
 
 
-def _plan(placement: Placement, areas: list[DimensionResult], detailed: int,
-          targets: Mapping[str, int]) -> list[PlanItem]:
+def _plan(
+    placement: Placement, areas: list[DimensionResult], detailed: int, targets: Mapping[str, int]
+) -> list[PlanItem]:
     gaps = target_gaps(placement, targets)
     start = _starting_points(placement, areas, gaps)
-    return [PlanItem(priority, d.name, level_name(placement, d.level),
-                     level_name(placement, d.next_level),
-                     d.dimension_id in start and priority <= detailed,
-                     priority <= detailed, d.steps_to_next, d.recommendations,
-                     level_name(placement, targets[d.dimension_id])
-                     if d.dimension_id in targets else "", gaps.get(d.dimension_id))
-            for priority, d in enumerate(areas, start=1)]
+    return [
+        PlanItem(
+            priority,
+            d.name,
+            level_name(placement, d.level),
+            level_name(placement, d.next_level),
+            d.dimension_id in start and priority <= detailed,
+            priority <= detailed,
+            d.steps_to_next,
+            d.recommendations,
+            level_name(placement, targets[d.dimension_id]) if d.dimension_id in targets else "",
+            gaps.get(d.dimension_id),
+        )
+        for priority, d in enumerate(areas, start=1)
+    ]
 
 
 def _direction(before: int | None, after: int | None) -> str:
@@ -322,17 +352,19 @@ class _Round:
     placed: BusinessPlacement
 
 
-def _rounds(definitions: Definitions, current: SubmissionRecord,
-            history: Sequence[SubmissionRecord]) -> list[_Round]:
+def _rounds(
+    definitions: Definitions, current: SubmissionRecord, history: Sequence[SubmissionRecord]
+) -> list[_Round]:
     """The assessments up to ``current``'s, oldest first (the current one last)."""
     upto = [r for r in history if _when(r) <= _when(current)]
     by_workshop: dict[str, list[SubmissionRecord]] = {}
     for record in sorted(upto, key=_when):
         by_workshop.setdefault(record.workshop, []).append(record)
     by_workshop.pop(current.workshop, None)
-    rounds = [_Round(workshop, max(records, key=_when).submitted_at,
-                     place_business(definitions, records))
-              for workshop, records in by_workshop.items()]
+    rounds = [
+        _Round(workshop, max(records, key=_when).submitted_at, place_business(definitions, records))
+        for workshop, records in by_workshop.items()
+    ]
     return sorted(rounds, key=lambda r: r.date)
 
 
@@ -341,32 +373,55 @@ def _progress(rounds: list[_Round], placement: Placement) -> Progress | None:
         return None
     previous = rounds[-1]
     before = previous.placed.placement
-    changes = [AreaChange(now.name, dimension_status(before, then),
-                          dimension_status(placement, now), _direction(then.level, now.level))
-               for then, now in zip(before.dimensions, placement.dimensions, strict=True)]
-    return Progress(previous.date, previous.workshop,
-                    level_name(before, before.overall_level),
-                    level_name(placement, placement.overall_level), changes)
+    changes = [
+        AreaChange(
+            now.name,
+            dimension_status(before, then),
+            dimension_status(placement, now),
+            _direction(then.level, now.level),
+        )
+        for then, now in zip(before.dimensions, placement.dimensions, strict=True)
+    ]
+    return Progress(
+        previous.date,
+        previous.workshop,
+        level_name(before, before.overall_level),
+        level_name(placement, placement.overall_level),
+        changes,
+    )
 
 
-def _target_round(date: datetime, workshop: str, placement: Placement,
-                  targets: Mapping[str, int], current: bool) -> TargetRound:
+def _target_round(
+    date: datetime, workshop: str, placement: Placement, targets: Mapping[str, int], current: bool
+) -> TargetRound:
     targeted = [d for d in placement.dimensions if d.dimension_id in targets]
-    return TargetRound(date, workshop, [dimension_status(placement, d) for d in targeted],
-                       sum(target_gaps(placement, targets).values()), current)
+    return TargetRound(
+        date,
+        workshop,
+        [dimension_status(placement, d) for d in targeted],
+        sum(target_gaps(placement, targets).values()),
+        current,
+    )
 
 
-def _target_progress(rounds: list[_Round], current: SubmissionRecord, placement: Placement,
-                     targets: Mapping[str, int]) -> TargetProgress | None:
+def _target_progress(
+    rounds: list[_Round],
+    current: SubmissionRecord,
+    placement: Placement,
+    targets: Mapping[str, int],
+) -> TargetProgress | None:
     """Each assessment measured against today's targets (the last ``ROUNDS_SHOWN``)."""
     if not targets:
         return None
-    areas = [(d.name, level_name(placement, targets[d.dimension_id]))
-             for d in placement.dimensions if d.dimension_id in targets]
-    measured = [_target_round(r.date, r.workshop, r.placed.placement, targets, False)
-                for r in rounds]
-    measured.append(_target_round(current.submitted_at, current.workshop, placement, targets,
-                                  True))
+    areas = [
+        (d.name, level_name(placement, targets[d.dimension_id]))
+        for d in placement.dimensions
+        if d.dimension_id in targets
+    ]
+    measured = [
+        _target_round(r.date, r.workshop, r.placed.placement, targets, False) for r in rounds
+    ]
+    measured.append(_target_round(current.submitted_at, current.workshop, placement, targets, True))
     return TargetProgress(areas, measured[-ROUNDS_SHOWN:])
 
 
@@ -379,12 +434,18 @@ def _answer_text(definitions: Definitions, question_id: str, answer: str) -> str
     return option.text if option else answer
 
 
-def _disagreements(definitions: Definitions, placed: BusinessPlacement,
-                   answers: Mapping[str, str]) -> list[Disagreement]:
-    return [Disagreement(definitions.questions[qid].text,
-                         definitions.dimensions[definitions.questions[qid].dimension].name,
-                         _answer_text(definitions, qid, answers[qid]))
-            for qid in placed.disagreements if qid in answers]
+def _disagreements(
+    definitions: Definitions, placed: BusinessPlacement, answers: Mapping[str, str]
+) -> list[Disagreement]:
+    return [
+        Disagreement(
+            definitions.questions[qid].text,
+            definitions.dimensions[definitions.questions[qid].dimension].name,
+            _answer_text(definitions, qid, answers[qid]),
+        )
+        for qid in placed.disagreements
+        if qid in answers
+    ]
 
 
 def _web_link(link: str) -> bool:
@@ -398,41 +459,61 @@ def _web_link(link: str) -> bool:
 
 def _evidence(submissions: Sequence[SubmissionRecord], question_id: str) -> list[Evidence]:
     """Every respondent's note on one answer (the same note once), with no name attached."""
-    given = dict.fromkeys((s.notes[question_id].note.strip(), s.notes[question_id].link.strip())
-                          for s in submissions if question_id in s.notes)
+    given = dict.fromkeys(
+        (s.notes[question_id].note.strip(), s.notes[question_id].link.strip())
+        for s in submissions
+        if question_id in s.notes
+    )
     return [Evidence(note, link, _web_link(link)) for note, link in given if note or link]
 
 
-def _answer_groups(definitions: Definitions, answers: Mapping[str, str],
-                   submissions: Sequence[SubmissionRecord]) -> list[AnswerGroup]:
+def _answer_groups(
+    definitions: Definitions, answers: Mapping[str, str], submissions: Sequence[SubmissionRecord]
+) -> list[AnswerGroup]:
     groups = []
     for dimension in definitions.model.dimensions:
-        rows = [AnswerRow(q.id, q.text, _answer_text(definitions, q.id, answers[q.id]),
-                          _evidence(submissions, q.id))
-                for q in definitions.questions_by_dimension[dimension.id] if q.id in answers]
+        rows = [
+            AnswerRow(
+                q.id,
+                q.text,
+                _answer_text(definitions, q.id, answers[q.id]),
+                _evidence(submissions, q.id),
+            )
+            for q in definitions.questions_by_dimension[dimension.id]
+            if q.id in answers
+        ]
         if rows:
             groups.append(AnswerGroup(dimension.name, rows))
     return groups
 
 
 def _review(submissions: Sequence[SubmissionRecord]) -> ReviewState:
-    reviews = sorted((s.review for s in submissions if s.review is not None),
-                     key=lambda r: r.reviewed_at, reverse=True)
+    reviews = sorted(
+        (s.review for s in submissions if s.review is not None),
+        key=lambda r: r.reviewed_at,
+        reverse=True,
+    )
     return ReviewState(reviews, sum(s.review is None for s in submissions))
 
 
-def build_business_report(definitions: Definitions, current: SubmissionRecord,
-                          history: Sequence[SubmissionRecord],
-                          cohort: Sequence[SubmissionRecord] | CohortView,
-                          generated_at: datetime | None = None,
-                          targets: Mapping[str, int] | None = None) -> BusinessReport:
+def build_business_report(
+    definitions: Definitions,
+    current: SubmissionRecord,
+    history: Sequence[SubmissionRecord],
+    cohort: Sequence[SubmissionRecord] | CohortView,
+    generated_at: datetime | None = None,
+    targets: Mapping[str, int] | None = None,
+) -> BusinessReport:
     """The report on ``current`` (a business's latest submission in a workshop) and the other
     respondents' newest submissions there (all in its ``history``: every submission of the
     business), compared with the ``cohort`` (the newest submission of every respondent there,
     or a ``CohortView`` of them) and with the business's current ``targets``."""
     targets = dict(targets or {})
-    same_round = [r for r in history if r.workshop == current.workshop
-                  and _when(r) <= _when(current) and r.id != current.id]
+    same_round = [
+        r
+        for r in history
+        if r.workshop == current.workshop and _when(r) <= _when(current) and r.id != current.id
+    ]
     placed = place_business(definitions, [*same_round, current])
     placement = placed.placement
     answers = combine_answers(definitions, [s.answers for s in placed.submissions]).answers
@@ -441,7 +522,7 @@ def build_business_report(definitions: Definitions, current: SubmissionRecord,
     medians = cohort.medians
     gaps = target_gaps(placement, targets)
     rising = _below_top(placement, gaps)
-    detailed = rising[:max(len(placement.focus), DETAILED_STEPS)]
+    detailed = rising[: max(len(placement.focus), DETAILED_STEPS)]
     rounds = _rounds(definitions, current, history)
     return BusinessReport(
         business_id=current.business_id,

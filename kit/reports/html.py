@@ -23,9 +23,14 @@ def _day(value: datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                          keep_trailing_newline=True)
+ENVIRONMENT = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 ENVIRONMENT.filters["day"] = _day
 # report.css takes every colour from the chart palette through these custom properties, so a
 # page and its charts cannot drift apart (``--eakit-blue`` is ``OKABE_ITO["blue"]``...).

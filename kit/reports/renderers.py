@@ -23,16 +23,24 @@ from typing import Any
 from kit.errors import ReportError
 
 CHROMIUM = Path(os.environ.get("EAKIT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 # Every PDF page names what it is (the page's title: the business, or the workshop) and its
 # number; Chromium fills in pageNumber and totalPages. The title is escaped again here.
 PAGE_MARGINS = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
-FOOTER = ('<div style="width: 100%; margin: 0 14mm; font: 8pt DejaVu Sans, Arial, sans-serif; '
-          'color: #444; display: flex; justify-content: space-between; gap: 2em">'
-          '<span>{title}</span><span style="white-space: nowrap">page '
-          '<span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+FOOTER = (
+    '<div style="width: 100%; margin: 0 14mm; font: 8pt DejaVu Sans, Arial, sans-serif; '
+    'color: #444; display: flex; justify-content: space-between; gap: 2em">'
+    '<span>{title}</span><span style="white-space: nowrap">page '
+    '<span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+)
 
 
 def _running_title(page_html: str) -> str:
@@ -58,8 +66,9 @@ class _Printer:
         from playwright.sync_api import sync_playwright
 
         self._playwright = sync_playwright().start()
-        self._browser = self._playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                         args=CHROMIUM_ARGS)
+        self._browser = self._playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
 
     def _print(self, page_html: str, paper: str) -> bytes:
         if self._browser is None:
@@ -68,10 +77,14 @@ class _Printer:
         try:
             tab = context.new_page()
             tab.set_content(page_html, wait_until="load")
-            return tab.pdf(format=PAPER_SIZES[paper], print_background=True,
-                           margin=PAGE_MARGINS, display_header_footer=True,
-                           header_template="<span></span>",
-                           footer_template=FOOTER.format(title=_running_title(page_html)))
+            return tab.pdf(
+                format=PAPER_SIZES[paper],
+                print_background=True,
+                margin=PAGE_MARGINS,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER.format(title=_running_title(page_html)),
+            )
         finally:
             context.close()
 
@@ -117,13 +130,17 @@ def check_formats(names: list[str]) -> tuple[str, ...]:
     before any work starts."""
     unknown = [name for name in names if name not in RENDERERS]
     if unknown or not names:
-        raise ReportError(f"unknown report format(s) {', '.join(unknown) or '(none)'}; "
-                          f"choose from {', '.join(RENDERERS)}")
+        raise ReportError(
+            f"unknown report format(s) {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(RENDERERS)}"
+        )
     if "pdf" in names and importlib.util.find_spec("playwright") is None:
         raise ReportError("PDF needs Playwright: pip install 'ethical-automation-kit[pdf]'")
     if "pdf" in names and not CHROMIUM.exists():
-        raise ReportError(f"PDF needs Chromium at {CHROMIUM} (Debian: apt install chromium; "
-                          "or set EAKIT_CHROMIUM to its path)")
+        raise ReportError(
+            f"PDF needs Chromium at {CHROMIUM} (Debian: apt install chromium; "
+            "or set EAKIT_CHROMIUM to its path)"
+        )
     return tuple(dict.fromkeys(names))
 
 

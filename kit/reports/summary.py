@@ -35,23 +35,38 @@ class Priority:
     recommendations: list[Recommendation]
 
 
-def cohort_priorities(definitions: Definitions, placements: Sequence[Placement],
-                      minimum: int = MIN_GROUP, top: int = TOP_PRIORITIES) -> list[Priority]:
+def cohort_priorities(
+    definitions: Definitions,
+    placements: Sequence[Placement],
+    minimum: int = MIN_GROUP,
+    top: int = TOP_PRIORITIES,
+) -> list[Priority]:
     """Areas that are a starting point (``Placement.focus``) for at least ``minimum``
     businesses, most shared first, with the recommendation for their most common next level."""
     starts = Counter(dim for p in placements for dim in p.focus)
-    ranked = sorted((dim for dim, n in starts.items() if n >= minimum),
-                    key=lambda dim: (-starts[dim], list(definitions.dimensions).index(dim)))
+    ranked = sorted(
+        (dim for dim, n in starts.items() if n >= minimum),
+        key=lambda dim: (-starts[dim], list(definitions.dimensions).index(dim)),
+    )
     priorities = []
     for dim in ranked[:top]:
-        next_levels = Counter(level for p in placements if dim in p.focus
-                              if (level := p.dimension(dim).next_level) is not None)
+        next_levels = Counter(
+            level
+            for p in placements
+            if dim in p.focus
+            if (level := p.dimension(dim).next_level) is not None
+        )
         level, moving = next_levels.most_common(1)[0]
-        priorities.append(Priority(definitions.dimensions[dim].name, starts[dim],
-                                   definitions.model.level(level - 1).label,
-                                   definitions.model.level(level).label,
-                                   moving if moving >= minimum else None,
-                                   definitions.recommendations_for(dim, level)))
+        priorities.append(
+            Priority(
+                definitions.dimensions[dim].name,
+                starts[dim],
+                definitions.model.level(level - 1).label,
+                definitions.model.level(level).label,
+                moving if moving >= minimum else None,
+                definitions.recommendations_for(dim, level),
+            )
+        )
     return priorities
 
 
@@ -72,10 +87,17 @@ def build_summary(store: Store, workshop: str, minimum: int = MIN_GROUP) -> Coho
     enough = len(placements) >= minimum
     return CohortSummary(
         workshop=workshop,
-        picture=cohort_picture(definitions, store.progress(workshop), submissions, minimum,
-                               workshop_targets(store, submissions)),
+        picture=cohort_picture(
+            definitions,
+            store.progress(workshop),
+            submissions,
+            minimum,
+            workshop_targets(store, submissions),
+        ),
         priorities=cohort_priorities(definitions, placements, minimum) if enough else [],
-        generated_at=datetime.now(UTC), **definitions.versions)
+        generated_at=datetime.now(UTC),
+        **definitions.versions,
+    )
 
 
 def summary_page(summary: CohortSummary, level_labels: dict[int, str]) -> str:
@@ -83,9 +105,11 @@ def summary_page(summary: CohortSummary, level_labels: dict[int, str]) -> str:
     picture = summary.picture
     charts = {}
     if picture.shown:
-        charts = {"levels": to_svg(for_print(level_distribution_chart(picture.levels,
-                                                                  picture.minimum))),
-                  "heatmap": to_svg(for_print(heatmap_chart(picture.heatmap, level_labels,
-                                                      picture.minimum), width=360))}
+        charts = {
+            "levels": to_svg(for_print(level_distribution_chart(picture.levels, picture.minimum))),
+            "heatmap": to_svg(
+                for_print(heatmap_chart(picture.heatmap, level_labels, picture.minimum), width=360)
+            ),
+        }
     body = render("cohort_summary.html.j2", s=summary, p=picture, charts=charts)
     return page(f"Workshop {summary.workshop}: cohort summary", body)
