@@ -157,6 +157,8 @@ def test_the_whole_assessment_by_keyboard_alone(assessment, database, browser):
             page.keyboard.press("ArrowDown")  # moves to the second option and chooses it
             assert _focused(page)["checked"]
             answered += 1
+            note = _tab(page)  # the question's optional note and link, closed: one stop
+            assert note["tag"] == "summary" and note["question"] == focus["question"]
     assert answered == QUESTIONS
     page.wait_for_selector(f"text={QUESTIONS} of {QUESTIONS} questions answered")
     assert _tab(page)["text"] == "Submit my answers"

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from kit.apps.styles import style_tag
 from kit.core.definitions import Definitions
 from kit.core.messages import say
-from kit.forms.assessment import AssessmentForm
+from kit.forms.assessment import AssessmentForm, Entry
 from kit.forms.entry import button_item
 from kit.store.database import Store
 
@@ -62,9 +62,9 @@ class WorkshopAssessment(AssessmentForm):
         text = escape(say("entry.new_code_given", code="\0")).replace("\0", f"<b>{code}</b>")
         self.entry.show_message(f"<p role='status'>{text}</p>")
 
-    def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
+    def start(self, entry: Entry) -> None:
         """Open the form only for this server's workshop (codes match in any letter case)."""
-        if workshop.casefold() != self.app_workshop.casefold():
-            self.entry.show_message(_alert(say("entry.workshop_other", code=workshop)))
+        if entry.workshop.casefold() != self.app_workshop.casefold():
+            self.entry.show_message(_alert(say("entry.workshop_other", code=entry.workshop)))
             return
-        super().start(self.app_workshop, business_id, display_name)
+        super().start(entry._replace(workshop=self.app_workshop))

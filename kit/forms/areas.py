@@ -26,7 +26,9 @@ import anywidget
 import traitlets
 
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Question
+from kit.core.evidence import LINK_MAX_CHARS, NOTE_MAX_CHARS
 from kit.core.messages import say
+from kit.core.records import AnswerNote
 
 AREA_JS = """
 function render({ model, el }) {
@@ -58,6 +60,36 @@ function render({ model, el }) {
   const labels = model.get("labels");
   const fieldsets = {};
   let chosen = { ...model.get("values") };
+  let typed = { ...model.get("notes") };
+  const send = () => model.send({ event: "answers", values: chosen, notes: typed });
+  const evidence = (q) => {
+    const more = document.createElement("details");
+    more.className = "eakit-evidence";
+    more.append(text("summary", "", labels.evidence));
+    const problem = text("p", "eakit-note-problem", "");
+    problem.id = uid + "-problem-" + q.id;
+    problem.setAttribute("role", "alert");
+    problem.hidden = true;
+    for (const [field, tag] of [["note", "textarea"], ["link", "input"]]) {
+      const label = text("label", "eakit-evidence-label", labels[field]);
+      const box = document.createElement(tag);
+      box.id = uid + "-" + field + "-" + q.id;
+      box.className = "eakit-" + field;
+      box.dataset.field = field;
+      box.setAttribute("aria-describedby", problem.id);
+      if (tag === "input") {
+        box.type = "text";
+        box.inputMode = "url";
+        box.autocomplete = "url";
+      } else {
+        box.rows = 3;
+      }
+      label.htmlFor = box.id;
+      more.append(label, box);
+    }
+    more.append(problem);
+    return more;
+  };
 
   const draw = () => {
     if (panel.childElementCount) return;
@@ -85,17 +117,41 @@ function render({ model, el }) {
       }
       const note = text("p", "eakit-missing-note", labels.missing);
       note.hidden = true;
-      set.append(legend, why, options, note);
+      set.append(legend, why, options, note, evidence(q));
       panel.append(set);
       fieldsets[q.id] = set;
     }
     showValues();
     showFlags();
+    showNotes();
+    showProblems();
+  };
+  const showNotes = () => {
+    for (const [id, set] of Object.entries(fieldsets)) {
+      const given = typed[id] || {};
+      set.querySelector(".eakit-note").value = given.note || "";
+      set.querySelector(".eakit-link").value = given.link || "";
+      if (given.note || given.link) set.querySelector(".eakit-evidence").open = true;
+    }
+  };
+  const showProblems = () => {
+    const problems = model.get("note_problems");
+    for (const [id, set] of Object.entries(fieldsets)) {
+      const problem = set.querySelector(".eakit-note-problem");
+      problem.textContent = problems[id] || "";
+      problem.hidden = !problems[id];
+      for (const box of set.querySelectorAll("[data-field]")) {
+        box.setAttribute("aria-invalid", String(Boolean(problems[id])));
+      }
+      if (problems[id]) set.querySelector(".eakit-evidence").open = true;
+    }
   };
   const showValues = () => {
     const values = chosen;
     for (const [id, set] of Object.entries(fieldsets)) {
-      for (const input of set.querySelectorAll("input")) input.checked = values[id] === input.value;
+      for (const input of set.querySelectorAll("input[type=radio]")) {
+        input.checked = values[id] === input.value;
+      }
     }
     const total = model.get("questions").length;
     const done = model.get("questions").filter((q) => q.id in values).length;
@@ -123,15 +179,23 @@ function render({ model, el }) {
   panel.addEventListener("change", (event) => {
     const set = event.target.closest("fieldset");
     if (!set) return;
-    chosen = { ...chosen, [set.dataset.question]: event.target.value };
-    showValues();
-    showFlags();
-    model.send({ event: "answers", values: chosen });
+    if (event.target.dataset.field) {
+      const note = set.querySelector(".eakit-note").value;
+      const link = set.querySelector(".eakit-link").value;
+      typed = { ...typed, [set.dataset.question]: { note, link } };
+    } else {
+      chosen = { ...chosen, [set.dataset.question]: event.target.value };
+      showValues();
+      showFlags();
+    }
+    send();
   });
   const focusQuestion = () => {
     const set = fieldsets[model.get("focus_question")];
     if (!set) return;
-    const target = set.querySelector("input:checked") || set.querySelector("input");
+    const problem = set.querySelector(".eakit-note-problem:not([hidden])");
+    const target = (problem && set.querySelector(".eakit-note"))
+      || set.querySelector("input[type=radio]:checked") || set.querySelector("input[type=radio]");
     set.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
   };
@@ -142,6 +206,11 @@ function render({ model, el }) {
     showFlags();
   });
   model.on("change:flagged", showFlags);
+  model.on("change:notes", () => {
+    typed = { ...model.get("notes") };
+    showNotes();
+  });
+  model.on("change:note_problems", showProblems);
   model.on("change:focus_request", () => { showOpen(); setTimeout(focusQuestion, 0); });
   showOpen();
   showValues();
@@ -177,6 +246,8 @@ class AreaQuestions(anywidget.AnyWidget):
     labels = traitlets.Dict().tag(sync=True)
     expanded = traitlets.Bool(False).tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
+    notes = traitlets.Dict().tag(sync=True)  # question id -> {"note", "link"}, as restored
+    note_problems = traitlets.Dict().tag(sync=True)  # question id -> why its note is refused
     flagged: traitlets.List[str] = traitlets.List().tag(sync=True)
     focus_question = traitlets.Unicode("").tag(sync=True)
     focus_request = traitlets.Int(0).tag(sync=True)
@@ -190,10 +261,14 @@ class AreaQuestions(anywidget.AnyWidget):
                 "why": say("questions.why"),
                 "missing": say("questions.missing_note"),
                 "progress": say("questions.area_progress", answered="{answered}", total="{total}"),
+                "evidence": say("questions.evidence"),
+                "note": say("questions.note_label", limit=NOTE_MAX_CHARS),
+                "link": say("questions.link_label", limit=LINK_MAX_CHARS),
             },
         )
         self.question_ids = [q.id for q in questions]
         self.answers: dict[str, object] = {}
+        self.typed_notes: dict[str, object] = {}
         self._listeners: list[Callable[[AreaQuestions], None]] = []
         self.on_msg(self._received)
 
@@ -201,15 +276,21 @@ class AreaQuestions(anywidget.AnyWidget):
         """Call ``listener(area)`` each time the browser reports this area's answers."""
         self._listeners.append(listener)
 
-    def report(self, answers: Mapping[str, object]) -> None:
-        """What the browser does when an option is picked: report all of the area's answers."""
-        self._received(self, {"event": "answers", "values": dict(answers)}, [])
+    def report(
+        self, answers: Mapping[str, object], notes: Mapping[str, object] | None = None
+    ) -> None:
+        """What the browser does when an option is picked or a note changed: report all of
+        the area's answers and notes."""
+        notes = self.typed_notes if notes is None else notes
+        self._received(self, {"event": "answers", "values": dict(answers), "notes": notes}, [])
 
     def _received(self, _widget: object, content: object, _buffers: object) -> None:
         if not isinstance(content, dict) or content.get("event") != "answers":
             return
-        values = content.get("values")
+        values, notes = content.get("values"), content.get("notes")
         self.answers = dict(values) if isinstance(values, dict) else {}
+        notes = notes if isinstance(notes, dict) else {}
+        self.typed_notes = {qid: notes[qid] for qid in self.question_ids if qid in notes}
         for listener in self._listeners:
             listener(self)
 
@@ -219,7 +300,9 @@ class AreaQuestions(anywidget.AnyWidget):
         self.focus_question = question_id
         self.focus_request += 1
 
-    def show_values(self, values: Mapping[str, str]) -> None:
-        """Show the given answers of this area's questions (the rest stay unchosen)."""
+    def show_values(self, values: Mapping[str, str], notes: Mapping[str, AnswerNote]) -> None:
+        """Show the given answers and notes of this area's questions (the rest stay empty)."""
         self.values = {qid: values[qid] for qid in self.question_ids if qid in values}
         self.answers = dict(self.values)
+        self.notes = {qid: notes[qid].to_dict() for qid in self.question_ids if qid in notes}
+        self.typed_notes = dict(self.notes)

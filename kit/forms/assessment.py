@@ -17,55 +17,33 @@ import uuid
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
 from kit.charts.profile_svg import profile_description, profile_svg
 from kit.core.definitions import Definitions
+from kit.core.evidence import as_note, check_link, check_note, check_notes
 from kit.core.ids import NAME_MAX, check_business_id, check_business_name, check_workshop_code
 from kit.core.messages import say
 from kit.core.privacy import PrivacyNotice, load_privacy_notice
-from kit.core.records import SubmissionRecord
+from kit.core.records import AnswerNote, SubmissionRecord
+from kit.core.respondents import check_respondent
 from kit.core.scoring import Placement, check_answers, score_valid_answers
-from kit.errors import KitError
+from kit.errors import AnswerError, KitError
 from kit.forms import result_html
 from kit.forms.areas import AreaQuestions
-from kit.forms.entry import EntryFields, button_item, message_item, text_item
+from kit.forms.entry import EntryFields, button_item, message_item, select_item, text_item
 from kit.forms.page import PageHelper
+from kit.forms.parts import FULL_WIDTH, classed, heading, problems_html, status_html
+from kit.forms.targets import TargetsPanel
 from kit.store.database import Store
 
 LOG = logging.getLogger(__name__)
 # Silent reading of plain everyday prose runs at about 200 to 250 words a minute for adults; we
 # take the slow end because every option has to be weighed against what the business does.
 READING_WORDS_PER_MINUTE = 200
-
-_FULL_WIDTH = widgets.Layout(width="100%")
-
-
-def _classed(widget: widgets.DOMWidget, *names: str) -> widgets.DOMWidget:
-    """Give a widget stable ``eakit-*`` CSS classes, which browser tests and themes rely on."""
-    for name in names:
-        widget.add_class(f"eakit-{name}")
-    return widget
-
-
-def _heading(text: str, level: int = 2) -> widgets.HTML:
-    """A step's heading, focusable from script so keyboard focus can be moved to it."""
-    return widgets.HTML(
-        f"<h{level} class='eakit-step-heading' tabindex='-1'>{escape(text)}</h{level}>"
-    )
-
-
-def _problems_html(title: str, problems: list[str]) -> str:
-    items = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    listed = f"<ul>{items}</ul>" if items else ""
-    return f"<div role='alert' class='eakit-alert'><p><b>{escape(title)}</b></p>{listed}</div>"
-
-
-def _status_html(notes: list[str]) -> str:
-    return "".join(f"<p role='status'>{escape(n)}</p>" for n in notes)
 
 
 def reading_minutes(definitions: Definitions) -> int:
@@ -99,42 +77,60 @@ def entry_problems(workshop: str, business_id: str, name: str) -> list[str]:
 # --- the parts ---------------------------------------------------------------------------------
 
 
-class EntryPanel:
-    """Workshop code, business code and an optional display name, checked before anything.
-    Enter in any field does what Start does; either sends the fields' values with it."""
+class Entry(NamedTuple):
+    """What a participant typed to start: who, for which business, and (in a team) as whom."""
 
-    def __init__(self, workshop: str) -> None:
-        self.fields = _classed(
-            EntryFields(
-                items=[
-                    text_item(
-                        "workshop",
-                        say("entry.workshop_label"),
-                        say("entry.workshop_placeholder"),
-                        "workshop",
-                    ),
-                    text_item(
-                        "business_id",
-                        say("entry.business_label"),
-                        say("entry.business_placeholder"),
-                        "business-id",
-                    ),
-                    text_item(
-                        "display_name",
-                        say("entry.name_label"),
-                        say("entry.name_placeholder"),
-                        "display-name",
-                    ),
-                    message_item("entry-message"),
-                    button_item("start", say("entry.start"), "start", primary=True),
-                ],
-                values={"workshop": workshop, "business_id": "", "display_name": ""},
-            ),
-            "entry-fields",
+    workshop: str
+    business_id: str
+    display_name: str = ""
+    respondent: str = ""  # their own code when several people answer for one business
+    role: str = ""
+
+
+def entry_items(definitions: Definitions) -> list[dict[str, Any]]:
+    """The entry fields in their order: the workshop and business, an optional name, then
+    (only when several people answer for one business) one's own code and role."""
+    roles = [[say("entry.role_none"), ""], *([r.label, r.id] for r in definitions.roles.values())]
+    return [
+        text_item(
+            "workshop", say("entry.workshop_label"), say("entry.workshop_placeholder"), "workshop"
+        ),
+        text_item(
+            "business_id",
+            say("entry.business_label"),
+            say("entry.business_placeholder"),
+            "business-id",
+        ),
+        text_item(
+            "display_name", say("entry.name_label"), say("entry.name_placeholder"), "display-name"
+        ),
+        text_item(
+            "respondent",
+            say("entry.respondent_label"),
+            say("entry.respondent_placeholder"),
+            "respondent",
+        ),
+        select_item("role", say("entry.role_label"), roles, "role"),
+        message_item("entry-message"),
+        button_item("start", say("entry.start"), "start", primary=True),
+    ]
+
+
+class EntryPanel:
+    """Workshop code, business code, an optional display name and, for a team, one's own code
+    and role, checked before anything. Enter in any field does what Start does; either sends
+    the fields' values with it."""
+
+    def __init__(self, definitions: Definitions, workshop: str) -> None:
+        self.definitions = definitions
+        self.fields = classed(
+            EntryFields(entry_items(definitions), values={"workshop": workshop}), "entry-fields"
         )
-        hint = widgets.HTML(f"<p>{escape(say('entry.hint'))}</p>")
-        self.widget = _classed(
-            widgets.VBox([_heading(say("entry.heading")), hint, self.fields]), "entry"
+        hint = widgets.HTML(
+            f"<p>{escape(say('entry.hint'))}</p><p>{escape(say('entry.team_hint'))}</p>"
+        )
+        self.widget = classed(
+            widgets.VBox([heading(say("entry.heading")), hint, self.fields]), "entry"
         )
 
     def offer(self, item: dict[str, Any], after: str) -> None:
@@ -147,14 +143,29 @@ class EntryPanel:
         """Show a message (already escaped HTML) above the Start button."""
         self.fields.message = html
 
-    def read(self, values: Mapping[str, str]) -> tuple[str, str, str] | None:
-        """The three values sent with Start, or None after showing why they cannot be used."""
-        workshop = values.get("workshop", "").strip()
-        business_id = values.get("business_id", "").strip()
-        name = values.get("display_name", "").strip()
-        problems = entry_problems(workshop, business_id, name)
-        self.show_message(_problems_html(say("entry.check_title"), problems) if problems else "")
-        return None if problems else (workshop, business_id, name)
+    def refuse(self, problems: list[str], typed: Mapping[str, str] | None = None) -> None:
+        """Say why the values cannot be used; ``typed`` puts them back in the fields (when the
+        entry is drawn again after a later stage)."""
+        if typed is not None:
+            self.fields.fill(**typed)
+        self.show_message(problems_html(say("entry.check_title"), problems))
+
+    def read(self, values: Mapping[str, str]) -> Entry | None:
+        """The values sent with Start, or None after showing why they cannot be used."""
+        entry = Entry(*(values.get(name, "").strip() for name in Entry._fields))
+        problems = entry_problems(entry.workshop, entry.business_id, entry.display_name)
+        if entry.role and not entry.respondent:
+            problems.append(say("entry.role_needs_code"))
+        elif entry.respondent and not entry.role:
+            roles = ", ".join(r.label for r in self.definitions.roles.values())
+            problems.append(say("team.role_missing", roles=roles))
+        else:
+            problems += check_respondent(self.definitions, entry.respondent, entry.role)
+        if problems:
+            self.refuse(problems)
+            return None
+        self.show_message("")
+        return entry
 
 
 class ConsentPanel:
@@ -166,7 +177,7 @@ class ConsentPanel:
             f"<h3>{escape(s.heading)}</h3><p>{escape(s.text)}</p>" for s in notice.sections
         )
         version = say("consent.version", version=notice.version)
-        self.text = _classed(
+        self.text = classed(
             widgets.HTML(
                 f"<h2 class='eakit-step-heading' tabindex='-1'>{escape(notice.title)}</h2>"
                 f"<p>{escape(notice.intro)}</p>{sections}"
@@ -175,13 +186,13 @@ class ConsentPanel:
             ),
             "consent-text",
         )
-        self.agree = _classed(
+        self.agree = classed(
             widgets.Checkbox(
-                value=False, description=notice.agree_label, indent=False, layout=_FULL_WIDTH
+                value=False, description=notice.agree_label, indent=False, layout=FULL_WIDTH
             ),
             "consent-agree",
         )
-        self.proceed = _classed(
+        self.proceed = classed(
             widgets.Button(
                 description=say("consent.continue"), disabled=True, button_style="primary"
             ),
@@ -190,7 +201,7 @@ class ConsentPanel:
         self.agree.observe(
             lambda change: setattr(self.proceed, "disabled", not change["new"]), names="value"
         )
-        self.widget = _classed(widgets.VBox([self.text, self.agree, self.proceed]), "consent")
+        self.widget = classed(widgets.VBox([self.text, self.agree, self.proceed]), "consent")
 
 
 class QuestionsPanel:
@@ -206,6 +217,7 @@ class QuestionsPanel:
         self.definitions = definitions
         self.on_answer = on_answer
         self.values: dict[str, object] = {}
+        self.notes: dict[str, object] = {}  # question id -> note and link, unchecked
         self.flagged: set[str] = set()
         self.areas = [
             AreaQuestions(definitions.dimensions[dimension_id].name, questions)
@@ -214,21 +226,21 @@ class QuestionsPanel:
         self._area_of = {qid: area for area in self.areas for qid in area.question_ids}
         for area in self.areas:
             area.on_answers(self._on_values)
-        self.progress_text = _classed(widgets.HTML(), "progress-text", "progress")
-        self.notice = _classed(widgets.HTML(), "notice")
+        self.progress_text = classed(widgets.HTML(), "progress-text", "progress")
+        self.notice = classed(widgets.HTML(), "notice")
         intro = (
             f"<p>{escape(say('questions.time', minutes=reading_minutes(definitions)))}</p>"
             f"<p>{escape(definitions.questionnaire.intro)} "
             f"{escape(say('questions.how'))}</p>"
         )
-        self.widget = _classed(
+        self.widget = classed(
             widgets.VBox(
                 [
-                    _heading(say("questions.heading")),
+                    heading(say("questions.heading")),
                     widgets.HTML(intro),
                     self.notice,
                     self.progress_text,
-                    _classed(widgets.VBox(self.areas), "areas"),
+                    classed(widgets.VBox(self.areas), "areas"),
                 ]
             ),
             "questions",
@@ -251,10 +263,20 @@ class QuestionsPanel:
         area = self._area_of[question_id]
         area.report({**area.answers, question_id: value})
 
+    def write_note(self, question_id: str, note: str = "", link: str = "") -> None:
+        """Type a note and link as the browser does: the area reports them with its answers."""
+        area = self._area_of[question_id]
+        area.report(area.answers, {**area.typed_notes, question_id: {"note": note, "link": link}})
+
     def _on_values(self, area: AreaQuestions) -> None:
         for qid in area.question_ids:
             self.values.pop(qid, None)
+            self.notes.pop(qid, None)
         self.values.update(area.answers)
+        self.notes.update(area.typed_notes)
+        problems = self.note_problems(area.typed_notes)
+        if problems != area.note_problems:
+            area.note_problems = problems
         self.flagged -= set(area.answers)
         if area.flagged:
             area.flagged = [qid for qid in area.flagged if qid not in area.answers]
@@ -265,16 +287,36 @@ class QuestionsPanel:
         """What the participant has chosen, unchecked (the browser can send anything)."""
         return dict(self.values)
 
-    def set_answers(self, answers: Mapping[str, str]) -> None:
-        """Show saved answers; values the current questionnaire no longer offers are skipped."""
+    def note_problems(self, notes: Mapping[str, object]) -> dict[str, str]:
+        """Why each refused note or link cannot be kept, by question id."""
+        problems = {}
+        for qid, raw in notes.items():
+            given = as_note(raw) if isinstance(raw, (dict, str)) else AnswerNote()
+            problem = check_note(given.note.strip()) or check_link(given.link.strip())
+            if problem:
+                problems[qid] = problem
+        return problems
+
+    def checked_notes(self) -> dict[str, AnswerNote]:
+        """The notes and links that can be kept (a bad link keeps its good note)."""
+        usable = {q: n for q, n in self.notes.items() if isinstance(n, (dict, str))}
+        return check_notes(self.definitions, usable)[0]
+
+    def set_answers(
+        self, answers: Mapping[str, str], notes: Mapping[str, AnswerNote] | None = None
+    ) -> None:
+        """Show saved answers and notes; values the questionnaire no longer offers are
+        skipped."""
         kept = {
             qid: answers[qid]
             for qid, question in self.definitions.questions.items()
             if answers.get(qid) in question.allowed_answers
         }
+        notes = {qid: note for qid, note in (notes or {}).items() if qid in self._area_of}
         for area in self.areas:
-            area.show_values(kept)
+            area.show_values(kept, notes)
         self.values = dict(kept)
+        self.notes = {qid: note.to_dict() for qid, note in notes.items()}
         self._update_progress()
 
     def missing(self) -> list[str]:
@@ -291,6 +333,14 @@ class QuestionsPanel:
         first = next((qid for qid in self._area_of if qid in self.flagged), None)
         if first is not None:
             self._area_of[first].focus(first)
+
+    def focus_first_note_problem(self) -> bool:
+        """Open and focus the first question whose note or link needs a change, if any."""
+        problems = self.note_problems(self.notes)
+        first = next((qid for qid in self._area_of if qid in problems), None)
+        if first is not None:
+            self._area_of[first].focus(first)
+        return first is not None
 
     def _update_progress(self) -> None:
         text = say("questions.progress", count=self.answered, total=self.total)
@@ -314,15 +364,24 @@ class ResultPanel:
     a chart (with its table as the text alternative), the reasons, earlier results."""
 
     def __init__(self) -> None:
-        self.summary = _classed(widgets.HTML(), "result-summary")
-        self.chart = _classed(widgets.HTML(), "chart")
-        self.caption = _classed(widgets.HTML(), "chart-caption")
-        self.table = _classed(widgets.HTML(), "levels")
-        self.explanation = _classed(widgets.HTML(), "explanation")
-        self.history = _classed(widgets.HTML(), "history")
-        self.widget = _classed(
+        self.summary = classed(widgets.HTML(), "result-summary")
+        self.team = classed(widgets.HTML(), "team-note")
+        self.chart = classed(widgets.HTML(), "chart")
+        self.caption = classed(widgets.HTML(), "chart-caption")
+        self.table = classed(widgets.HTML(), "levels")
+        self.explanation = classed(widgets.HTML(), "explanation")
+        self.history = classed(widgets.HTML(), "history")
+        self.widget = classed(
             widgets.VBox(
-                [self.summary, self.caption, self.chart, self.table, self.explanation, self.history]
+                [
+                    self.summary,
+                    self.team,
+                    self.caption,
+                    self.chart,
+                    self.table,
+                    self.explanation,
+                    self.history,
+                ]
             ),
             "result",
         )
@@ -345,11 +404,14 @@ class ResultPanel:
 
 
 class AssessmentForm(widgets.VBox):
-    """Entry, consent, questions with autosave, submit, result: one stage shown at a time.
+    """Entry, consent, questions with autosave, submit, result and targets: one stage shown
+    at a time.
 
     Each new stage moves keyboard focus to its heading (and the page to its top), so a
     keyboard or screen-reader user is told where they are. Messages appear next to the button
-    that caused them; information on arrival appears at the top of the questions.
+    that caused them; information on arrival appears at the top of the questions. When several
+    people answer for one business, each starts with their own respondent code and role and
+    has their own draft; a business answered by one person leaves both empty, as before.
     """
 
     def __init__(
@@ -360,10 +422,13 @@ class AssessmentForm(widgets.VBox):
         business_id: str | None = None,
         display_name: str = "",
         notice: PrivacyNotice | None = None,
+        *,
+        respondent: str = "",
+        role: str = "",
     ) -> None:
         super().__init__()
         self.uid = f"eakit-form-{uuid.uuid4().hex[:10]}"
-        _classed(self, "assessment")
+        classed(self, "assessment")
         self.add_class(self.uid)
         self.definitions = definitions
         self.store = store
@@ -371,16 +436,17 @@ class AssessmentForm(widgets.VBox):
         self.workshop = workshop
         self.business_id: str | None = None
         self.display_name = display_name
+        self.respondent, self.role = respondent, role
         self.submission_key = f"form-{uuid.uuid4().hex}"
         self.record: SubmissionRecord | None = None
         self.placement: Placement | None = None
         self.stage = ""
         self.page = PageHelper()
 
-        self.entry = EntryPanel(workshop)
-        self.message = _classed(widgets.HTML(), "message")
-        self.saved = _classed(widgets.HTML(), "saved")
-        self.submit_button = _classed(
+        self.entry = EntryPanel(definitions, workshop)
+        self.message = classed(widgets.HTML(), "message")
+        self.saved = classed(widgets.HTML(), "saved")
+        self.submit_button = classed(
             widgets.Button(description=say("questions.submit"), button_style="success"), "submit"
         )
         self.entry.fields.on("start", lambda values: self._guarded(self._start_from_entry, values))
@@ -389,7 +455,7 @@ class AssessmentForm(widgets.VBox):
         if business_id is None:
             self._show("entry")
         else:
-            self.start(workshop, business_id, display_name)
+            self.start(Entry(workshop, business_id, display_name, respondent, role))
 
     # the consent, the questions and the result are built the first time they are needed:
     # the entry screen is all a participant's browser has to draw at first
@@ -408,14 +474,22 @@ class AssessmentForm(widgets.VBox):
     def result(self) -> ResultPanel:
         return ResultPanel()
 
+    @cached_property
+    def targets(self) -> TargetsPanel:
+        return TargetsPanel(self.definitions, self.store)
+
     def _guarded(self, action: Callable[..., object], *args: Any) -> None:
-        """Run a button's action; if the store fails, say so in the form, not in a log only."""
+        """Run a button's action; if the store fails, say so in the form, not in a log only.
+        A refusal the store explains (``AnswerError``) is shown in its own words."""
         try:
             action(*args)
+        except AnswerError as exc:
+            self.submit_button.disabled = False
+            self.message.value = problems_html(say("questions.refused_by_store"), exc.problems)
         except (KitError, SQLAlchemyError) as exc:
             LOG.warning("assessment form: %s", str(exc).splitlines()[0])
             self.submit_button.disabled = False
-            self.message.value = _problems_html(say("questions.failed"), [])
+            self.message.value = problems_html(say("questions.failed"), [])
 
     # stages
 
@@ -429,7 +503,7 @@ class AssessmentForm(widgets.VBox):
                 self.message,
                 self.submit_button,
             ],
-            "result": lambda: [self.result.widget],
+            "result": lambda: [self.result.widget, self.targets.widget],
         }
         return views[stage]()
 
@@ -447,47 +521,73 @@ class AssessmentForm(widgets.VBox):
         return self.business_id
 
     def _start_from_entry(self, values: Mapping[str, str]) -> None:
-        checked = self.entry.read(values)
-        if checked:
-            self.start(*checked)
+        entry = self.entry.read(values)
+        if entry:
+            self.start(entry)
 
-    def start(self, workshop: str, business_id: str, display_name: str = "") -> None:
-        """Open the form for one business: consent first unless this notice was agreed.
-        Nothing is written before the participant agrees."""
-        self.workshop, self.business_id, self.display_name = workshop, business_id, display_name
-        agreed = self.store.consent(workshop, business_id)
+    def start(self, entry: Entry) -> None:
+        """Open the form for one business (and respondent): consent first unless this notice
+        was agreed. Nothing is written before the participant agrees."""
+        self.workshop, self.business_id, self.display_name = entry[:3]
+        self.respondent, self.role = entry.respondent, entry.role
+        agreed = self.store.consent(entry.workshop, entry.business_id)
         if agreed is None or agreed.privacy_version != self.notice.version:
             self.message.value = ""
             self._show("consent")
-        else:
+        elif self._join():
             self._open_questions()
+
+    def _join(self) -> bool:
+        """Join a respondent to the business; if the store refuses (a code that is a business
+        code, or already answers for another business, or the business is being answered in
+        another workshop), go back to the entry with its reasons and the fields as typed."""
+        if not self.respondent:
+            return True
+        try:
+            self.store.join_respondent(self.workshop, self._business, self.respondent, self.role)
+        except AnswerError as exc:
+            typed = Entry(
+                self.workshop, self._business, self.display_name, self.respondent, self.role
+            )
+            self.entry.refuse(exc.problems, typed._asdict())
+            self._show("entry")
+            return False
+        return True
 
     def agree(self) -> None:
         """Record consent (the checkbox is checked in the kernel too) and show the questions."""
         if not self.consent.agree.value:
-            self.message.value = _problems_html(say("consent.tick_first"), [])
+            self.message.value = problems_html(say("consent.tick_first"), [])
+            return
+        if not self._join():
             return
         self.store.record_consent(self.workshop, self._business, self.notice.version)
         self._open_questions()
 
+    def _own(self, records: list[SubmissionRecord]) -> list[SubmissionRecord]:
+        """This respondent's submissions (a business answered by one person: all of them)."""
+        return [r for r in records if r.respondent == self.respondent]
+
     def _open_questions(self) -> None:
         if self.display_name:
             self.store.ensure_business(self.workshop, self._business, self.display_name)
-        draft = self.store.load_draft(self.workshop, self._business) or {}
-        self.questions.set_answers(draft)
-        earlier = self.store.history(self._business)
-        notes = []
+        mine = {"respondent": self.respondent}
+        draft = self.store.load_draft(self.workshop, self._business, **mine) or {}
+        notes = self.store.load_draft_notes(self.workshop, self._business, **mine)
+        self.questions.set_answers(draft, notes)
+        earlier = self._own(self.store.history(self._business))
+        notes_shown = []
         if draft:
-            notes.append(say("questions.welcome_back", count=len(draft)))
+            notes_shown.append(say("questions.welcome_back", count=len(draft)))
         if earlier:
-            notes.append(
+            notes_shown.append(
                 say(
                     "questions.earlier",
                     count=len(earlier),
                     date=f"{earlier[-1].submitted_at:%Y-%m-%d}",
                 )
             )
-        self.questions.notice.value = _status_html(notes)
+        self.questions.notice.value = status_html(notes_shown)
         self.message.value = ""
         self._show("questions")
 
@@ -506,16 +606,23 @@ class AssessmentForm(widgets.VBox):
                 for q in raw
                 if q not in valid and raw[q] not in (None, "")
             ]
-            self.message.value = _problems_html(say("questions.refused"), refused)
+            self.message.value = problems_html(say("questions.refused"), refused)
             return None
         return valid
 
     def save_draft(self) -> bool:
-        """Store the answers so far, only if every one of them is an allowed value."""
+        """Store the answers so far, only if every one of them is an allowed value, with the
+        notes that can be kept (a refused note is shown beside its question, still typed)."""
         valid = self._checked_answers()
         if valid is None:
             return False
-        self.store.save_draft(self.workshop, self._business, valid)
+        self.store.save_draft(
+            self.workshop,
+            self._business,
+            valid,
+            respondent=self.respondent,
+            notes=self.questions.checked_notes(),
+        )
         self.saved.value = (
             f"<p><small>{escape(say('questions.saved', count=len(valid)))}</small></p>"
         )
@@ -530,18 +637,33 @@ class AssessmentForm(widgets.VBox):
             return None
         missing = self.questions.missing()
         if missing:
-            self.message.value = _problems_html(say("questions.missing", count=len(missing)), [])
+            self.message.value = problems_html(say("questions.missing", count=len(missing)), [])
             self.questions.focus_first_missing()
             return None
+        if self.questions.focus_first_note_problem():
+            self.message.value = problems_html(say("questions.notes_to_fix"), [])
+            return None
         self.submit_button.disabled = True
-        self.record = self.store.submit(self.workshop, self._business, valid, self.submission_key)
+        self.record = self.store.submit(
+            self.workshop,
+            self._business,
+            valid,
+            self.submission_key,
+            respondent=self.respondent,
+            role=self.role,
+            notes=self.questions.checked_notes(),
+        )
         self.placement = score_valid_answers(self.definitions, self.record.answers)
         earlier = [
             (r, score_valid_answers(self.definitions, r.answers))
-            for r in self.store.history(self._business)
+            for r in self._own(self.store.history(self._business))
             if r.id != self.record.id
         ]
         self.result.show(self.placement, earlier, self._business)
+        if self.respondent:
+            people = len(self.store.latest_by_respondent(self.workshop, self._business))
+            self.result.team.value = status_html([say("result.team_count", count=people)])
+        self.targets.show(self._business, self.placement)
         self.message.value = ""
         self._show("result")
         return self.record
@@ -552,11 +674,23 @@ def self_assessment(
     business_id: str | None = None,
     store: Store | None = None,
     definitions: Definitions | None = None,
+    *,
+    respondent: str = "",
+    role: str = "",
 ) -> AssessmentForm:
     """The self-assessment for a lesson notebook: ``self_assessment()`` and answer away.
 
     Answers go to the store ``EAKIT_DATABASE_URL`` names (else ``eakit.sqlite`` next to the
     notebook), so closing the notebook and running the cell again carries on where you left.
+    Several people answering for one business each give their own ``respondent`` code and
+    ``role`` (or type them on the first screen).
     """
     store = store or Store.open(definitions=definitions)
-    return AssessmentForm(definitions or store.definitions, store, workshop, business_id)
+    return AssessmentForm(
+        definitions or store.definitions,
+        store,
+        workshop,
+        business_id,
+        respondent=respondent,
+        role=role,
+    )

@@ -50,17 +50,26 @@ function render({ model, el }) {
     const label = document.createElement("label");
     label.htmlFor = uid + "-" + item.name;
     label.textContent = item.label;
-    const input = document.createElement("input");
-    input.type = "text";
+    const input = document.createElement(item.kind === "select" ? "select" : "input");
     input.id = label.htmlFor;
-    input.placeholder = item.placeholder;
-    input.autocomplete = "off";
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.isComposing) {
-        event.preventDefault();
-        act("start");
+    if (item.kind === "select") {
+      for (const [text, value] of item.options) {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = text;
+        input.append(option);
       }
-    });
+    } else {
+      input.type = "text";
+      input.placeholder = item.placeholder;
+      input.autocomplete = "off";
+      input.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.isComposing && model.get("enter_event")) {
+          event.preventDefault();
+          act(model.get("enter_event"));
+        }
+      });
+    }
     field.append(label, input);
     el.append(field);
     inputs[item.name] = input;
@@ -84,23 +93,27 @@ export default { render };
 
 
 class EntryFields(anywidget.AnyWidget):
-    """Text fields, a message and buttons; ``on(event, action)`` runs ``action(values)`` with
-    the values the browser sent along with the event (Enter in a field is ``start``)."""
+    """Text fields, lists to choose from, a message and buttons; ``on(event, action)`` runs
+    ``action(values)`` with the values the browser sent along with the event (Enter in a text
+    field sends ``enter_event``)."""
 
     _esm = ENTRY_JS
     _css = (Path(__file__).with_name("entry.css")).read_text(encoding="utf-8")
     items: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
+    enter_event = traitlets.Unicode("start").tag(sync=True)
 
-    def __init__(self, items: list[dict[str, Any]], values: dict[str, str]) -> None:
-        super().__init__(items=items, values=values)
+    def __init__(
+        self, items: list[dict[str, Any]], values: dict[str, str], enter_event: str = "start"
+    ) -> None:
+        super().__init__(items=items, values=values, enter_event=enter_event)
         self._actions: dict[str, Callable[[dict[str, str]], None]] = {}
         self.on_msg(self._received)
 
     @property
     def field_names(self) -> list[str]:
-        return [item["name"] for item in self.items if item["kind"] == "text"]
+        return [item["name"] for item in self.items if item["kind"] in ("text", "select")]
 
     def on(self, event: str, action: Callable[[dict[str, str]], None]) -> None:
         self._actions[event] = action
@@ -128,6 +141,11 @@ class EntryFields(anywidget.AnyWidget):
 
 def text_item(name: str, label: str, placeholder: str, css: str) -> dict[str, Any]:
     return {"kind": "text", "name": name, "label": label, "placeholder": placeholder, "css": css}
+
+
+def select_item(name: str, label: str, options: list[list[str]], css: str) -> dict[str, Any]:
+    """A list to choose from; ``options`` are ``[text, value]`` pairs, the first one shown."""
+    return {"kind": "select", "name": name, "label": label, "options": options, "css": css}
 
 
 def button_item(name: str, label: str, css: str, primary: bool = False) -> dict[str, Any]:
