@@ -40,6 +40,8 @@ SAMPLE = {
     "roles": "owner, staff, partner, adviser",
     "business": "smb-014",
     "workshop": "spring-2026",
+    "now": "now level 2, Proactive",
+    "name": "Proactive",
 }
 # What developers write and owners cannot read.
 JARGON = [
