@@ -530,12 +530,22 @@ class AssessmentForm(widgets.VBox):
         was agreed. Nothing is written before the participant agrees."""
         self.workshop, self.business_id, self.display_name = entry[:3]
         self.respondent, self.role = entry.respondent, entry.role
-        agreed = self.store.consent(entry.workshop, entry.business_id)
-        if agreed is None or agreed.privacy_version != self.notice.version:
+        if self._needs_notice():
             self.message.value = ""
             self._show("consent")
         elif self._join():
             self._open_questions()
+
+    def _needs_notice(self) -> bool:
+        """Whether to show the privacy notice: the business has not agreed to this version,
+        or a person joining it under their own code has not answered yet (each reads it)."""
+        agreed = self.store.consent(self.workshop, self._business)
+        if agreed is None or agreed.privacy_version != self.notice.version:
+            return True
+        if not self.respondent:
+            return False
+        mine = self.store.load_draft(self.workshop, self._business, respondent=self.respondent)
+        return mine is None and not self._own(self.store.history(self._business))
 
     def _join(self) -> bool:
         """Join a respondent to the business; if the store refuses (a code that is a business
