@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 WORKSHOP = "team-test"
 BUSINESS = "team-1"
 QUESTIONS = 36
-HOSTILE = "<img src=x onerror=\"window.pwned = 1\"> Checked by the accountant"
+HOSTILE = '<img src=x onerror="window.pwned = 1"> Checked by the accountant'
 
 
 @pytest.fixture(scope="module")
