@@ -4,8 +4,8 @@ Each widget model in the browser sends at most one state update at a time: until
 reports idle after it, later changes wait in a buffer, while a button's click goes out at once.
 Here the kernel's idle reports are held back (the browser's websocket routed through
 Playwright) while a participant types their business code and presses Enter, and while they
-change their last answers and press Submit. What is stored must be exactly what they typed and
-chose. Real `eakit serve`, Debian's Chromium.
+change their last answers, type a note and press Submit. What is stored must be exactly what
+they typed and chose. Real `eakit serve`, Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.core.records import AnswerNote
 from kit.store.database import Store
 from tests.apps_support import agree, answer, open_area, open_form, start_app
 
@@ -116,8 +117,8 @@ def test_enter_right_after_typing_starts_with_the_whole_code(assessment, databas
 
 
 def test_submit_right_after_the_last_answers_stores_them(assessment, database, page):
-    """Two answers changed just before Submit, with the kernel slow to say idle: does the
-    submission hold both changes?"""
+    """Two answers changed and a note typed just before Submit, with the kernel slow to say
+    idle: does the submission hold all three?"""
     wire = HeldIdle(page)
     open_form(page, assessment.url)
     page.fill(".eakit-workshop input", WORKSHOP)
@@ -129,13 +130,16 @@ def test_submit_right_after_the_last_answers_stores_them(assessment, database, p
     last = open_area(page, page.locator(".eakit-areas .eakit-area").count() - 1)
     questions = last.locator(".eakit-question")
     changed = [questions.nth(n).get_attribute("data-question") for n in (0, 1)]
+    questions.nth(1).locator(".eakit-evidence summary").click()
     wire.hold = True
     questions.nth(0).locator("input[type=radio]").nth(2).check()
     questions.nth(1).locator("input[type=radio]").nth(2).check()
-    page.click(".eakit-submit")
+    questions.nth(1).locator(".eakit-note").fill("Typed last, then straight to Submit")
+    page.click(".eakit-submit")  # leaving the note for the button sends it first
     page.wait_for_selector(".eakit-result-summary h2")
     wire.release()
     with Store.open(database) as store:
         (record,) = store.history("race-submit-1")
         expected = dict.fromkeys(store.definitions.questions, "b") | dict.fromkeys(changed, "c")
     assert record.answers == expected
+    assert record.notes == {changed[1]: AnswerNote("Typed last, then straight to Submit")}
