@@ -14,7 +14,7 @@ import pytest
 
 from kit.core.messages import MESSAGES_FILE, Plural, load_messages, say
 from kit.core.privacy import load_privacy_notice
-from kit.forms.assessment import entry_problems
+from kit.forms.entry import entry_problems
 from kit.paths import PACKAGE_DIR
 
 MESSAGES = load_messages().messages

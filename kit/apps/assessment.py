@@ -17,8 +17,9 @@ import ipywidgets as widgets
 from kit.apps.styles import style_tag
 from kit.core.definitions import Definitions
 from kit.core.messages import say
-from kit.forms.assessment import AssessmentForm, Entry
-from kit.forms.entry import button_item
+from kit.forms.assessment import AssessmentForm
+from kit.forms.entry import Entry
+from kit.forms.fields import button_item
 from kit.store.database import Store
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and retyped

@@ -1,156 +1,132 @@
-"""The entry fields and their buttons as one widget whose every action carries the fields' values.
+"""The first step of the form: who is answering, for which business, and (in a team) as whom.
 
-With one ipywidgets ``Text`` per field, a field's value reaches the kernel as a state update,
-and a widget sends at most one update until the kernel reports idle (later keystrokes wait in
-the browser); a button's click or Enter's ``submit`` is a custom message, which goes at once.
-On a busy kernel the click therefore overtook the last keystrokes and the form started for a
-truncated business code. Here the browser sends what is in the fields with the action itself
-(``{"event": "start", "values": {...}}``), so the kernel acts on exactly what the participant
-sees. The kernel can fill a field (``fill``); typing is not synced back, it travels with the
-next action.
+The fields are one ``kit.forms.fields.EntryFields`` widget, so Start (or Enter in a field)
+carries exactly what is on screen. Everything is checked here before anything is stored: the
+codes' shape, the name's length, a role from ``content/roles.yaml`` that goes with one's own
+code. What only the store can know (a code that is a business's code, a business answered in
+another workshop) is refused when the person joins, and shown here again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from html import escape
+from typing import Any, NamedTuple
 
-import anywidget
-import traitlets
+import ipywidgets as widgets
 
-ENTRY_JS = """
-function render({ model, el }) {
-  const uid = "eakit-" + Math.random().toString(36).slice(2, 10);
-  el.classList.add("eakit-entry-fields");
-  const inputs = {};
-  let message = null;
-  const values = () => Object.fromEntries(
-    Object.entries(inputs).map(([name, input]) => [name, input.value]));
-  const act = (event) => model.send({ event, values: values() });
-  for (const item of model.get("items")) {
-    if (item.kind === "message") {
-      message = document.createElement("div");
-      message.className = "eakit-" + item.css;
-      el.append(message);
-      continue;
-    }
-    if (item.kind === "button") {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "jupyter-button eakit-entry-button eakit-" + item.css
-        + (item.primary ? " mod-primary" : "");
-      button.textContent = item.label;
-      button.addEventListener("click", () => act(item.name));
-      el.append(button);
-      continue;
-    }
-    const field = document.createElement("div");
-    field.className = "eakit-field eakit-" + item.css;
-    const label = document.createElement("label");
-    label.htmlFor = uid + "-" + item.name;
-    label.textContent = item.label;
-    const input = document.createElement(item.kind === "select" ? "select" : "input");
-    input.id = label.htmlFor;
-    if (item.kind === "select") {
-      for (const [text, value] of item.options) {
-        const option = document.createElement("option");
-        option.value = value;
-        option.textContent = text;
-        input.append(option);
-      }
-    } else {
-      input.type = "text";
-      input.placeholder = item.placeholder;
-      input.autocomplete = "off";
-      input.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" && !event.isComposing && model.get("enter_event")) {
-          event.preventDefault();
-          act(model.get("enter_event"));
-        }
-      });
-    }
-    field.append(label, input);
-    el.append(field);
-    inputs[item.name] = input;
-  }
-  let shown = {};
-  const fill = () => {
-    const now = model.get("values");
-    for (const [name, value] of Object.entries(now)) {
-      if (inputs[name] && shown[name] !== value) inputs[name].value = value;
-    }
-    shown = { ...now };
-  };
-  const showMessage = () => { if (message) message.innerHTML = model.get("message"); };
-  model.on("change:values", fill);
-  model.on("change:message", showMessage);
-  fill();
-  showMessage();
-}
-export default { render };
-"""
+from kit.core.definitions import Definitions
+from kit.core.ids import NAME_MAX, check_business_id, check_business_name, check_workshop_code
+from kit.core.messages import say
+from kit.core.respondents import check_respondent
+from kit.forms.fields import EntryFields, button_item, message_item, select_item, text_item
+from kit.forms.parts import classed, heading, problems_html
 
 
-class EntryFields(anywidget.AnyWidget):
-    """Text fields, lists to choose from, a message and buttons; ``on(event, action)`` runs
-    ``action(values)`` with the values the browser sent along with the event (Enter in a text
-    field sends ``enter_event``)."""
-
-    _esm = ENTRY_JS
-    _css = (Path(__file__).with_name("entry.css")).read_text(encoding="utf-8")
-    items: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
-    values = traitlets.Dict().tag(sync=True)
-    message = traitlets.Unicode("").tag(sync=True)
-    enter_event = traitlets.Unicode("start").tag(sync=True)
-
-    def __init__(
-        self, items: list[dict[str, Any]], values: dict[str, str], enter_event: str = "start"
-    ) -> None:
-        super().__init__(items=items, values=values, enter_event=enter_event)
-        self._actions: dict[str, Callable[[dict[str, str]], None]] = {}
-        self.on_msg(self._received)
-
-    @property
-    def field_names(self) -> list[str]:
-        return [item["name"] for item in self.items if item["kind"] in ("text", "select")]
-
-    def on(self, event: str, action: Callable[[dict[str, str]], None]) -> None:
-        self._actions[event] = action
-
-    def fill(self, **values: str) -> None:
-        """Put values into fields (the rest keep what the participant typed)."""
-        self.values = {**self.values, **values}
-
-    def press(self, event: str) -> None:
-        """Do what the browser does for a button or Enter, with the values the kernel filled
-        in (the browser sends its fields' own values)."""
-        self._received(self, {"event": event, "values": dict(self.values)}, [])
-
-    def _received(self, _widget: object, content: object, _buffers: object) -> None:
-        if not isinstance(content, dict) or content.get("event") not in self._actions:
-            return
-        sent = content.get("values")
-        sent = sent if isinstance(sent, dict) else {}
-        values = {}
-        for name in self.field_names:
-            value = sent.get(name, "")
-            values[name] = value if isinstance(value, str) else ""
-        self._actions[content["event"]](values)
+def entry_problems(workshop: str, business_id: str, name: str) -> list[str]:
+    """What is wrong with the entry fields, in the participant's words."""
+    problems = []
+    if not workshop:
+        problems.append(say("entry.workshop_missing"))
+    elif check_workshop_code(workshop):
+        problems.append(say("entry.workshop_unusable"))
+    if not business_id:
+        problems.append(say("entry.business_missing"))
+    elif check_business_id(business_id):
+        problems.append(say("entry.business_unusable"))
+    if len(name) > NAME_MAX:
+        problems.append(say("entry.name_too_long", limit=NAME_MAX))
+    elif check_business_name(name):
+        problems.append(say("entry.name_one_line"))
+    return problems
 
 
-def text_item(name: str, label: str, placeholder: str, css: str) -> dict[str, Any]:
-    return {"kind": "text", "name": name, "label": label, "placeholder": placeholder, "css": css}
+class Entry(NamedTuple):
+    """What a participant typed to start: who, for which business, and (in a team) as whom."""
+
+    workshop: str
+    business_id: str
+    display_name: str = ""
+    respondent: str = ""  # their own code when several people answer for one business
+    role: str = ""
 
 
-def select_item(name: str, label: str, options: list[list[str]], css: str) -> dict[str, Any]:
-    """A list to choose from; ``options`` are ``[text, value]`` pairs, the first one shown."""
-    return {"kind": "select", "name": name, "label": label, "options": options, "css": css}
+def entry_items(definitions: Definitions) -> list[dict[str, Any]]:
+    """The entry fields in their order: the workshop and business, an optional name, then
+    (only when several people answer for one business) one's own code and role."""
+    roles = [[say("entry.role_none"), ""], *([r.label, r.id] for r in definitions.roles.values())]
+    return [
+        text_item(
+            "workshop", say("entry.workshop_label"), say("entry.workshop_placeholder"), "workshop"
+        ),
+        text_item(
+            "business_id",
+            say("entry.business_label"),
+            say("entry.business_placeholder"),
+            "business-id",
+        ),
+        text_item(
+            "display_name", say("entry.name_label"), say("entry.name_placeholder"), "display-name"
+        ),
+        text_item(
+            "respondent",
+            say("entry.respondent_label"),
+            say("entry.respondent_placeholder"),
+            "respondent",
+        ),
+        select_item("role", say("entry.role_label"), roles, "role"),
+        message_item("entry-message"),
+        button_item("start", say("entry.start"), "start", primary=True),
+    ]
 
 
-def button_item(name: str, label: str, css: str, primary: bool = False) -> dict[str, Any]:
-    return {"kind": "button", "name": name, "label": label, "css": css, "primary": primary}
+class EntryPanel:
+    """Workshop code, business code, an optional display name and, for a team, one's own code
+    and role, checked before anything. Enter in any field does what Start does; either sends
+    the fields' values with it."""
 
+    def __init__(self, definitions: Definitions, workshop: str) -> None:
+        self.definitions = definitions
+        self.fields = classed(
+            EntryFields(entry_items(definitions), values={"workshop": workshop}), "entry-fields"
+        )
+        hint = widgets.HTML(
+            f"<p>{escape(say('entry.hint'))}</p><p>{escape(say('entry.team_hint'))}</p>"
+        )
+        self.widget = classed(
+            widgets.VBox([heading(say("entry.heading")), hint, self.fields]), "entry"
+        )
 
-def message_item(css: str) -> dict[str, Any]:
-    return {"kind": "message", "name": "", "css": css}
+    def offer(self, item: dict[str, Any], after: str) -> None:
+        """Add a button (``kit.forms.entry.button_item``) right after the field ``after``."""
+        items = list(self.fields.items)
+        place = next(n for n, i in enumerate(items) if i["name"] == after)
+        self.fields.items = [*items[: place + 1], item, *items[place + 1 :]]
+
+    def show_message(self, html: str) -> None:
+        """Show a message (already escaped HTML) above the Start button."""
+        self.fields.message = html
+
+    def refuse(self, problems: list[str], typed: Mapping[str, str] | None = None) -> None:
+        """Say why the values cannot be used; ``typed`` puts them back in the fields (when the
+        entry is drawn again after a later stage)."""
+        if typed is not None:
+            self.fields.fill(**typed)
+        self.show_message(problems_html(say("entry.check_title"), problems))
+
+    def read(self, values: Mapping[str, str]) -> Entry | None:
+        """The values sent with Start, or None after showing why they cannot be used."""
+        entry = Entry(*(values.get(name, "").strip() for name in Entry._fields))
+        problems = entry_problems(entry.workshop, entry.business_id, entry.display_name)
+        if entry.role and not entry.respondent:
+            problems.append(say("entry.role_needs_code"))
+        elif entry.respondent and not entry.role:
+            roles = ", ".join(r.label for r in self.definitions.roles.values())
+            problems.append(say("team.role_missing", roles=roles))
+        else:
+            problems += check_respondent(self.definitions, entry.respondent, entry.role)
+        if problems:
+            self.refuse(problems)
+            return None
+        self.show_message("")
+        return entry

@@ -18,7 +18,7 @@ from kit.core.definitions import LEVEL_NUMBERS, Definitions
 from kit.core.messages import say
 from kit.core.scoring import Placement
 from kit.core.targets import check_targets, target_gaps
-from kit.forms.entry import EntryFields, button_item, message_item, select_item
+from kit.forms.fields import EntryFields, button_item, message_item, select_item
 from kit.forms.parts import classed, problems_html, status_html
 from kit.store.database import Store
 
