@@ -10,6 +10,7 @@ background instead. ``run_job`` never raises; whatever goes wrong becomes a fail
 
 from __future__ import annotations
 
+import functools
 import multiprocessing.util
 import os
 import signal
@@ -54,6 +55,9 @@ ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
 WARMUP_MODULE = "kit.batch.warmup"
 WARMUP = f"--IPKernelApp.exec_lines=import {WARMUP_MODULE}"  # for kernels started cold
+# The executed notebook is the record of what ran; IPython's own history database (a file
+# shared by every kernel, 0.015 CPU seconds to open) is left off, as nbclient does.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine can be slow
 
 
@@ -70,6 +74,7 @@ class FreshKernelEngine(NBClientEngine):
         nb_man: Any,
         kernel_name: str,
         km: AsyncKernelManager,
+        kc: Any,
         keep: list[nbformat.NotebookNode],
         execution_timeout: float | None = None,
         start_timeout: float = 60,
@@ -84,6 +89,8 @@ class FreshKernelEngine(NBClientEngine):
             startup_timeout=start_timeout,
             shutdown_kernel="immediate",
         )
+        client.kc = kc  # already connected and answering: no second handshake
+        kc.allow_stdin = False
         return client.execute(cleanup_kc=True)
 
 
@@ -99,7 +106,7 @@ def _launch() -> AsyncKernelManager:
     km = kernel_manager(KERNEL_NAME, preload=(WARMUP_MODULE,))
     warmup = [] if forks_kernels() else [WARMUP]  # a forked kernel has it imported already
     run_sync(km.start_kernel)(
-        extra_arguments=warmup,
+        extra_arguments=[*KERNEL_ARGUMENTS, *warmup],
         cwd=tempfile.gettempdir(),
         env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
         stdout=subprocess.DEVNULL,
@@ -171,15 +178,23 @@ def init_worker() -> None:
     multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
 
 
-def _wait_until_ready(km: AsyncKernelManager, timeout: float) -> None:
+def _connect(km: AsyncKernelManager, timeout: float) -> Any:
+    """A client of ``km`` once the kernel answers (the one nbclient then runs the notebook
+    through). No heartbeat: ``km`` sees a dead kernel itself; no stdin: nothing is typed."""
     client = km.client()
-    client.start_channels()
+    client.start_channels(stdin=False, hb=False)
     try:
         run_sync(client.wait_for_ready)(timeout=timeout)
     except (RuntimeError, TimeoutError) as exc:
-        raise KernelStartError(f"the kernel did not start ({exc})") from None
-    finally:
         client.stop_channels()
+        raise KernelStartError(f"the kernel did not start ({exc})") from None
+    return client
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> nbformat.NotebookNode:
+    """The report notebook read and validated once per worker (papermill copies it)."""
+    return nbformat.reads(text, as_version=4)
 
 
 def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
@@ -192,9 +207,9 @@ def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
-    """Run the parameterised notebook on ``km`` with a deadline; the executed notebook, or
-    ``NotebookFailure`` carrying it as far as it ran."""
+def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> Any:
+    """Run the parameterised notebook on ``km`` (through its client ``kc``) with a deadline;
+    the executed notebook, or ``NotebookFailure`` carrying it as far as it ran."""
     keep: list[nbformat.NotebookNode] = []
     timed_out = threading.Event()
 
@@ -207,7 +222,7 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
     deadline.start()
     try:
         return papermill.execute_notebook(
-            nbformat.reads(job.notebook, as_version=4),
+            _parsed(job.notebook),
             None,
             parameters=job.parameters,
             engine_name=ENGINE_NAME,
@@ -215,6 +230,7 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager) -> Any:
             progress_bar=False,
             request_save_on_cell_execute=False,
             km=km,
+            kc=kc,
             keep=keep,
             execution_timeout=job.timeout,
             start_timeout=KERNEL_START_TIMEOUT,
@@ -255,14 +271,14 @@ def run_job(job: ReportJob) -> JobResult:
             attempts += 1
             km = _supply().take()
             try:
-                _wait_until_ready(km, KERNEL_START_TIMEOUT)
+                kc = _connect(km, KERNEL_START_TIMEOUT)
                 break
             except KernelStartError:
                 _kill(km)
                 if attempts == 2:
                     raise
         try:
-            notebook = execute_report_notebook(job, km)
+            notebook = execute_report_notebook(job, km, kc)
         except NotebookFailure as failure:
             notebook = failure.notebook
             raise
