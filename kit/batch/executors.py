@@ -1,18 +1,15 @@
-"""Where report jobs run: a pool of local worker processes, or a Dask cluster.
+"""Where report jobs run: worker threads in this process, or a Dask cluster.
 
 Each executor takes the jobs and yields one ``JobResult`` per job as they finish, in any
 order; ``run_batch`` does not care which one it got. Both keep their workers for the whole
-batch (so each worker's spare kernel is used) and release the workers' spare kernels at the end.
+batch (so each worker's spare kernel is used) and release the workers' kernels at the end.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from kit.batch.jobs import JobResult, ReportJob
@@ -33,37 +30,30 @@ def _worker_died(job: ReportJob, detail: str) -> JobResult:
     return JobResult(job.business_id, False, 0.0, f"the worker process died ({detail})")
 
 
-def local_processes(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Iterator[JobResult]:
-    """Run jobs on ``workers`` fresh Python processes (spawned, so they share nothing with
-    this one). If a worker process itself dies, the pool is rebuilt and the jobs it took
-    down are tried once more; a job that takes a pool down twice is failed."""
-    from kit.batch.worker import init_worker, run_job
+def local_threads(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Iterator[JobResult]:
+    """Run jobs on ``workers`` threads of this process.
 
-    context = multiprocessing.get_context("spawn")
-    crashes: Counter[str] = Counter()
-    pending = list(jobs)
-    while pending:
-        retry = []
-        pool = ProcessPoolExecutor(
-            max_workers=min(settings.workers, len(pending)),
-            mp_context=context,
-            initializer=init_worker,
-        )
-        try:
-            futures = {pool.submit(run_job, job): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    crashes[job.business_id] += 1
-                    if crashes[job.business_id] > 1:
-                        yield _worker_died(job, "twice, with this business among its jobs")
-                    else:
-                        retry.append(job)
-        finally:
+    Each business's notebook still runs in a kernel process of its own, forked from one kernel
+    template that all threads share; a thread only drives it (papermill's messages) and draws
+    the chart and the page, about a third of a report's CPU time. So threads keep both cores
+    busy, and a batch pays once, not once per worker, for the imports, the kernel template
+    and vl-convert's JavaScript engine (about 4 CPU seconds per worker process).
+    """
+    from kit.batch.worker import prepare_kernels, release_worker_resources, run_job
+
+    prepare_kernels()  # the template starts importing now, owned by this thread
+    pool = ThreadPoolExecutor(
+        max_workers=min(settings.workers, len(jobs)), thread_name_prefix="eakit-report"
+    )
+    try:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()  # run_job never raises
+    finally:
+        try:  # on Ctrl-C: the reports already running finish, the rest are not started
             pool.shutdown(wait=True, cancel_futures=True)
-        pending = retry
+        finally:  # a second Ctrl-C ends the wait: the kernels die, and the threads soon after
+            release_worker_resources()
 
 
 def dask_cluster(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Iterator[JobResult]:
@@ -110,6 +100,6 @@ def dask_cluster(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Itera
 
 
 EXECUTORS: dict[str, Executor] = {
-    "local": local_processes,
+    "local": local_threads,
     "dask": dask_cluster,
 }

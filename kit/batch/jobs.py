@@ -1,9 +1,9 @@
 """One business's report as a unit of work, and what comes back from running it.
 
-Both are plain, picklable values: a local process pool and a Dask cluster ship them the same
-way. A job carries the notebook's text so that a remote worker needs no copy of the file, and a
-result carries the finished files' bytes so that only the machine running ``eakit batch``
-writes to the output folder.
+Both are plain, picklable values, so a Dask cluster can ship them (local worker threads just
+pass them along). A job carries the notebook's text so that a remote worker needs no copy of
+the file, and a result carries the finished files' bytes so that only the machine running
+``eakit batch`` writes to the output folder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ DEFAULT_TIMEOUT = 120.0
 
 
 def default_workers() -> int:
-    """One worker per CPU: a report is mostly CPU work in its kernel."""
+    """One worker thread per CPU: a report is CPU work, two thirds of it in its kernel."""
     return os.cpu_count() or 1
 
 

@@ -1,19 +1,17 @@
-"""Run one business's report notebook through papermill in a fresh kernel, inside a worker.
+"""Run one business's report notebook through papermill in a fresh kernel, from a worker.
 
-Workers live for the whole batch. Each business gets a kernel of its own, forked from the
-worker's kernel template (``kit.kernels``), which has imported the kit once, and killed when it
-is done: nothing one business's notebook computed can reach the next, and no business waits for
-a cold interpreter. Where there is no fork, the worker keeps one ordinary kernel starting in the
-background instead. ``run_job`` never raises; whatever goes wrong becomes a failed
-``JobResult``.
+A worker is a thread (of ``eakit batch``, or of a Dask worker) that lives for the whole batch.
+Each business gets a kernel of its own, forked from its process's kernel template
+(``kit.kernels``), which has imported the kit once, and killed when it is done: nothing one
+business's notebook computed can reach the next, and no business waits for a cold interpreter.
+Where there is no fork, each worker thread keeps one ordinary kernel starting in the background
+instead. ``run_job`` never raises; whatever goes wrong becomes a failed ``JobResult``.
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing.util
 import os
-import signal
 import subprocess
 import tempfile
 import threading
@@ -37,9 +35,9 @@ from papermill.exceptions import PapermillExecutionError  # noqa: E402
 from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
 from kit.kernels import (  # noqa: E402
     close_templates,
-    die_with_parent,
     forks_kernels,
     kernel_manager,
+    template_for,
 )
 from kit.reports.business import (  # noqa: E402
     LEAVE_TO_RENDERER,
@@ -159,8 +157,8 @@ def _supply() -> KernelSupply:
 
 
 def release_worker_resources() -> None:
-    """Kill this process's spare kernels, stop its kernel template and close its browser
-    (end of a batch)."""
+    """Kill this process's spare kernels, stop its kernel template (and so every kernel forked
+    from it) and close its browser (end of a batch)."""
     with _supplies_lock:
         supplies = list(_supplies)
     for supply in supplies:
@@ -169,13 +167,11 @@ def release_worker_resources() -> None:
     close_renderers()
 
 
-def init_worker() -> None:
-    """Set up a pool worker process: die with the batch (even on ``kill -9``), release its
-    kernels when the process ends, and leave Ctrl-C to the parent, which stops the batch and
-    says what was finished."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
-    multiprocessing.util.Finalize(None, release_worker_resources, exitpriority=10)
+def prepare_kernels() -> None:
+    """Start this process's kernel template now (where kernels are forked), so that it imports
+    while the first jobs are handed out, owned by a thread that lasts the whole batch."""
+    if forks_kernels():
+        template_for((WARMUP_MODULE,))
 
 
 def _connect(km: AsyncKernelManager, timeout: float) -> Any:
@@ -193,7 +189,7 @@ def _connect(km: AsyncKernelManager, timeout: float) -> Any:
 
 @functools.lru_cache(maxsize=4)
 def _parsed(text: str) -> nbformat.NotebookNode:
-    """The report notebook read and validated once per worker (papermill copies it)."""
+    """The report notebook read and validated once per process (papermill copies it)."""
     return nbformat.reads(text, as_version=4)
 
 

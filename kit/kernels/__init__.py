@@ -20,7 +20,8 @@ other kernel has touched (a global set in one kernel is absent from the next).
 - Preloaded modules must be safe to fork: import code and read files, but open no database
   connection, start no thread and no JavaScript engine at import.
 - Kernels die with their template and the template with its owner, even on ``kill -9``
-  (``die_with_parent``, which pool workers call too).
+  (``kit.kernels.lifeline``, and a template that ends when its owner's pipe closes). One
+  template serves every thread of its process: a batch's worker threads share one.
 
 Only the kit's base layer is imported here, so any layer above may use this package.
 """
@@ -38,13 +39,11 @@ from kit.kernels.forking import (
     forks_kernels,
     template_for,
 )
-from kit.kernels.lifeline import die_with_parent
 
 __all__ = [
     "ForkedKernel",
     "KernelTemplate",
     "close_templates",
-    "die_with_parent",
     "forks_kernels",
     "kernel_manager",
     "template_for",
