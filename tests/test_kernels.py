@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -15,7 +16,7 @@ import pytest
 from jupyter_client.provisioning import KernelProvisionerFactory
 from jupyter_core.utils import run_sync
 
-from kit.kernels import close_templates, forks_kernels, kernel_manager
+from kit.kernels import close_templates, forks_kernels, kernel_manager, template_for
 from kit.kernels.provisioner import ForkingProvisioner
 from tests.test_batch import GOOD, write_cohort
 
@@ -100,6 +101,33 @@ def test_provisioner_is_registered_for_kernel_specs():
     assert (
         "eakit-forking-provisioner" in KernelProvisionerFactory.instance().get_provisioner_entries()
     )
+
+
+def test_threads_share_one_template():
+    """Kernels started from two threads at once (a batch's worker threads): forked by the one
+    template of this process, each a process of its own?"""
+    with ThreadPoolExecutor(2) as pool:
+        kms = list(pool.map(lambda _: _kernel(), range(2)))
+    try:
+        pids = [km.provisioner.process.pid for km in kms]
+        assert {psutil.Process(pid).ppid() for pid in pids} == {template_for(()).pid}
+        assert len(set(pids)) == 2
+    finally:
+        for km in kms:
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def test_ctrl_c_leaves_the_template_and_its_kernels_running():
+    """Ctrl-C in a terminal signals the batch's whole process group, its kernel template
+    included: do the template and a kernel it forked carry on (the batch decides what stops)?"""
+    km = _kernel()
+    try:
+        os.kill(template_for(()).pid, signal.SIGINT)
+        time.sleep(1)
+        assert template_for(()).alive
+        assert _run(km, "print(6 * 7)").strip() == "42"
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def test_kernels_die_with_their_template():

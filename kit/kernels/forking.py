@@ -120,6 +120,10 @@ class KernelTemplate:
     def alive(self) -> bool:
         return self._process.poll() is None
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def fork(
         self, argv: Sequence[str], env: Mapping[str, str], cwd: str, quiet: bool = False
     ) -> ForkedKernel:
