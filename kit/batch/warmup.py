@@ -4,10 +4,9 @@ where kernels cannot be forked, by each kernel as it starts, while the previous 
 Every report kernel is forked from a process that has run this, so this work costs nothing
 per business: the kit's report code and its imports, the report's Jinja templates compiled
 (about 0.03 CPU seconds a kernel), the SQL dialects ``Store.open`` would load on first use and
-the database URL pattern.
-Only code, templates and the bundled definitions are loaded here: no store is opened, no
-thread or JavaScript engine is started (a fork would not carry them over), and nothing about
-any business is read. Charts are drawn by the batch worker, not in the kernel.
+the database URL pattern. Only code, templates and the bundled definitions are loaded here: no
+store is opened, no thread or JavaScript engine is started (a fork would not carry them over),
+and nothing about any business is read. Charts are drawn by the batch worker, not the kernel.
 """
 
 import contextlib

@@ -236,6 +236,8 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> 
         raise NotebookFailure(reason, keep[0] if keep else None) from exc
     finally:
         deadline.cancel()
+        if kc.channels_running:  # nbclient stops them, unless papermill failed before it ran
+            kc.stop_channels()
         _kill(km)
 
 
