@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: demo test lint env course notebooks facilitator handout site
+.PHONY: demo test lint env course notebooks facilitator handout site catalogs
 env: $(STAMP)
 
 # One report per sample business plus a cohort summary, in ./reports (a re-run skips reports
@@ -39,6 +39,14 @@ handout: $(STAMP)
 # The whole course as a static website in build/site (executed lessons, glossary, cases, model).
 site: $(STAMP)
 	$(PY) -m kit.course.site
+
+# The gettext catalogs: gather every participant text (babel.cfg) into kit/locale/eakit.pot,
+# bring each language's .po up to date with it (new texts untranslated, gone ones dropped) and
+# compile the .mo files (the wheel build compiles them too, see hatch_build.py).
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --omit-header --width 100 -o kit/locale/eakit.pot .
+	$(VENV)/bin/pybabel -q update -i kit/locale/eakit.pot -d kit/locale -D eakit --ignore-obsolete --no-fuzzy-matching --width 100
+	$(VENV)/bin/pybabel -q compile -d kit/locale -D eakit --use-fuzzy
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -102,3 +102,7 @@ FILE_ADVICE = {
     errno.EISDIR: "that is a folder; name a file",
     errno.ENOTDIR: "part of that path is a file, not a folder",
 }
+
+
+class LanguageError(KitError):
+    """Raised when a language code names a language the kit has no catalog for."""

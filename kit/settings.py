@@ -15,6 +15,7 @@ WORKSHOP_VARIABLE = "EAKIT_WORKSHOP"
 JOIN_URL_VARIABLE = "EAKIT_JOIN_URL"  # the link the dashboard tells participants to open
 CHARTS_VARIABLE = "EAKIT_REPORT_CHARTS"
 DEFINITIONS_VARIABLE = "EAKIT_DEFINITIONS_SNAPSHOT"  # set by `eakit serve` for its kernels
+LANGUAGE_VARIABLE = "EAKIT_LANGUAGE"  # the workshop's language (`eakit serve --language`)
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -421,3 +421,19 @@ def test_team_spreadsheet_through_the_batch(tmp_path):
     assert "combines the answers of 2 respondents" in texts(html, "respondents")[0]
     assert "team-r1" not in html and "team-r2" not in html
     assert page_problems(html) == []
+def test_a_french_batch_writes_french_reports_and_summary(tmp_path):
+    """`eakit batch --language fr`: the cohort summary and every report in French, through
+    the real report notebook in its own kernel (charts drawn by the worker in French too)."""
+    cohort = write_cohort(tmp_path / "cohort.csv", GOOD[:2])
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(cohort), "--workshop", "fr-test", "--out", str(out), "--language", "fr"
+    )
+    assert result.returncode == 0, result.stderr
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in summary and "Atelier" in summary
+    report = (out / "businesses" / "smb-001.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in report and "Où vous en êtes" in report
+    assert "Votre profil de maturité" in report
+    refused = run_cli("batch", str(cohort), "--out", str(tmp_path / "x"), "--language", "de")
+    assert refused.returncode != 0 and "--language: language 'de'" in refused.stderr

@@ -196,16 +196,16 @@ def test_batch_without_input_says_what_to_give(tmp_path):
     assert "name a cohort file (CSV/XLSX) or a --workshop" in result.stderr
 
 
-def test_report_notebook_takes_only_the_three_ids_and_the_cohort():
+def test_report_notebook_takes_only_the_three_ids_the_cohort_and_the_language():
     """Is the committed report notebook stripped, with a parameters cell that sets exactly the
-    database URL, the workshop, the business id and the cohort a batch works out once, and one
-    cell tagged 'report'?"""
+    database URL, the workshop, the business id, the cohort a batch works out once and the
+    workshop's language, and one cell tagged 'report'?"""
     notebook = nbformat.read(REPORT_NOTEBOOK, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     [parameters] = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assigned = re.findall(r"^(\w+) =", parameters.source, re.MULTILINE)
-    assert assigned == ["database_url", "workshop", "business_id", "cohort"]
+    assert assigned == ["database_url", "workshop", "business_id", "cohort", "language"]
     assert len([c for c in code if "report" in c.metadata.get("tags", [])]) == 1
 
 

@@ -42,6 +42,34 @@ SAMPLE = {
     "workshop": "spring-2026",
     "now": "now level 2, Proactive",
     "name": "Proactive",
+    # the result, reports, charts, summary and dashboard
+    "after": "Strategic",
+    "before": "Proactive",
+    "assessed": "2 December 2026",
+    "written": "3 December 2026",
+    "average": "2.50",
+    "businesses": 6,
+    "moving": 5,
+    "effort": "low",
+    "impact": "high",
+    "every": "checks every 10 s",
+    "seconds": "10",
+    "time": "10:30",
+    "key": "1 = Reactive, 2 = Proactive",
+    "label": "Proactive",
+    "largest": 4,
+    "minimum": 5,
+    "legend": "1 Reactive, 2 Proactive",
+    "link": "http://192.168.1.20:8866/",
+    "medians": "Transparency: 2",
+    "model": "1.0.0",
+    "questionnaire": "1.0.0",
+    "names": "Transparency",
+    "summary": "Overall Proactive (level 2)",
+    "title": "Say when a customer is talking to a machine",
+    "todo": "Transparency: 2 more",
+    "top": 4,
+    "weakest": "Reactive",
 }
 # What developers write and owners cannot read.
 JARGON = [
@@ -105,8 +133,12 @@ def test_participant_text_is_plain(where, text):
 
 def test_every_message_is_used_and_every_used_message_exists():
     """The file holds exactly the messages the code asks for: none missing, none left over."""
-    code = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE_DIR.rglob("*.py"))
-    used = set(re.findall(r"""say\(\s*["']([a-z]+\.[a-z_]+)["']""", code))
+    sources = [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.j2")]
+    code = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    found = re.findall(r"""(?:say|say_html|say_escaped)\(\s*["']([a-z]+\.[a-z_]+)["']""", code)
+    used = {key for key in found if not key.endswith("_")}  # "report.rating_" ~ a value
+    used |= {f"report.rating_{rating}" for rating in ("low", "medium", "high")}  # by its value
+    used |= {f"dashboard.{key}" for key in ("started", "in_progress", "submitted")}  # a table
     used |= {f"result.{key}" for key in ("find_out", "aim_for")}  # chosen by a condition
     used |= {f"result.{key}" for key in ("chart_caption", "chart_caption_no_overall")}
     assert used - set(MESSAGES) == set()

@@ -181,6 +181,7 @@ def test_report_view_carries_title_and_chart_inputs(small_defs: Definitions):
         "profile": {
             "answers": answers("b", "b", "b"),
             "cohort_size": 5,
+            "language": "en",
             "medians": {"alpha": 2.0, "beta": 2.0, "gamma": 2.0},
             "targets": {},
         }

@@ -123,6 +123,7 @@ def test_preheat_and_kernel_environment():
         "EAKIT_WORKSHOP": "w-1",
         "EAKIT_DATABASE_URL": "postgresql://u@db/kit",
         "EAKIT_JOIN_URL": options.join_url,
+        "EAKIT_LANGUAGE": "en",
     }
     assert options.join_url.endswith(":8866/")
 

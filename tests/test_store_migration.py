@@ -117,7 +117,8 @@ def test_upgrade_keeps_every_row(old_store_url, small_defs):
         assert {"respondents", "targets", "reviews"} <= tables
         with store.engine.connect() as conn:
             assert (
-                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                == "0003_business_language"
             )
 
         history = store.history("smb-001")

@@ -10,6 +10,7 @@ The browser tab is named after the workshop.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from html import escape
 
 import ipywidgets as widgets
@@ -18,7 +19,7 @@ from kit.apps.styles import style_tag
 from kit.core.definitions import Definitions
 from kit.core.messages import say
 from kit.forms.assessment import AssessmentForm
-from kit.forms.entry import Entry
+from kit.forms.entry import Entry, EntryPanel
 from kit.forms.fields import button_item
 from kit.store.database import Store
 
@@ -30,9 +31,9 @@ def _alert(text: str) -> str:
     return f"<div role='alert' class='eakit-alert'><p><b>{escape(text, quote=False)}</b></p></div>"
 
 
-def app_page(form: AssessmentForm) -> widgets.VBox:
+def app_page(form: WorkshopAssessment) -> widgets.VBox:
     """The form with the app's CSS (readable text and large tap targets on a phone)."""
-    page = widgets.VBox([widgets.HTML(style_tag("assessment")), form])
+    page = widgets.VBox([widgets.HTML(style_tag("assessment")), form.heading, form])
     page.add_class("eakit-page")
     return page
 
@@ -51,10 +52,21 @@ class WorkshopAssessment(AssessmentForm):
     def __init__(self, definitions: Definitions, store: Store, workshop: str) -> None:
         super().__init__(definitions, store, workshop)
         self.app_workshop = workshop
-        self.page.title = f"Workshop {workshop}: self-assessment"
-        self.entry.fields.fill(workshop="")
-        self.entry.offer(button_item("new_code", say("entry.new_code"), "new-code"), "business_id")
-        self.entry.fields.on("new_code", lambda _values: self._guarded(self.give_new_code))
+        self.page.title = say("app.tab_title", workshop=workshop)
+        self.heading = widgets.HTML(f"<h1>{escape(say('app.heading'))}</h1>")
+
+    def _build_entry(self, values: Mapping[str, str] | None = None) -> EntryPanel:
+        """The entry with its workshop field left for the participant to type, and a button
+        for a new business code."""
+        entry = super()._build_entry({"workshop": "", **(values or {})})
+        entry.offer(button_item("new_code", say("entry.new_code"), "new-code"), "business_id")
+        entry.fields.on("new_code", lambda _values: self._guarded(self.give_new_code))
+        return entry
+
+    def switch_language(self, code: str) -> None:
+        super().switch_language(code)
+        self.page.title = say("app.tab_title", workshop=self.app_workshop)
+        self.heading.value = f"<h1>{escape(say('app.heading'))}</h1>"
 
     def give_new_code(self) -> None:
         """Fill in a fresh code and ask the participant to keep it for next time."""

@@ -30,6 +30,9 @@ from kit.core.cohort_stats import (
     cohort_picture,
     picture_table,
 )
+from kit.core.language import LANGUAGES, SOURCE, current_language
+from kit.core.messages import say, template
+from kit.core.translations import localize
 from kit.errors import KitError
 from kit.forms.page import PageHelper
 from kit.reports.workshop import respondent_submissions, workshop_targets
@@ -40,12 +43,17 @@ BLUE = tuple(bytes.fromhex(OKABE_ITO["blue"].lstrip("#")))  # the palette's blue
 WHITE_TEXT_FROM = 0.93  # cell opacity above which white text beats black (WCAG contrast)
 
 
+def say_escaped(message: str, **values: str) -> str:
+    """``say`` for values already escaped (a list of labels): only the text is escaped."""
+    return escape(template(message)).format(**values)
+
+
 def load_picture(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortPicture:
     """The current picture of a workshop: businesses (each placed on its respondents' newest
     answers), never people, and how far they are from their targets."""
     submissions = respondent_submissions(store, workshop)
     return cohort_picture(
-        store.definitions,
+        localize(store.definitions, current_language()),
         store.progress(workshop),
         submissions,
         minimum,
@@ -59,12 +67,14 @@ def batch_command(workshop: str, database_url: str = "") -> str:
     parts = ["eakit", "batch", "--workshop", workshop]
     if database_url:
         parts += ["--database", make_url(database_url).render_as_string(hide_password=True)]
+    if current_language() in LANGUAGES and current_language() != SOURCE:
+        parts += ["--language", current_language()]  # the reports in the workshop's language
     parts += ["--out", f"reports/{workshop}"]
     return shlex.join(parts)
 
 
 def _count_text(count: int | None, minimum: int) -> str:
-    return f"fewer than {minimum}" if count is None else str(count)
+    return say("summary.fewer_than", minimum=minimum) if count is None else str(count)
 
 
 def _shade(share: float) -> str:
@@ -77,19 +87,22 @@ def _shade(share: float) -> str:
 
 def progress_html(picture: CohortPicture) -> str:
     last = (
-        f"last submission at {picture.last_submitted_at:%H:%M}"
+        say("dashboard.last_at", time=f"{picture.last_submitted_at:%H:%M}")
         if picture.last_submitted_at
-        else "no submission yet"
+        else say("dashboard.none_yet")
     )
     stats = "".join(
-        f"<div class='stat'><b>{value}</b>{name}</div>"
-        for name, value in (
-            ("started", picture.started),
-            ("in progress", picture.in_progress),
-            ("submitted", picture.submitted),
+        f"<div class='stat'><b>{value}</b>{escape(say(key))}</div>"
+        for key, value in (
+            ("dashboard.started", picture.started),
+            ("dashboard.in_progress", picture.in_progress),
+            ("dashboard.submitted", picture.submitted),
         )
     )
-    return f"<h2>The room</h2><div class='stats'>{stats}</div><p class='last'>{escape(last)}</p>"
+    return (
+        f"<h2>{escape(say('dashboard.room'))}</h2><div class='stats'>{stats}</div>"
+        f"<p class='last'>{escape(last)}</p>"
+    )
 
 
 def join_html(workshop: str, join_url: str) -> str:
@@ -104,38 +117,30 @@ def join_html(workshop: str, join_url: str) -> str:
         dark="#000",
         light="#fff",
         svgclass="join-qr",
-        title=f"QR code of {join_url}",
+        title=say("dashboard.qr", link=join_url),
     )
     return (
         "<section class='join' aria-labelledby='eakit-join'>"
-        "<h2 id='eakit-join'>Join the self-assessment</h2>"
-        f"<div class='join-body'><div role='img' aria-label='QR code of {escape(join_url)}'>"
-        f"{qr}</div><div><p>Open</p><p class='join-url'>{escape(join_url)}</p>"
-        f"<p>Workshop code</p><p class='join-code'>{escape(workshop)}</p></div></div>"
+        f"<h2 id='eakit-join'>{escape(say('dashboard.join'))}</h2>"
+        "<div class='join-body'><div role='img' "
+        f"aria-label='{escape(say('dashboard.qr', link=join_url))}'>"
+        f"{qr}</div><div><p>{escape(say('dashboard.open'))}</p>"
+        f"<p class='join-url'>{escape(join_url)}</p>"
+        f"<p>{escape(say('entry.workshop_label'))}</p>"
+        f"<p class='join-code'>{escape(workshop)}</p></div></div>"
         "</section>"
     )
 
 
 def privacy_html(picture: CohortPicture) -> str:
     if not picture.shown:
-        return (
-            f"<p class='note'>The cohort picture appears once at least {picture.minimum} "
-            "businesses have submitted, so that no one's answers can be recognised.</p>"
-        )
-    text = (
-        f"Only totals are shown. A group of 1 to {picture.minimum - 1} businesses reads "
-        f'"fewer than {picture.minimum}"'
-    )
+        return f"<p class='note'>{escape(say('dashboard.too_few', minimum=picture.minimum))}</p>"
+    parts = [say("dashboard.totals_only", largest=picture.minimum - 1, minimum=picture.minimum)]
     if picture.any_hidden:
-        text += ", and where a single small group could be worked out from the total, one more "
-        text += "group is hidden with it"
-    text += "."
+        parts.append(say("dashboard.second_hidden"))
     if picture.older_versions:
-        text += (
-            f" {picture.older_versions} submission(s) answered an older questionnaire and "
-            "are scored against the current one."
-        )
-    return f"<p class='note'>{text}</p>"
+        parts.append(say("summary.older_versions", count=picture.older_versions))
+    return f"<p class='note'>{escape(' '.join(parts))}</p>"
 
 
 def levels_html(picture: CohortPicture) -> str:
@@ -157,19 +162,21 @@ def levels_html(picture: CohortPicture) -> str:
             f"<td class='bar-cell' aria-hidden='true'>{bar}</td></tr>"
         )
     return (
-        "<h3>Overall levels</h3><table aria-label='Businesses per overall level'>"
-        "<tr><th>Level</th><th class='num'>Businesses</th>"
-        "<th><span class='visually-hidden'>Bar</span></th></tr>" + "".join(rows) + "</table>"
+        f"<h3>{escape(say('summary.levels'))}</h3>"
+        f"<table aria-label='{escape(say('chart.levels_title'))}'>"
+        f"<tr><th>{escape(say('result.level_column'))}</th>"
+        f"<th class='num'>{escape(say('chart.businesses'))}</th>"
+        f"<th><span class='visually-hidden'>{escape(say('dashboard.bar'))}</span></th></tr>"
+        + "".join(rows)
+        + "</table>"
     )
 
 
 def _count_cell(picture: CohortPicture, count: int | None) -> str:
     """A table cell of businesses, shaded by their share of the room ("<5" when hidden)."""
     if count is None:
-        return (
-            f"<td class='num hidden' title='fewer than {picture.minimum}'>"
-            f"&lt;{picture.minimum}</td>"
-        )
+        fewer = escape(say("summary.fewer_than", minimum=picture.minimum))
+        return f"<td class='num hidden' title='{fewer}'>&lt;{picture.minimum}</td>"
     return f"<td class='num' style='{_shade(count / picture.submitted)}'>{count}</td>"
 
 
@@ -183,7 +190,7 @@ def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
             f"<th class='num' title='{escape(label)}'>{number}</th>"
             for number, label in level_labels.items()
         )
-        + "<th class='num'>none</th>"
+        + f"<th class='num'>{escape(say('dashboard.none'))}</th>"
     )
     rows = [
         f"<tr><td>{escape(row.name)}</td>"
@@ -193,10 +200,12 @@ def heatmap_html(picture: CohortPicture, level_labels: dict[int, str]) -> str:
     ]
     key = ", ".join(f"{number} = {escape(label)}" for number, label in level_labels.items())
     return (
-        "<h3>Areas by level</h3>"
-        f"<p>Businesses per area and level ({key}; none = not applicable or too few "
-        "answers).</p><div class='wide'><table aria-label='Businesses per area and level'>"
-        f"<tr><th>Area</th>{head}</tr>" + "".join(rows) + "</table></div>"
+        f"<h3>{escape(say('summary.heatmap'))}</h3>"
+        f"<p>{say_escaped('dashboard.heatmap_intro', key=key)}</p>"
+        f"<div class='wide'><table aria-label='{escape(say('chart.heatmap_title'))}'>"
+        f"<tr><th>{escape(say('result.area_column'))}</th>{head}</tr>"
+        + "".join(rows)
+        + "</table></div>"
     )
 
 
@@ -211,11 +220,13 @@ def targets_html(picture: CohortPicture) -> str:
         + "</tr>"
         for row in picture.target_gaps
     ]
+    heads = ("0", "1", "2", "3", say("dashboard.none"))
     return (
-        "<h3>How far from their targets</h3><p>Businesses per area by levels still to go to "
-        "the target each set (0 = reached; none = no target there).</p><div class='wide'>"
-        "<table aria-label='Businesses per area by levels to their target'><tr><th>Area</th>"
-        + "".join(f"<th class='num'>{head}</th>" for head in ("0", "1", "2", "3", "none"))
+        f"<h3>{escape(say('dashboard.targets'))}</h3>"
+        f"<p>{escape(say('dashboard.targets_intro'))}</p><div class='wide'>"
+        f"<table aria-label='{escape(say('dashboard.targets_label'))}'>"
+        f"<tr><th>{escape(say('result.area_column'))}</th>"
+        + "".join(f"<th class='num'>{escape(head)}</th>" for head in heads)
         + "</tr>"
         + "".join(rows)
         + "</table></div>"
@@ -227,25 +238,25 @@ def gaps_html(picture: CohortPicture) -> str:
         return ""
     if not picture.gaps:
         return (
-            f"<h3>Most common gaps</h3><p>No single practice is yet a next step for "
-            f"{picture.minimum} or more businesses.</p>"
+            f"<h3>{escape(say('summary.gaps'))}</h3>"
+            f"<p>{escape(say('dashboard.no_gaps', minimum=picture.minimum))}</p>"
         )
     items = "".join(
-        f"<li>{escape(gap.question)} <i>({escape(gap.dimension)}: "
-        f"{gap.businesses} businesses)</i></li>"
+        f"<li>{escape(gap.question)} "
+        f"<i>{escape(say('summary.gap', area=gap.dimension, count=gap.businesses))}</i></li>"
         for gap in picture.gaps
     )
     return (
-        "<h3>Most common gaps</h3><p>Practices that are among the quickest steps up for "
-        f"the most businesses: good topics for the room.</p><ol>{items}</ol>"
+        f"<h3>{escape(say('summary.gaps'))}</h3>"
+        f"<p>{escape(say('dashboard.gaps_intro'))}</p><ol>{items}</ol>"
     )
 
 
 def reports_html(picture: CohortPicture, database_url: str = "") -> str:
     command = batch_command(picture.workshop, database_url)
     return (
-        "<h3>Reports for the cohort</h3><p>After the session, write one report per "
-        "business by running, in a terminal:</p>"
+        f"<h3>{escape(say('dashboard.reports'))}</h3>"
+        f"<p>{escape(say('dashboard.reports_how'))}</p>"
         f"<p><code>{escape(command)}</code></p>"
     )
 
@@ -261,7 +272,7 @@ def export_html(picture: CohortPicture) -> str:
     return (
         f"<p><a class='export' download='{escape(name)}' "
         f"href='data:text/csv;charset=utf-8,{quote(out.getvalue())}'>"
-        "Save the room's figures (CSV, totals only)</a></p>"
+        f"{escape(say('dashboard.export'))}</a></p>"
     )
 
 
@@ -307,23 +318,27 @@ class Dashboard(widgets.VBox):
         self.database_url = database_url
         self.clock = clock
         self.refresh_seconds = refresh_seconds
-        self.level_labels = {lvl.number: lvl.label for lvl in store.definitions.model.levels}
+        levels = localize(store.definitions, current_language()).model.levels
+        self.level_labels = {lvl.number: lvl.label for lvl in levels}
         self.body = widgets.HTML()
         self.status = widgets.HTML()
         self.refresh_button = widgets.Button(
-            description="Refresh now", icon="refresh", tooltip="Read the latest answers now"
+            description=say("dashboard.refresh"),
+            icon="refresh",
+            tooltip=say("dashboard.refresh_tip"),
         )
         self.refresh_button.on_click(lambda _: self.refresh())
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         title = widgets.HTML(
-            f"{style_tag('dashboard')}<h1>Workshop {escape(workshop)}: live picture</h1>"
+            style_tag("dashboard")
+            + f"<h1>{escape(say('dashboard.heading', workshop=workshop))}</h1>"
         )
         controls = widgets.HBox(
             [self.refresh_button, self.status],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
-        self.page = PageHelper(title=f"Workshop {workshop}: dashboard")
+        self.page = PageHelper(title=say("dashboard.tab_title", workshop=workshop))
         super().__init__([self.page, title, controls, self.body])
         self.add_class("eakit-dash")
         self.refresh()
@@ -346,15 +361,18 @@ class Dashboard(widgets.VBox):
                 picture = load_picture(self.store, self.workshop)
             except (KitError, SQLAlchemyError):  # a hiccup must not blank a projected dashboard
                 self.status.value = (
-                    "<span role='alert'>Could not read the answers just now; "
-                    "the figures below are from the last check.</span>"
+                    f"<span role='alert'>{escape(say('dashboard.read_failed'))}</span>"
                 )
                 return
             html = dashboard_html(picture, self.level_labels, self.join_url, self.database_url)
             now = f"{self.clock():%H:%M:%S}"
-            every = f"checks every {self.refresh_seconds:g} s"
+            every = say("dashboard.every", seconds=f"{self.refresh_seconds:g}")
             if html != self.body.value:
                 self.body.value = html
-                self.status.value = f"<span>Updated {now} ({every})</span>"
+                self.status.value = (
+                    f"<span>{escape(say('dashboard.updated', time=now, every=every))}</span>"
+                )
             elif not quiet:
-                self.status.value = f"<span>No change at {now} ({every})</span>"
+                self.status.value = (
+                    f"<span>{escape(say('dashboard.no_change', time=now, every=every))}</span>"
+                )

@@ -21,8 +21,15 @@ from typing import TYPE_CHECKING
 
 from kit.core.definitions import Definitions, bundled_definitions, load_snapshot
 from kit.core.ids import check_workshop_code
-from kit.errors import AppSettingsError, KitError
-from kit.settings import DEFINITIONS_VARIABLE, JOIN_URL_VARIABLE, URL_VARIABLE, WORKSHOP_VARIABLE
+from kit.core.language import SOURCE, check_language, set_language
+from kit.errors import AppSettingsError, KitError, LanguageError
+from kit.settings import (
+    DEFINITIONS_VARIABLE,
+    JOIN_URL_VARIABLE,
+    LANGUAGE_VARIABLE,
+    URL_VARIABLE,
+    WORKSHOP_VARIABLE,
+)
 from kit.store.database import Store
 
 if TYPE_CHECKING:
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
 class AppSettings:
     workshop: str
     database_url: str
+    language: str = SOURCE
 
 
 def app_settings(environ: Mapping[str, str] = os.environ) -> AppSettings:
@@ -46,12 +54,18 @@ def app_settings(environ: Mapping[str, str] = os.environ) -> AppSettings:
         problems.append(f"{WORKSHOP_VARIABLE}: {reason}")
     if not url:
         problems.append(f"{URL_VARIABLE} is not set")
+    language = environ.get(LANGUAGE_VARIABLE) or SOURCE
+    try:
+        check_language(language)
+    except LanguageError as exc:
+        problems.append(f"{LANGUAGE_VARIABLE}: {exc}")
     if problems:
         raise AppSettingsError(
             "; ".join(problems) + " (start the app with "
             "'eakit serve assessment|dashboard --workshop NAME')"
         )
-    return AppSettings(workshop, url)
+    set_language(language)  # one app per kernel: its pages speak the workshop's language
+    return AppSettings(workshop, url, language)
 
 
 def app_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:

@@ -26,12 +26,14 @@ from typing import Any
 
 from kit.apps.capacity import Machine, RoomPlan, measure_machine, plan_room
 from kit.core.ids import check_workshop_code
-from kit.errors import ServeError
+from kit.core.language import SOURCE, check_language
+from kit.errors import LanguageError, ServeError
 from kit.kernels.forking import forks_kernels
 from kit.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from kit.settings import (
     DEFINITIONS_VARIABLE,
     JOIN_URL_VARIABLE,
+    LANGUAGE_VARIABLE,
     URL_VARIABLE,
     WORKSHOP_VARIABLE,
     database_url,
@@ -107,6 +109,7 @@ class ServeOptions:
     preheat: int = 0
     join_url: str = ""
     plan: RoomPlan | None = None
+    language: str = SOURCE
 
     @property
     def notebook(self) -> Path:
@@ -139,6 +142,7 @@ def serve_options(
     join_url: str | None = None,
     expect: int | None = None,
     machine: Machine | None = None,
+    language: str = SOURCE,
 ) -> ServeOptions:
     """Check the request and settle the URL, port, token and the room's plan (``machine`` is
     measured here unless given)."""
@@ -146,6 +150,10 @@ def serve_options(
         raise ServeError(f"unknown app {app!r} (choose {' or '.join(APPS)})")
     if reason := check_workshop_code(workshop):
         raise ServeError(reason)
+    try:
+        check_language(language)
+    except LanguageError as exc:
+        raise ServeError(f"--language: {exc}") from None
     port = APPS[app].default_port if port is None else port
     if not 0 < port < 65536:
         raise ServeError(f"--port {port}: must be between 1 and 65535")
@@ -172,6 +180,7 @@ def serve_options(
         preheat=preheat,
         join_url=join_url or default_join_url(),
         plan=plan,
+        language=language,
     )
 
 
@@ -230,6 +239,7 @@ def kernel_environment(options: ServeOptions) -> dict[str, str]:
         WORKSHOP_VARIABLE: options.workshop,
         URL_VARIABLE: options.database_url,
         JOIN_URL_VARIABLE: options.join_url,
+        LANGUAGE_VARIABLE: options.language,
     }
 
 

@@ -34,6 +34,7 @@ class ReportJob:
     paper: str
     timeout: float
     cohort: dict[str, Any] | None = None
+    language: str | None = None  # the workshop's (a business's own choice comes first)
 
     @property
     def parameters(self) -> dict[str, Any]:
@@ -44,6 +45,7 @@ class ReportJob:
             "workshop": self.workshop,
             "business_id": self.business_id,
             "cohort": self.cohort,
+            "language": self.language,
         }
 
 

@@ -39,7 +39,9 @@ from kit.batch.manifest import (
 )
 from kit.batch.output import OutputFolder
 from kit.core.definitions import bundled_definitions
-from kit.errors import BatchError, Interrupted
+from kit.core.language import check_language, use_language
+from kit.core.translations import localize
+from kit.errors import BatchError, Interrupted, LanguageError
 from kit.paths import NOTEBOOKS_DIR
 from kit.reports.business import cohort_parameter
 from kit.reports.context import CohortView
@@ -72,6 +74,7 @@ class BatchOptions:
     dask_scheduler: str | None = None
     dask_local: bool = False
     progress: bool = True
+    language: str | None = None  # the workshop's; a business that chose one keeps its own
 
 
 @dataclass
@@ -110,6 +113,11 @@ def _check_options(options: BatchOptions) -> tuple[tuple[str, ...], str]:
         raise BatchError(f"--timeout must be positive (got {options.timeout:g})")
     if options.paper not in PAPER_SIZES:
         raise BatchError(f"--paper must be one of {', '.join(PAPER_SIZES)}")
+    if options.language is not None:
+        try:
+            check_language(options.language)
+        except LanguageError as exc:
+            raise BatchError(f"--language: {exc}") from None
     if options.executor not in EXECUTORS:
         raise BatchError(
             f"unknown executor {options.executor!r} (choose from {', '.join(EXECUTORS)})"
@@ -147,6 +155,7 @@ def _plan(
             formats,
             options.paper,
             cohort_digest(batch.cohort, bundled_definitions().versions),
+            options.language,
         ]
     )
     cohort = cohort_parameter(CohortView.of(bundled_definitions(), batch.cohort))
@@ -184,6 +193,7 @@ def _plan(
                     options.paper,
                     options.timeout,
                     cohort,
+                    options.language,
                 )
             )
     return plan
@@ -243,12 +253,18 @@ def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry
 
 
 def _write_summary(
-    batch: BatchInput, folder: OutputFolder, formats: tuple[str, ...], paper: str
+    batch: BatchInput,
+    folder: OutputFolder,
+    formats: tuple[str, ...],
+    paper: str,
+    language: str | None = None,
 ) -> None:
-    with Store.open(batch.database_url) as store:
+    with Store.open(batch.database_url) as store, use_language(language) as code:
         summary = build_summary(store, batch.workshop)
-        labels = {level.number: level.label for level in store.definitions.model.levels}
-    for fmt, data in render_page(summary_page(summary, labels), formats, paper).items():
+        levels = localize(store.definitions, code).model.levels
+        labels = {level.number: level.label for level in levels}
+        pages = render_page(summary_page(summary, labels), formats, paper)
+    for fmt, data in pages.items():
         folder.write(folder.summary(fmt), data)
 
 
@@ -277,7 +293,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 _keep(result, names[result.business_id], plan.keys[result.business_id], folder)
             )
         if batch.cohort:
-            _write_summary(batch, folder, formats, options.paper)
+            _write_summary(batch, folder, formats, options.paper, options.language)
     except KeyboardInterrupt:
         interrupted = True
         print("Stopping: waiting for the reports already running...", file=sys.stderr)

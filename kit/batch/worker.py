@@ -33,6 +33,7 @@ from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
+from kit.core.language import SOURCE  # noqa: E402
 from kit.kernels import (  # noqa: E402
     close_templates,
     forks_kernels,
@@ -252,7 +253,10 @@ def report_output(notebook: Any) -> ReportView:
             if html:
                 about = output.get("metadata", {}).get(REPORT_METADATA_KEY, {})
                 return ReportView(
-                    about.get("title") or "Report", "".join(html), about.get("charts") or {}
+                    about.get("title") or "Report",
+                    "".join(html),
+                    about.get("charts") or {},
+                    about.get("language") or SOURCE,
                 )
     raise NotebookFailure(
         f"the notebook showed no report (no HTML output in a cell tagged '{REPORT_TAG}')", notebook
@@ -281,7 +285,8 @@ def run_job(job: ReportJob) -> JobResult:
             notebook = failure.notebook
             raise
         report = report_output(notebook).drawn()
-        files = render_page(page(report.title, report.html), job.formats, job.paper)
+        page_html = page(report.title, report.html, report.language)
+        files = render_page(page_html, job.formats, job.paper)
         return JobResult(
             job.business_id,
             True,

@@ -19,13 +19,13 @@ import pandas as pd
 
 from kit.charts.palette import PALETTE
 from kit.core.explain import dimension_status
+from kit.core.messages import say
 from kit.core.scoring import Placement
 from kit.errors import ChartError
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)  # described() keeps the kind of chart
 
 OFFLINE_RENDERER = "svg"
-PROFILE_TITLE = "Your maturity profile"
 TARGET_COLOUR = PALETTE[5]  # reddish purple, and a diamond: told apart by shape as well
 _CATEGORY_AXIS = alt.Axis(labelLimit=320)  # room for a short sentence, e.g. a task's name
 
@@ -167,7 +167,7 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
             "level:Q",
             scale=alt.Scale(domain=[0, max(levels)]),
             axis=alt.Axis(values=levels, format="d"),
-            title=f"Level ({legend})",
+            title=say("chart.level_axis", legend=legend),
         ),
         tooltip=["area", "level", "label", "score"],
     )
@@ -186,7 +186,7 @@ def profile_chart(placement: Placement) -> alt.LayerChart:
         )
     return described(
         alt.LayerChart(layer=layers).properties(width=320),
-        PROFILE_TITLE,
+        say("chart.profile_title"),
         profile_description(placement, rows),
     )
 
@@ -195,12 +195,15 @@ def profile_description(placement: Placement, rows: list[dict[str, Any]] | None 
     """What the profile chart shows, in words (read out by screen readers)."""
     overall = placement.overall_level
     summary = (
-        f"Overall {placement.overall_label} (level {overall})"
+        say("chart.overall", label=placement.overall_label, level=overall)
         if overall
-        else "No overall level yet"
+        else say("chart.no_overall")
     )
-    areas = "; ".join(f"{r['area']}: {r['label']}" for r in rows or profile_rows(placement))
-    return f"{summary}. Level per area: {areas}."
+    areas = "; ".join(
+        say("chart.area_level", area=r["area"], level=r["label"])
+        for r in rows or profile_rows(placement)
+    )
+    return say("chart.described", summary=summary, areas=areas)
 
 
 def target_rows(placement: Placement, targets: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -221,12 +224,12 @@ def target_marks(placement: Placement, rows: list[dict[str, Any]]) -> alt.Chart:
         .encode(
             y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]),
             x=alt.X("target:Q"),
-            tooltip=[alt.Tooltip("target:Q", title="target")],
+            tooltip=[alt.Tooltip("target:Q", title=say("chart.target"))],
         )
     )
 
 
 def target_description(rows: list[dict[str, Any]]) -> str:
     """What the target marks show, in words."""
-    levels = "; ".join(f"{r['area']}: {r['target']}" for r in rows)
-    return f"Diamonds mark the target level in each area with one ({levels})."
+    levels = "; ".join(say("chart.area_level", area=r["area"], level=r["target"]) for r in rows)
+    return say("chart.targets", levels=levels)

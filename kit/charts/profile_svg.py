@@ -14,9 +14,9 @@ from html import escape
 
 from kit.charts.palette import OKABE_ITO
 from kit.core.explain import dimension_status
+from kit.core.messages import say
 from kit.core.scoring import Placement
 
-TITLE = "Your maturity profile"
 ROW = 30  # height of one area's row
 LABELS = 190  # width of the area names on the left
 PLOT = 240  # width of the bars at the top level
@@ -39,12 +39,15 @@ def profile_description(placement: Placement) -> str:
     """What the chart shows, in one sentence per part (read out instead of the picture)."""
     overall = placement.overall_level
     summary = (
-        f"Overall {placement.overall_label} (level {overall})"
+        say("chart.overall", label=placement.overall_label, level=overall)
         if overall
-        else "No overall level yet"
+        else say("chart.no_overall")
     )
-    areas = "; ".join(f"{d.name}: {dimension_status(placement, d)}" for d in placement.dimensions)
-    return f"{summary}. Level per area: {areas}."
+    areas = "; ".join(
+        say("chart.area_level", area=d.name, level=dimension_status(placement, d))
+        for d in placement.dimensions
+    )
+    return say("chart.described", summary=summary, areas=areas)
 
 
 def profile_svg(placement: Placement, chart_id: str = "eakit-profile") -> str:
@@ -58,7 +61,8 @@ def profile_svg(placement: Placement, chart_id: str = "eakit-profile") -> str:
     def x(level: float) -> float:
         return LABELS + PLOT * level / top
 
-    parts = [_text(0, 20, TITLE, extra=" font-weight='bold' font-size='15'")]
+    title = say("chart.profile_title")
+    parts = [_text(0, 20, title, extra=" font-weight='bold' font-size='15'")]
     for row, result in enumerate(placement.dimensions):
         middle = TOP + ROW * row + ROW / 2
         parts.append(_text(LABELS - 8, middle + 4, result.name, anchor="end"))
@@ -76,7 +80,14 @@ def profile_svg(placement: Placement, chart_id: str = "eakit-profile") -> str:
     for level in [0, *levels]:
         parts.append(_text(x(level), plot_bottom + 16, str(level), anchor="middle"))
     legend = ", ".join(f"{n} {placement.level_labels[n]}" for n in levels)
-    parts.append(_text(LABELS + PLOT / 2, plot_bottom + 36, f"Level ({legend})", anchor="middle"))
+    parts.append(
+        _text(
+            LABELS + PLOT / 2,
+            plot_bottom + 36,
+            say("chart.level_axis", legend=legend),
+            anchor="middle",
+        )
+    )
     if placement.overall_level:
         at = x(placement.overall_level)
         parts.append(
@@ -88,7 +99,7 @@ def profile_svg(placement: Placement, chart_id: str = "eakit-profile") -> str:
         f"<svg xmlns='http://www.w3.org/2000/svg' role='img' viewBox='0 0 {width} {height}' "
         f"width='{width}' height='{height}' font-family='sans-serif' font-size='12' "
         f"aria-labelledby='{chart_id}-title {chart_id}-desc'>"
-        f"<title id='{chart_id}-title'>{escape(TITLE)}</title>"
+        f"<title id='{chart_id}-title'>{escape(title)}</title>"
         f"<desc id='{chart_id}-desc'>{escape(profile_description(placement))}</desc>"
         + "".join(parts)
         + "</svg>"

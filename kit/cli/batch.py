@@ -31,6 +31,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--workshop", help="the workshop code (default for a file: its name)")
     parser.add_argument(
+        "--language",
+        help="the reports' language (en, fr) for businesses that did not choose one",
+    )
+    parser.add_argument(
         "--database",
         metavar="URL",
         help=f"the store (default: for a file, OUT/cohort.sqlite; otherwise "
@@ -102,6 +106,7 @@ def batch(args: argparse.Namespace) -> int:
         executor="dask" if args.dask_scheduler or args.dask_local else "local",
         dask_scheduler=args.dask_scheduler,
         dask_local=args.dask_local,
+        language=args.language,
     )
     result = run_batch(options)
     if result.imported:

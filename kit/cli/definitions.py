@@ -36,10 +36,35 @@ def validate(args: argparse.Namespace) -> int:
         files, found = validate_path(path)
         checked += files
         problems += found
+    warnings: list[str] = []
+    # translations are checked against the bundled English: every folder of them met on the way
+    folders = {
+        folder
+        for p in paths
+        for folder in [
+            p / "translations",
+            *(q for q in [p, *p.parents] if q.name == "translations"),
+        ]
+        if folder.is_dir()
+    }
+    if folders and not problems:
+        from kit.core.definitions import bundled_definitions
+        from kit.core.messages import check_catalogs
+        from kit.core.translations import check_translations
+
+        found, warnings = check_catalogs()
+        problems += found
+        for folder in sorted(folders):
+            found, missing = check_translations(bundled_definitions(), folder=folder)
+            problems += found
+            warnings += missing
     for problem in problems:
         print(problem, file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     status = f"{len(problems)} problem(s)" if problems else "all valid"
-    print(f"Checked {len(checked)} file(s): {status}.")
+    noted = f", {len(warnings)} text(s) not translated" if warnings else ""
+    print(f"Checked {len(checked)} file(s): {status}{noted}.")
     return 1 if problems else 0
 
 

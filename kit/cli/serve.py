@@ -62,6 +62,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         "(default: --expect for the assessment, 0 for the dashboard)",
     )
     parser.add_argument(
+        "--language",
+        default="en",
+        help="the language participants see first (en, fr); each can switch in the app",
+    )
+    parser.add_argument(
         "--join-url",
         default=None,
         metavar="URL",
@@ -83,6 +88,7 @@ def serve(args: argparse.Namespace) -> int:
             preheat=args.preheat,
             join_url=args.join_url,
             expect=args.expect,
+            language=args.language,
         )
     )
 

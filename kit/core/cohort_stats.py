@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from kit.core.definitions import Definitions
+from kit.core.messages import say
 from kit.core.records import SubmissionRecord, WorkshopProgress
 from kit.core.respondents import BusinessPlacement, place_business
 from kit.core.scoring import TOP_LEVEL, Placement
@@ -126,7 +127,7 @@ def level_counts(
     shown = suppress_small(counts, minimum)
     labels = {level.number: level.label for level in definitions.model.levels}
     return [
-        LevelCount(key, "Not placed yet" if key is None else labels[key], n)
+        LevelCount(key, say("report.not_placed") if key is None else labels[key], n)
         for key, n in shown.items()
     ]
 

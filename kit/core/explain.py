@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kit.core.language import format_decimal
+from kit.core.messages import say
 from kit.core.scoring import TOP_LEVEL, DimensionResult, Placement
 
-HUMANS_DECIDE = (
-    "This placement is a starting point for a conversation, not a verdict. You know "
-    "your business: check the reasons above and decide for yourself what to change."
-)
+
+def humans_decide() -> str:
+    """The reminder every result ends with, in the language in force."""
+    return say("explain.humans_decide")
 
 
 def _score(value: Any) -> float | None:
@@ -21,15 +23,15 @@ def _score(value: Any) -> float | None:
 
 
 def level_name(placement: Placement, level: int | None) -> str:
-    return placement.level_labels[level] if level else "not placed"
+    return placement.level_labels[level] if level else say("explain.not_placed")
 
 
 def dimension_status(placement: Placement, result: DimensionResult) -> str:
     """A short status for tables: the label, or why there is none."""
     if result.status == "not_applicable":
-        return "not applicable"
+        return say("explain.not_applicable")
     if result.status == "insufficient":
-        return f"not placed: answer {result.more_answers_needed} more"
+        return say("explain.insufficient", count=result.more_answers_needed)
     return level_name(placement, result.level)
 
 
@@ -38,24 +40,22 @@ def overall_sentence(placement: Placement) -> str:
     if not placement.complete:
         short = [d for d in placement.dimensions if d.status == "insufficient"]
         if not short:
-            return "No area applies to this business, so there is no overall placement."
-        todo = "; ".join(f"{d.name}: {d.more_answers_needed} more" for d in short)
-        return (
-            "There is no overall placement yet because some areas have too few answers "
-            f'({todo}). "Don\'t know" counts as an answer.'
+            return say("explain.no_area")
+        todo = "; ".join(
+            say("explain.more_needed", area=d.name, count=d.more_answers_needed) for d in short
         )
-    level = placement.overall_level
-    text = (
-        f"Overall: {placement.overall_label} (level {level} of {TOP_LEVEL}), with an average "
-        f"of {_score(placement.overall_score):.2f} across the areas that apply."
+        return say("explain.too_few", todo=todo)
+    text = say(
+        "explain.overall",
+        label=placement.overall_label,
+        level=placement.overall_level,
+        top=TOP_LEVEL,
+        average=format_decimal(float(placement.overall_score or 0)),
     )
     if placement.capped_by:
         names = ", ".join(placement.dimension(d).name for d in placement.capped_by)
         weakest = level_name(placement, placement.dimension(placement.capped_by[0]).level)
-        text += (
-            f" The average alone would place it higher, but {names} is still {weakest}, and "
-            "a business sits at most one level above its weakest area."
-        )
+        text += " " + say("explain.capped", names=names, weakest=weakest)
     return text
 
 
@@ -101,7 +101,7 @@ def explain_text(placement: Placement, heading: str = "") -> str:
         lines += ["", "Where to start:"]
         for dimension_id in focus:
             lines += dimension_paragraph(placement, placement.dimension(dimension_id))
-    lines += ["", HUMANS_DECIDE]
+    lines += ["", humans_decide()]
     return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ from kit.core.definitions import (
     Recommendation,
     ScoringRules,
 )
+from kit.core.messages import say
 from kit.errors import AnswerError
 
 TOP_LEVEL = 4
@@ -50,7 +51,7 @@ class CountedAnswer:
     @property
     def answer_text(self) -> str:
         if self.answer == DONT_KNOW:
-            return "Don't know"
+            return say("questions.dont_know")
         option = self.question.option(self.answer)
         return option.text if option else self.answer
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -19,6 +20,7 @@ from kit.errors import DefinitionError
 
 EXERCISES = "kit.course.exercises."
 FILE_MODELS: dict[str, str] = {
+    "*translations/*/*.yaml": "kit.core.translations:TranslationFile",  # before the kinds
     "*maturity_model*.yaml": "kit.core.definitions:MaturityModel",
     "*questionnaire*.yaml": "kit.core.definitions:Questionnaire",
     "*recommendations*.yaml": "kit.core.definitions:RecommendationLibrary",
@@ -82,7 +84,14 @@ def validate_path(path: Path) -> tuple[list[Path], list[str]]:
 TRIO = ("maturity_model", "questionnaire", "recommendations")
 
 
+def _definition(paths: Iterable[Path]) -> Path | None:
+    """The first of these files that is a definition, not its translation."""
+    return next((p for p in sorted(paths) if "translations" not in p.parts), None)
+
+
 def _trio_kind(path: Path) -> str | None:
+    if "translations" in path.parts:
+        return None
     return next((kind for kind in TRIO if fnmatch.fnmatch(path.name, f"*{kind}*.yaml")), None)
 
 
@@ -99,7 +108,7 @@ def _trio(found: dict[str, Path | None]) -> DefinitionFiles:
 def _check_with_siblings(path: Path) -> list[str]:
     """One file of the assessment trio, checked against the other two: those in its folder,
     else the bundled ones (a questionnaire alone could name an area the model lacks)."""
-    found = {kind: next(iter(sorted(path.parent.glob(f"*{kind}*.yaml"))), None) for kind in TRIO}
+    found = {kind: _definition(path.parent.glob(f"*{kind}*.yaml")) for kind in TRIO}
     kind = _trio_kind(path)
     if kind is not None:
         found[kind] = path
@@ -112,7 +121,7 @@ def _check_with_siblings(path: Path) -> list[str]:
 
 def _cross_check(directory: Path) -> list[str]:
     """Checks across files: the assessment trio's ids and versions, the course's references."""
-    found = {kind: next(iter(sorted(directory.rglob(f"*{kind}*.yaml"))), None) for kind in TRIO}
+    found = {kind: _definition(directory.rglob(f"*{kind}*.yaml")) for kind in TRIO}
     problems: list[str] = []
     try:
         if any(found.values()):

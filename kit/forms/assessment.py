@@ -24,10 +24,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from kit.charts.profile_svg import profile_description, profile_svg
 from kit.core.definitions import Definitions
 from kit.core.evidence import as_note, check_link, check_note, check_notes
+from kit.core.language import LANGUAGES, current_language, format_date, language, set_language
 from kit.core.messages import say
 from kit.core.privacy import PrivacyNotice, load_privacy_notice
 from kit.core.records import AnswerNote, SubmissionRecord
 from kit.core.scoring import Placement, check_answers, score_valid_answers
+from kit.core.translations import localize, localize_notice
 from kit.errors import AnswerError, KitError
 from kit.forms import result_html
 from kit.forms.areas import AreaQuestions
@@ -291,6 +293,27 @@ class ResultPanel:
 # --- the whole form ----------------------------------------------------------------------------
 
 
+class LanguagePicker:
+    """The languages the kit has, each named in itself, for a participant to switch at any
+    stage (what was ticked or answered stays)."""
+
+    def __init__(self, on_change: Callable[[str], None]) -> None:
+        here = current_language()
+        codes = list(LANGUAGES) + ([here] if here not in LANGUAGES else [])
+        self.widget = classed(
+            widgets.ToggleButtons(
+                options=[(language(code).name, code) for code in codes],
+                value=here,
+                description=say("language.label"),
+            ),
+            "language",
+        )
+        self.widget.observe(lambda change: on_change(change["new"]), names="value")
+
+    def relabel(self) -> None:
+        self.widget.description = say("language.label")
+
+
 class AssessmentForm(widgets.VBox):
     """Entry, consent, questions with autosave, submit, result and targets: one stage shown
     at a time.
@@ -313,14 +336,18 @@ class AssessmentForm(widgets.VBox):
         *,
         respondent: str = "",
         role: str = "",
+        language: str | None = None,
     ) -> None:
         super().__init__()
+        if language is not None:
+            set_language(language)
         self.uid = f"eakit-form-{uuid.uuid4().hex[:10]}"
         classed(self, "assessment")
         self.add_class(self.uid)
-        self.definitions = definitions
+        self.sources = (definitions, notice or load_privacy_notice())
+        self.definitions = localize(definitions, current_language())
+        self.notice = localize_notice(self.sources[1], current_language())
         self.store = store
-        self.notice = notice or load_privacy_notice()
         self.workshop = workshop
         self.business_id: str | None = None
         self.display_name = display_name
@@ -330,20 +357,54 @@ class AssessmentForm(widgets.VBox):
         self.placement: Placement | None = None
         self.stage = ""
         self.page = PageHelper()
+        self.language = LanguagePicker(self.switch_language)
 
-        self.entry = EntryPanel(definitions, workshop)
+        self.entry = self._build_entry()
         self.message = classed(widgets.HTML(), "message")
         self.saved = classed(widgets.HTML(), "saved")
         self.submit_button = classed(
             widgets.Button(description=say("questions.submit"), button_style="success"), "submit"
         )
-        self.entry.fields.on("start", lambda values: self._guarded(self._start_from_entry, values))
         self.submit_button.on_click(lambda _: self._guarded(self.submit))
 
         if business_id is None:
             self._show("entry")
         else:
             self.start(Entry(workshop, business_id, display_name, respondent, role))
+
+    def _build_entry(self, values: Mapping[str, str] | None = None) -> EntryPanel:
+        """The entry step, filled with ``values`` (what the kernel last had: a language switch
+        builds it again)."""
+        entry = EntryPanel(self.definitions, self.workshop)
+        if values:
+            entry.fields.fill(**values)
+        entry.fields.on("start", lambda sent: self._guarded(self._start_from_entry, sent))
+        return entry
+
+    def switch_language(self, code: str) -> None:
+        """Show every text in ``code`` from now on, keeping what the participant ticked and
+        answered (at the entry, the codes the kernel has: typing reaches it with Start); the
+        business keeps the language for its reports."""
+        set_language(code)
+        definitions, notice = self.sources
+        self.definitions = localize(definitions, code)
+        self.notice = localize_notice(notice, code)
+        if self.business_id is not None:
+            self.store.set_language(self.business_id, code)
+        self.entry = self._build_entry(self.entry.fields.values)
+        built = ("consent", "questions", "result", "targets")
+        state = {name: self.__dict__.pop(name) for name in built if name in self.__dict__}
+        if "consent" in state:
+            self.consent.agree.value = state["consent"].agree.value
+        if "questions" in state:
+            answers = check_answers(self.definitions, state["questions"].answers())[0]
+            self.questions.set_answers(answers, state["questions"].checked_notes())
+        if self.record is not None:
+            self._show_result(self.record)
+        self.language.relabel()
+        self.submit_button.description = say("questions.submit")
+        self.message.value = self.saved.value = ""
+        self._show(self.stage)
 
     # the consent, the questions and the result are built the first time they are needed:
     # the entry screen is all a participant's browser has to draw at first
@@ -398,7 +459,7 @@ class AssessmentForm(widgets.VBox):
     def _show(self, stage: str) -> None:
         first = not self.stage
         self.stage = stage
-        self.children = [self.page, *self._stage_view(stage)]
+        self.children = [self.page, self.language.widget, *self._stage_view(stage)]
         if not first:
             self.page.focus(f".{self.uid} .eakit-step-heading")
 
@@ -467,6 +528,7 @@ class AssessmentForm(widgets.VBox):
         return [r for r in records if r.respondent == self.respondent]
 
     def _open_questions(self) -> None:
+        self.store.set_language(self._business, current_language())
         if self.display_name:
             self.store.ensure_business(self.workshop, self._business, self.display_name)
         mine = {"respondent": self.respondent}
@@ -482,7 +544,7 @@ class AssessmentForm(widgets.VBox):
                 say(
                     "questions.earlier",
                     count=len(earlier),
-                    date=f"{earlier[-1].submitted_at:%Y-%m-%d}",
+                    date=format_date(earlier[-1].submitted_at),
                 )
             )
         self.questions.notice.value = status_html(notes_shown)
@@ -551,20 +613,23 @@ class AssessmentForm(widgets.VBox):
             role=self.role,
             notes=self.questions.checked_notes(),
         )
-        self.placement = score_valid_answers(self.definitions, self.record.answers)
+        self._show_result(self.record)
+        self.message.value = ""
+        self._show("result")
+        return self.record
+
+    def _show_result(self, record: SubmissionRecord) -> None:
+        self.placement = score_valid_answers(self.definitions, record.answers)
         earlier = [
             (r, score_valid_answers(self.definitions, r.answers))
             for r in self._own(self.store.history(self._business))
-            if r.id != self.record.id
+            if r.id != record.id
         ]
         self.result.show(self.placement, earlier, self._business)
         if self.respondent:
             people = len(self.store.latest_by_respondent(self.workshop, self._business))
             self.result.team.value = status_html([say("result.team_count", count=people)])
         self.targets.show(self._business, self.placement)
-        self.message.value = ""
-        self._show("result")
-        return self.record
 
 
 def self_assessment(
@@ -575,6 +640,7 @@ def self_assessment(
     *,
     respondent: str = "",
     role: str = "",
+    language: str | None = None,
 ) -> AssessmentForm:
     """The self-assessment for a lesson notebook: ``self_assessment()`` and answer away.
 
@@ -591,4 +657,5 @@ def self_assessment(
         business_id,
         respondent=respondent,
         role=role,
+        language=language,
     )

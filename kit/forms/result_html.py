@@ -12,7 +12,8 @@ from __future__ import annotations
 from html import escape
 from itertools import chain, zip_longest
 
-from kit.core.explain import HUMANS_DECIDE, dimension_status, overall_sentence
+from kit.core.explain import dimension_status, humans_decide, overall_sentence
+from kit.core.language import format_date
 from kit.core.messages import say
 from kit.core.records import SubmissionRecord
 from kit.core.scoring import DimensionResult, Placement, Step
@@ -121,7 +122,7 @@ def details_html(placement: Placement) -> str:
     areas = _focus(placement)
     parts = [f"<h3>{escape(say('result.details'))}</h3>"] if areas else []
     parts += [area_html(placement, area) for area in areas]
-    parts.append(f"<p><i>{escape(HUMANS_DECIDE)}</i></p>")
+    parts.append(f"<p><i>{escape(humans_decide())}</i></p>")
     return "".join(parts)
 
 
@@ -132,7 +133,7 @@ def history_html(earlier: list[tuple[SubmissionRecord, Placement]]) -> str:
         escape(
             say(
                 "result.earlier_item",
-                date=f"{record.submitted_at:%Y-%m-%d}",
+                date=format_date(record.submitted_at),
                 level=placement.overall_label or say("result.not_placed"),
             )
         )

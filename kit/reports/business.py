@@ -19,6 +19,8 @@ from typing import Any
 from kit.core.cohort_stats import MIN_GROUP
 from kit.core.definitions import Definitions
 from kit.core.ids import check_business_id, check_workshop_code
+from kit.core.language import SOURCE, use_language
+from kit.core.messages import say
 from kit.errors import ReportError
 from kit.reports.context import BusinessReport, CohortView, build_business_report
 from kit.reports.html import chart_marker, render
@@ -38,19 +40,28 @@ class ReportView:
     title: str
     html: str
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    language: str = SOURCE
 
     def drawn(self, definitions: Definitions | None = None) -> ReportView:
         """The same report with every chart drawn in as SVG."""
         from kit.reports.charts import draw_charts
 
-        return ReportView(self.title, draw_charts(self.html, self.charts, definitions))
+        return ReportView(
+            self.title, draw_charts(self.html, self.charts, definitions), language=self.language
+        )
 
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> tuple[dict[str, str], dict[str, Any]]:
         return (
             {"text/html": self.html, "text/plain": self.title},
-            {REPORT_METADATA_KEY: {"title": self.title, "charts": self.charts}},
+            {
+                REPORT_METADATA_KEY: {
+                    "title": self.title,
+                    "charts": self.charts,
+                    "language": self.language,
+                }
+            },
         )
 
 
@@ -112,25 +123,18 @@ def cohort_parameter(view: CohortView) -> dict[str, Any]:
 def report_body(report: BusinessReport) -> str:
     """The report as an HTML fragment (``<article>``) with a marker where its chart goes."""
     if report.comparison_shown:
-        caption = (
-            f"Bars: your level in each area. Orange marks: the median level of the "
-            f"{report.cohort_size} businesses in this workshop."
-        )
+        caption = say("report.chart_with_cohort", count=report.cohort_size)
     else:
-        caption = (
-            f"Bars: your level in each area. The comparison with your workshop appears "
-            f"when at least {MIN_GROUP} businesses took part, so nobody can be singled "
-            "out."
-        )
+        caption = say("report.chart_alone", minimum=MIN_GROUP)
     if report.targets_shown:
-        caption += " Purple diamonds: your target in each area that has one."
+        caption += " " + say("report.chart_targets")
     return render(
         "business_report.html.j2", r=report, chart=chart_marker("profile"), chart_caption=caption
     )
 
 
 def report_title(report: BusinessReport) -> str:
-    return f"{report.name}: ethical automation maturity report"
+    return say("report.title", name=report.name)
 
 
 def report_view(report: BusinessReport) -> ReportView:
@@ -140,22 +144,31 @@ def report_view(report: BusinessReport) -> ReportView:
         "medians": report.medians,
         "cohort_size": report.cohort_size,
         "targets": report.targets,
+        "language": report.language,
     }
-    return ReportView(report_title(report), report_body(report), {"profile": inputs})
+    return ReportView(
+        report_title(report), report_body(report), {"profile": inputs}, report.language
+    )
 
 
 def business_report(
-    database_url: str | None, workshop: str, business_id: str, cohort: dict[str, Any] | None = None
+    database_url: str | None,
+    workshop: str,
+    business_id: str,
+    cohort: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> ReportView:
-    """Check the ids, load the business and return its report for display. ``cohort`` is
-    what a batch worked out once about the workshop (``cohort_parameter``); without it the
-    workshop is read from the store and scored here."""
+    """Check the ids, load the business and return its report for display, in the language
+    the business chose (else ``language``, the workshop's). ``cohort`` is what a batch worked
+    out once about the workshop (``cohort_parameter``); without it the workshop is read from
+    the store and scored here."""
     reason = check_workshop_code(workshop) or check_business_id(business_id)
     if reason:
         raise ReportError(reason)
     with Store.open(database_url) as store:
         cohort_view = None if cohort is None else checked_cohort(store.definitions, cohort)
-        view = report_view(load_report(store, workshop, business_id, cohort_view))
+        with use_language(store.language(business_id) or language):
+            view = report_view(load_report(store, workshop, business_id, cohort_view))
         definitions = store.definitions
     if os.environ.get(CHARTS_VARIABLE) == LEAVE_TO_RENDERER:
         return view

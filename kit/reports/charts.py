@@ -13,6 +13,7 @@ building, validating and compiling it anew each time.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,7 +23,6 @@ import vl_convert
 from markupsafe import Markup, escape
 
 from kit.charts.builders import (
-    PROFILE_TITLE,
     described,
     profile_chart,
     profile_description,
@@ -34,7 +34,10 @@ from kit.charts.builders import (
 from kit.charts.palette import PALETTE
 from kit.core.cohort_stats import NOT_PLACED, HeatmapRow, LevelCount
 from kit.core.definitions import Definitions, bundled_definitions
+from kit.core.language import format_decimal, use_language
+from kit.core.messages import say
 from kit.core.scoring import Placement, score_valid_answers
+from kit.core.translations import localize
 from kit.errors import ChartError, ReportError
 from kit.reports.html import chart_marker
 
@@ -57,9 +60,14 @@ def _title_text(spec: Mapping[str, Any]) -> str:
     return title.get("text", "") if isinstance(title, dict) else str(title)
 
 
+VEGA_ARIA = re.compile(r' (aria-label|aria-roledescription|role)="[^"]*"')
+
+
 def accessible(svg: str, title: str, description: str) -> Markup:
     """The SVG as one image for screen readers: ``role="img"``, a ``<title>`` and a
-    ``<desc>`` (vl-convert writes neither)."""
+    ``<desc>`` (vl-convert writes neither). Vega's labels for each mark and axis go: inside
+    an image they are not read out, they are always English and they name data columns."""
+    svg = VEGA_ARIA.sub("", svg)
     start = svg.index("<svg") + len("<svg")
     end = svg.index(">", start)
     return Markup(
@@ -117,18 +125,17 @@ def median_ticks(placement: Placement, rows: list[dict[str, Any]]) -> alt.Chart:
         .encode(
             y=alt.Y("area:N", sort=[d.name for d in placement.dimensions]),
             x=alt.X("median:Q"),
-            tooltip=[alt.Tooltip("median:Q", title="cohort median")],
+            tooltip=[alt.Tooltip("median:Q", title=say("chart.cohort_median"))],
         )
     )
 
 
-AGAINST_COHORT_TITLE = "Your level in each area, and the cohort median"
 # the chart's title by what it marks besides the bars: (cohort medians, targets)
 TITLES = {
-    (False, False): PROFILE_TITLE,
-    (True, False): AGAINST_COHORT_TITLE,
-    (False, True): "Your level in each area, and your target",
-    (True, True): "Your level in each area, your target and the cohort median",
+    (False, False): "chart.profile_title",
+    (True, False): "chart.against_cohort_title",
+    (False, True): "chart.with_target_title",
+    (True, True): "chart.with_both_title",
 }
 
 
@@ -145,7 +152,7 @@ def profile_with_marks(
         layers.append(target_marks(placement, goals))
     return described(
         alt.LayerChart(layer=layers),
-        TITLES[bool(medians_rows), bool(goals)],
+        say(TITLES[bool(medians_rows), bool(goals)]),
         marks_description(placement, medians_rows, cohort_size, goals),
     )
 
@@ -174,11 +181,11 @@ def median_rows(placement: Placement, medians: dict[str, float]) -> list[dict[st
 
 
 def median_description(rows: list[dict[str, Any]], cohort_size: int) -> str:
-    described_medians = "; ".join(f"{r['area']}: {r['median']:g}" for r in rows)
-    return (
-        f"Bars show this business's level per area; marks show the median level of the "
-        f"{cohort_size} businesses in the workshop ({described_medians})."
+    described_medians = "; ".join(
+        say("chart.area_level", area=r["area"], level=format_decimal(r["median"], "0.#"))
+        for r in rows
     )
+    return say("chart.against_cohort", count=cohort_size, medians=described_medians)
 
 
 def for_print(chart: alt.TopLevelMixin, width: int = 320) -> alt.TopLevelMixin:
@@ -220,7 +227,7 @@ def heatmap_chart(
     than ``minimum`` (hidden by ``kit.core.cohort_stats``) shows as '<minimum' and is not shaded."""
     columns: dict[int | str, str] = {
         **{n: f"{n} {label}" for n, label in level_labels.items()},
-        NOT_PLACED: "not placed",
+        NOT_PLACED: say("explain.not_placed"),
     }
     top = max((count or 0 for row in rows for count in row.cells.values()), default=0)
     data = pd.DataFrame(
@@ -258,9 +265,8 @@ def heatmap_chart(
     text = base.mark_text().encode(text="shown:N", color=alt.Color("ink:N", scale=None))
     return described(
         alt.layer(cells, text).resolve_scale(color="independent"),
-        "Businesses per area and level",
-        "Each cell counts the businesses at that level in that area; groups too "
-        f"small to show are marked <{minimum}.",
+        say("chart.heatmap_title"),
+        say("chart.heatmap", minimum=minimum),
     )
 
 
@@ -278,13 +284,13 @@ def level_distribution_chart(levels: list[LevelCount], minimum: int) -> alt.Laye
     )
     base = alt.Chart(data).encode(
         y=alt.Y("level:N", sort=list(data["level"]), title=None),
-        x=alt.X("businesses:Q", title="Businesses", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("businesses:Q", title=say("chart.businesses"), axis=alt.Axis(tickMinStep=1)),
     )
     bars = base.mark_bar(color=PALETTE[3]).encode(tooltip=["level", "shown"])
     labels = base.mark_text(align="left", dx=4).encode(text="shown:N")
     return described(
         alt.LayerChart(layer=[bars, labels]).properties(width=360),
-        "Businesses per overall level",
+        say("chart.levels_title"),
         "; ".join(
             f"{level}: {shown}" for level, shown in zip(data["level"], data["shown"], strict=True)
         ),
@@ -345,5 +351,7 @@ def draw_charts(
             raise ReportError(
                 f"the report asks for an unknown chart {name!r} (known: {', '.join(FIGURES)})"
             )
-        html = html.replace(chart_marker(name), figure(definitions, inputs), 1)
+        with use_language(inputs.get("language")) as code:
+            drawn = figure(localize(definitions, code), inputs)
+        html = html.replace(chart_marker(name), drawn, 1)
     return html

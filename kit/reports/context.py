@@ -20,11 +20,14 @@ from urllib.parse import urlsplit
 
 from kit.core.cohort_stats import MIN_GROUP, business_placements
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Recommendation
-from kit.core.explain import HUMANS_DECIDE, dimension_status, level_name, overall_sentence
+from kit.core.explain import dimension_status, humans_decide, level_name, overall_sentence
+from kit.core.language import SOURCE, current_language
+from kit.core.messages import say
 from kit.core.records import ReviewRecord, SubmissionRecord
 from kit.core.respondents import BusinessPlacement, combine_answers, place_business
 from kit.core.scoring import CountedAnswer, DimensionResult, Placement, Step
 from kit.core.targets import target_gaps
+from kit.core.translations import localize
 
 DETAILED_STEPS = 3  # the plan spells out this many areas in full, and lists the rest
 ROUNDS_SHOWN = 4  # progress towards the targets: this many assessments, the newest last
@@ -193,7 +196,8 @@ class BusinessReport:
     disagreements: list[Disagreement] = field(default_factory=list)
     answer_groups: list[AnswerGroup] = field(default_factory=list)
     review: ReviewState = ReviewState([], 1)
-    humans_decide: str = HUMANS_DECIDE
+    humans_decide: str = ""  # in the report's language (build_business_report)
+    language: str = SOURCE
 
     @property
     def medians(self) -> dict[str, float]:
@@ -427,9 +431,9 @@ def _target_progress(
 
 def _answer_text(definitions: Definitions, question_id: str, answer: str) -> str:
     if answer == DONT_KNOW:
-        return "Don't know"
+        return say("questions.dont_know")
     if answer == NOT_APPLICABLE:
-        return "Not applicable"
+        return say("questions.not_applicable")
     option = definitions.questions[question_id].option(answer)
     return option.text if option else answer
 
@@ -508,6 +512,7 @@ def build_business_report(
     respondents' newest submissions there (all in its ``history``: every submission of the
     business), compared with the ``cohort`` (the newest submission of every respondent there,
     or a ``CohortView`` of them) and with the business's current ``targets``."""
+    definitions = localize(definitions, current_language())
     targets = dict(targets or {})
     same_round = [
         r
@@ -547,4 +552,6 @@ def build_business_report(
         disagreements=_disagreements(definitions, placed, answers),
         answer_groups=_answer_groups(definitions, answers, placed.submissions),
         review=_review(placed.submissions),
+        humans_decide=humans_decide(),
+        language=current_language(),
     )

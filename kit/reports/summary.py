@@ -14,7 +14,10 @@ from datetime import UTC, datetime
 
 from kit.core.cohort_stats import MIN_GROUP, CohortPicture, business_placements, cohort_picture
 from kit.core.definitions import Definitions, Recommendation
+from kit.core.language import current_language
+from kit.core.messages import say
 from kit.core.scoring import Placement
+from kit.core.translations import localize
 from kit.reports.charts import for_print, heatmap_chart, level_distribution_chart, to_svg
 from kit.reports.html import page, render
 from kit.reports.workshop import respondent_submissions, workshop_targets
@@ -81,7 +84,7 @@ class CohortSummary:
 
 
 def build_summary(store: Store, workshop: str, minimum: int = MIN_GROUP) -> CohortSummary:
-    definitions = store.definitions
+    definitions = localize(store.definitions, current_language())
     submissions = respondent_submissions(store, workshop)
     placements = [p.placement for p in business_placements(definitions, submissions).values()]
     enough = len(placements) >= minimum
@@ -112,4 +115,4 @@ def summary_page(summary: CohortSummary, level_labels: dict[int, str]) -> str:
             ),
         }
     body = render("cohort_summary.html.j2", s=summary, p=picture, charts=charts)
-    return page(f"Workshop {summary.workshop}: cohort summary", body)
+    return page(say("summary.title", workshop=summary.workshop), body)

@@ -46,6 +46,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from kit.core.definitions import Definitions, bundled_definitions
 from kit.core.evidence import as_note, check_note, check_notes
 from kit.core.ids import check_business_id, check_business_name, check_name, check_workshop_code
+from kit.core.language import check_language
 from kit.core.messages import say
 from kit.core.records import (
     AnswerNote,
@@ -104,6 +105,7 @@ businesses = Table(
     Column("business_id", String(64), nullable=False, unique=True),
     Column("display_name", String(120), nullable=False, default=""),
     Column("created_at", Timestamp, nullable=False),
+    Column("language", String(8), nullable=True),  # None: the workshop's language
 )
 enrolments = Table(
     "enrolments",
@@ -667,6 +669,23 @@ class Store:
         with self._read() as conn:
             return conn.scalar(
                 select(businesses.c.display_name).where(businesses.c.business_id == business_id)
+            )
+
+    def set_language(self, business_id: str, code: str) -> None:
+        """Remember the language a business reads in (checked), for its reports."""
+        check_language(code)
+        with self._write() as conn:
+            conn.execute(
+                update(businesses)
+                .where(businesses.c.business_id == business_id)
+                .values(language=code)
+            )
+
+    def language(self, business_id: str) -> str | None:
+        """The language a business chose, or None (then its workshop's language applies)."""
+        with self._read() as conn:
+            return conn.scalar(
+                select(businesses.c.language).where(businesses.c.business_id == business_id)
             )
 
     # consent
