@@ -421,6 +421,8 @@ def test_team_spreadsheet_through_the_batch(tmp_path):
     assert "combines the answers of 2 respondents" in texts(html, "respondents")[0]
     assert "team-r1" not in html and "team-r2" not in html
     assert page_problems(html) == []
+
+
 def test_a_french_batch_writes_french_reports_and_summary(tmp_path):
     """`eakit batch --language fr`: the cohort summary and every report in French, through
     the real report notebook in its own kernel (charts drawn by the worker in French too)."""

@@ -70,6 +70,10 @@ SAMPLE = {
     "todo": "Transparency: 2 more",
     "top": 4,
     "weakest": "Reactive",
+    "levels": "Transparency: 3",
+    "reviewer": "Sam Trainer",
+    "target": "Strategic",
+    "answer": "Don't know",
 }
 # What developers write and owners cannot read.
 JARGON = [
@@ -139,6 +143,8 @@ def test_every_message_is_used_and_every_used_message_exists():
     used = {key for key in found if not key.endswith("_")}  # "report.rating_" ~ a value
     used |= {f"report.rating_{rating}" for rating in ("low", "medium", "high")}  # by its value
     used |= {f"dashboard.{key}" for key in ("started", "in_progress", "submitted")}  # a table
+    used |= {f"chart.{key}_title" for key in ("against_cohort", "with_target", "with_both")}
+    used |= {"report.plan_intro", "report.answers_intro"}  # chosen by a condition
     used |= {f"result.{key}" for key in ("find_out", "aim_for")}  # chosen by a condition
     used |= {f"result.{key}" for key in ("chart_caption", "chart_caption_no_overall")}
     assert used - set(MESSAGES) == set()
