@@ -175,14 +175,20 @@ def test_a_report_and_the_summary_in_the_pseudo_language(tmp_path):
         first = rows[0]
         raised = {qid: definitions.questions[qid].options[-1].id for qid in definitions.questions}
         store.submit("w1", first.business_id, raised, "second")
+        # two people answering for it, far apart (a disagreement), and targets to aim for
+        lowest = {qid: definitions.questions[qid].options[0].id for qid in definitions.questions}
+        store.submit("w2", first.business_id, raised, "a", respondent="smb-001-a", role="owner")
+        store.submit("w2", first.business_id, lowest, "b", respondent="smb-001-b", role="staff")
+        store.set_targets(first.business_id, dict.fromkeys(definitions.dimensions, 3))
         with use_language(PSEUDO):
             summary = build_summary(store, "w1")
             ladder = localize(store.definitions, PSEUDO).model.levels
             levels = {level.number: level.label for level in ladder}
             summary_html = summary_page(summary, levels)
-    view = business_report(url, "w1", first.business_id, language=PSEUDO)
+    view = business_report(url, "w2", first.business_id, language=PSEUDO)
     report_html = page(view.title, view.html)
-    data = ["w1", *(r.business_id for r in rows), *(r.business_name for r in rows)]
+    data = ["w1", "w2", *(r.business_id for r in rows), *(r.business_name for r in rows)]
+    assert "disagreement" in report_html and "target-progress" in report_html
     assert "<svg" in report_html and "<svg" in summary_html
     assert leftovers(html_texts(report_html), data) == []
     assert leftovers(html_texts(summary_html), data) == []
