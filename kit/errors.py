@@ -82,6 +82,11 @@ class ChartError(KitError):
     categories for the palette."""
 
 
+class VersionError(KitError):
+    """Raised when answers were given under a questionnaire version this kit does not know;
+    the stored answers are left as they are."""
+
+
 class Interrupted(KitError):
     """Raised when Ctrl-C stopped a verb part-way; the message says what was finished and how
     to carry on."""

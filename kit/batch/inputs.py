@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from kit.core.ids import check_business_id, check_workshop_code
 from kit.core.records import SubmissionRecord
 from kit.core.scoring import check_answers
-from kit.errors import BatchError
+from kit.core.versions import record_answers
+from kit.errors import BatchError, VersionError
 from kit.reports.workshop import respondent_submissions
 from kit.settings import database_url
 from kit.store.database import Store
@@ -71,14 +72,18 @@ def report_url(url: str) -> str:
 
 
 def _record_problem(store: Store, record: SubmissionRecord) -> str | None:
-    """Why a stored submission cannot be reported on (answers that no longer fit the
-    questionnaire they were given against point at a damaged store)."""
+    """Why a stored submission cannot be reported on: a questionnaire version the kit does
+    not know, or answers that do not fit even once carried to the current version (a damaged
+    store)."""
     reason = check_business_id(record.business_id)
     if reason:
         return reason
-    _, problems = check_answers(store.definitions, record.answers)
-    current = store.definitions.questionnaire.version
-    if problems and record.questionnaire_version == current:
+    try:
+        carried = record_answers(store.definitions, record)
+    except VersionError as exc:
+        return str(exc)
+    _, problems = check_answers(store.definitions, carried.answers)
+    if problems:
         return "stored answers do not fit the questionnaire: " + "; ".join(problems)
     return None
 

@@ -126,6 +126,30 @@ def questions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_xlsform(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+
+
+def export_xlsform(args: argparse.Namespace) -> int:
+    from kit.core.definitions import bundled_definitions
+    from kit.core.xlsform import xlsform_sheets
+    from kit.tables.writer import write_workbook
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(
+            f"{args.out}: an XLSForm is an .xlsx file; give a name ending in .xlsx", file=sys.stderr
+        )
+        return 2
+    definitions = bundled_definitions()
+    write_workbook(args.out, xlsform_sheets(definitions))
+    print(
+        f"Wrote {args.out}: questionnaire version {definitions.questionnaire.version} as an "
+        "XLSForm (survey, choices with each option's level, settings) for ODK, KoboToolbox "
+        "or Survey123."
+    )
+    return 0
+
+
 def _configure_template(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the .csv or .xlsx file to write")
 
@@ -175,6 +199,12 @@ VERBS = (
         validate,
     ),
     Verb("questions", "Export the questionnaire for other tools.", _configure_questions, questions),
+    Verb(
+        "xlsform",
+        "Write the questionnaire as an XLSForm for ODK, KoboToolbox or Survey123.",
+        _configure_xlsform,
+        export_xlsform,
+    ),
     Verb("template", "Write a blank cohort spreadsheet to fill in.", _configure_template, template),
     Verb(
         "schema",

@@ -171,22 +171,29 @@ def _steps_to_next_level(
     ]
 
 
-def unknown_question_reason(definitions: Definitions, question_id: str) -> str:
+Known = Definitions | Mapping[str, Question]
+
+
+def _questions(known: Known) -> Mapping[str, Question]:
+    """The questions of the definitions, or of an earlier questionnaire version given as such."""
+    return known.questions if isinstance(known, Definitions) else known
+
+
+def unknown_question_reason(known: Known, question_id: str) -> str:
     """Say a question id is unknown, suggesting the closest known id (typos are common)."""
-    close = difflib.get_close_matches(str(question_id), definitions.questions, n=1)
+    close = difflib.get_close_matches(str(question_id), list(_questions(known)), n=1)
     return "unknown question" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def check_answers(
-    definitions: Definitions, answers: Mapping[str, object]
-) -> tuple[dict[str, str], list[str]]:
+def check_answers(known: Known, answers: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
     """Split answers into the valid ones and a message for each invalid one (naming it)."""
     valid: dict[str, str] = {}
     problems: list[str] = []
+    questions = _questions(known)
     for question_id, raw in answers.items():
-        question = definitions.questions.get(question_id)
+        question = questions.get(question_id)
         if question is None:
-            reason = unknown_question_reason(definitions, question_id)
+            reason = unknown_question_reason(questions, question_id)
             problems.append(f"question {question_id!r}: {reason}")
             continue
         answer = raw.strip() if isinstance(raw, str) else raw

@@ -14,13 +14,16 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kit.core.definitions import DefinitionFiles, load_definitions
+from kit.core.definitions import DefinitionFiles, Definitions, load_definitions
+from kit.core.versions import VERSIONS_FOLDER, read_history, versions_folder
 from kit.core.yamlio import load_model
 from kit.errors import DefinitionError
 
 EXERCISES = "kit.course.exercises."
 FILE_MODELS: dict[str, str] = {
     "*translations/*/*.yaml": "kit.core.translations:TranslationFile",  # before the kinds
+    "*questionnaire_versions/*-to-*.yaml": "kit.core.migration_files:Migration",
+    "*questionnaire_versions/*.yaml": "kit.core.definitions:Questionnaire",
     "*maturity_model*.yaml": "kit.core.definitions:MaturityModel",
     "*questionnaire*.yaml": "kit.core.definitions:Questionnaire",
     "*recommendations*.yaml": "kit.core.definitions:RecommendationLibrary",
@@ -78,6 +81,8 @@ def validate_path(path: Path) -> tuple[list[Path], list[str]]:
         problems.extend(_cross_check(path))
     elif not problems and _trio_kind(path):
         problems.extend(_check_with_siblings(path))
+    elif not problems and path.parent.name == VERSIONS_FOLDER:
+        problems.extend(_check_with_siblings(path.parent.parent / "questionnaire.yaml"))
     return checked, problems
 
 
@@ -113,10 +118,15 @@ def _check_with_siblings(path: Path) -> list[str]:
     if kind is not None:
         found[kind] = path
     try:
-        load_definitions(_trio(found))
+        _check_versions(load_definitions(_trio(found)))
     except DefinitionError as exc:
         return exc.problems
     return []
+
+
+def _check_versions(definitions: Definitions) -> None:
+    """The questionnaire's earlier versions and the migrations joining them to it."""
+    read_history(versions_folder(definitions), definitions.questionnaire)
 
 
 def _cross_check(directory: Path) -> list[str]:
@@ -125,7 +135,7 @@ def _cross_check(directory: Path) -> list[str]:
     problems: list[str] = []
     try:
         if any(found.values()):
-            load_definitions(_trio(found))
+            _check_versions(load_definitions(_trio(found)))
         if (directory / "course.yaml").is_file():
             from kit.course.content import check_content
 

@@ -30,6 +30,7 @@ from kit.core.privacy import PrivacyNotice, load_privacy_notice
 from kit.core.records import AnswerNote, SubmissionRecord
 from kit.core.scoring import Placement, check_answers, score_valid_answers
 from kit.core.translations import localize, localize_notice
+from kit.core.versions import carry_draft
 from kit.errors import AnswerError, KitError
 from kit.forms import result_html
 from kit.forms.areas import AreaQuestions
@@ -532,13 +533,21 @@ class AssessmentForm(widgets.VBox):
         if self.display_name:
             self.store.ensure_business(self.workshop, self._business, self.display_name)
         mine = {"respondent": self.respondent}
-        draft = self.store.load_draft(self.workshop, self._business, **mine) or {}
+        carried = carry_draft(
+            self.definitions, self.store.load_draft(self.workshop, self._business, **mine) or {}
+        )
+        draft = carried.answers
         notes = self.store.load_draft_notes(self.workshop, self._business, **mine)
+        # A note on a question an earlier version had and this one lacks stays in the draft
+        # until it is saved again, but has no question to sit next to.
+        notes = {q: note for q, note in notes.items() if q in self.definitions.questions}
         self.questions.set_answers(draft, notes)
         earlier = self._own(self.store.history(self._business))
         notes_shown = []
         if draft:
             notes_shown.append(say("questions.welcome_back", count=len(draft)))
+        if carried.moved:
+            notes_shown.append(say("versions.carried_forward", version=carried.from_version))
         if earlier:
             notes_shown.append(
                 say(

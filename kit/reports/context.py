@@ -28,6 +28,7 @@ from kit.core.respondents import BusinessPlacement, combine_answers, place_busin
 from kit.core.scoring import CountedAnswer, DimensionResult, Placement, Step
 from kit.core.targets import target_gaps
 from kit.core.translations import localize
+from kit.core.versions import answers_now, incomparable_areas
 
 DETAILED_STEPS = 3  # the plan spells out this many areas in full, and lists the rest
 ROUNDS_SHOWN = 4  # progress towards the targets: this many assessments, the newest last
@@ -100,6 +101,7 @@ class Progress:
     before: str
     after: str
     changes: list[AreaChange]
+    not_comparable: str = ""  # which areas changed too much between questionnaire versions
 
     @property
     def moved(self) -> list[AreaChange]:
@@ -372,11 +374,15 @@ def _rounds(
     return sorted(rounds, key=lambda r: r.date)
 
 
-def _progress(rounds: list[_Round], placement: Placement) -> Progress | None:
+def _progress(
+    definitions: Definitions, rounds: list[_Round], placement: Placement
+) -> Progress | None:
     if not rounds:
         return None
     previous = rounds[-1]
     before = previous.placed.placement
+    areas, versions = incomparable_areas(definitions, previous.placed.submissions)
+    names = [definitions.dimensions[area].name for area in areas]
     changes = [
         AreaChange(
             now.name,
@@ -385,6 +391,7 @@ def _progress(rounds: list[_Round], placement: Placement) -> Progress | None:
             _direction(then.level, now.level),
         )
         for then, now in zip(before.dimensions, placement.dimensions, strict=True)
+        if now.dimension_id not in areas
     ]
     return Progress(
         previous.date,
@@ -392,6 +399,9 @@ def _progress(rounds: list[_Round], placement: Placement) -> Progress | None:
         level_name(before, before.overall_level),
         level_name(placement, placement.overall_level),
         changes,
+        say("versions.not_comparable", area=", ".join(names), version=", ".join(versions))
+        if names
+        else "",
     )
 
 
@@ -521,7 +531,9 @@ def build_business_report(
     ]
     placed = place_business(definitions, [*same_round, current])
     placement = placed.placement
-    answers = combine_answers(definitions, [s.answers for s in placed.submissions]).answers
+    answers = combine_answers(
+        definitions, [answers_now(definitions, s) for s in placed.submissions]
+    ).answers
     if not isinstance(cohort, CohortView):
         cohort = CohortView.of(definitions, cohort)
     medians = cohort.medians
@@ -542,7 +554,7 @@ def build_business_report(
         areas=_areas(placement, medians, targets),
         reasons=_reasons(placement, detailed),
         plan=_plan(placement, rising, len(detailed), targets),
-        progress=_progress(rounds, placement),
+        progress=_progress(definitions, rounds, placement),
         cohort_size=cohort.size,
         answered_version=current.questionnaire_version,
         respondents=placed.respondents,

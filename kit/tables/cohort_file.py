@@ -12,19 +12,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions
+from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Question
 from kit.core.evidence import check_link, check_note
 from kit.core.ids import check_business_id, check_business_name, check_respondent_code, clean_name
 from kit.core.limits import MAX_INPUT_BYTES, json_problem, size_problem
 from kit.core.records import AnswerNote
 from kit.core.scoring import check_answers, unknown_question_reason
 from kit.core.targets import check_targets
+from kit.core.versions import carry_forward
 from kit.errors import InputFileError
 from kit.tables.encodings import decode_text
+from kit.tables.templates import VERSION_COLUMN, Template, Templates, form_tool_columns
 
 ID_COLUMN = "business_id"
 NAME_COLUMN = "business_name"
@@ -254,16 +256,28 @@ def _choose_sheet(path: Path, sheets: list[Sheet]) -> tuple[Sheet, int, list[str
 
 
 def _column_problems(
-    path: Path, where: str, columns: list[str], records: list[Record], definitions: Definitions
+    where: str,
+    columns: list[str],
+    records: list[Record],
+    questions: Mapping[str, Question],
+    passed_over: set[str],
+    definitions: Definitions,
 ) -> tuple[list[str], list[str]]:
     """Problems and notes about the columns: unknown ones, ones with data but no header (a
     merged header cell), and questions the file has no column for."""
     problems, notes = [], []
-    known = {ID_COLUMN, NAME_COLUMN, *definitions.questions, *team_columns(definitions)}
+    known = {
+        ID_COLUMN,
+        NAME_COLUMN,
+        VERSION_COLUMN,
+        *questions,
+        *passed_over,
+        *team_columns(definitions),
+    }
     for column in columns:
         if column and column not in known:
             reason = _unknown_team_column(column, definitions) or unknown_question_reason(
-                definitions, column
+                questions, column
             )
             problems.append(f"{where}: column {column!r}: {reason}; {UNREAD[':' in column]}")
     for index, column in enumerate(columns):
@@ -274,7 +288,7 @@ def _column_problems(
                 f"header cell?) but {len(filled)} filled cell(s) from row {filled[0]}; "
                 "they were not read"
             )
-    missing = [q for q in definitions.questions if q not in columns]
+    missing = [q for q in questions if q not in columns]
     if missing:
         notes.append(
             f"{where}: no column for {len(missing)} question(s), which count as "
@@ -307,22 +321,34 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
     where = sheet.where(path)
     header_row, header = sheet.records[header_index]
     records = sheet.records[header_index + 1 :]
-    columns = [_normalise_header(c) for c in header]
+    templates = Templates(definitions, where)
+    columns, passed_over, tool_notes = form_tool_columns(
+        [_normalise_header(c) for c in header],
+        templates.history,
+        {ID_COLUMN, NAME_COLUMN, VERSION_COLUMN, *team_columns(definitions)},
+        where,
+    )
     duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
     if duplicates:
         raise InputFileError(f"{where}: row {header_row}: duplicate columns {duplicates}")
-    result = CohortFile(path, notes=notes)
-    problems, column_notes = _column_problems(path, where, columns, records, definitions)
+    result = CohortFile(path, notes=notes + tool_notes)
+    in_columns = templates.for_columns(columns)
+    problems, column_notes = _column_problems(
+        where, columns, records, in_columns.questions, passed_over, definitions
+    )
     result.problems += problems
-    result.notes += column_notes
     seen: dict[tuple[str, str], int] = {}
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         row_where = f"{where}: row {line}"
         row_problems = _row_problems(row_where, line, columns, record, seen, definitions)
+        template = templates.for_row(dict(zip(columns, record, strict=False)), in_columns)
+        if isinstance(template, str):
+            row_problems.append(f"{row_where}: {template}")
+            template = in_columns
         answers, answer_problems = _row_answers(
-            row_where, line, columns, record, definitions, whole_rows
+            row_where, line, columns, record, (definitions, template), whole_rows
         )
         if row_problems or (answer_problems and whole_rows):
             result.problems += row_problems + answer_problems
@@ -359,6 +385,7 @@ def read_cohort(path: Path, definitions: Definitions, whole_rows: bool = True) -
                 f"{row_where}: a role without a respondent code is not kept (fill in the "
                 f"{RESPONDENT_COLUMN!r} column to say who answered)"
             )
+    result.notes += templates.notes + column_notes
     return result
 
 
@@ -487,28 +514,32 @@ def _row_answers(
     line: int,
     columns: list[str],
     record: list[str],
-    definitions: Definitions,
+    against: tuple[Definitions, Template],
     whole_rows: bool,
 ) -> tuple[dict[str, str], list[str]]:
     """The row's answers and one problem per cell that could not be used; with
-    ``whole_rows`` only valid answers are kept, else checking is left to scoring."""
+    ``whole_rows`` only valid answers are kept, else checking is left to scoring (an older
+    template's answers are checked here, as scoring knows only the current questions)."""
+    definitions, template = against
+    questions = template.questions
+    current = template.version == definitions.questionnaire.version
     problems = [
         f"{where}, column {column!r} (cell {column_letter(index)}{line}): a formula with no "
         f"saved result ({cell.formula}), so its answer was not read; open and save the file "
         "in your spreadsheet program, or type the answer"
         for index, (column, cell) in enumerate(zip(columns, record, strict=False))
-        if column in definitions.questions and isinstance(cell, UnsavedFormula)
+        if column in questions and isinstance(cell, UnsavedFormula)
     ]
     answers = {
         c: _normalise_answer(v)
         for c, v in zip(columns, record, strict=False)
-        if c in definitions.questions and v.strip()
+        if c in questions and v.strip()
     }
-    if not whole_rows:
+    if not whole_rows and current:
         return answers, problems
-    valid, answer_problems = check_answers(definitions, answers)
+    valid, answer_problems = check_answers(questions, answers)
     problems += [f"{where}, column {p.removeprefix('question ')}" for p in answer_problems]
-    return valid, problems
+    return carry_forward(definitions, valid, template.version).answers, problems
 
 
 def _json_business(

@@ -7,7 +7,7 @@ by spreadsheet programs, so text from businesses is prefixed with an apostrophe 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kit.errors import KitError
@@ -29,15 +29,25 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
         writer.writerows([neutralise(v) for v in row] for row in rows)
 
 
-def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+Table = tuple[Sequence[str], Iterable[Sequence[object]]]
+
+
+def write_workbook(path: Path, sheets: Mapping[str, Table]) -> None:
+    """Write named sheets, each a header and rows, to one XLSX workbook."""
     from openpyxl import Workbook
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("cohort")
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
+    for name, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
     workbook.save(path)
+
+
+def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    write_workbook(path, {"cohort": (header, rows)})
 
 
 TABLE_WRITERS: dict[str, Callable[[Path, Sequence[str], Iterable[Sequence[object]]], None]] = {
