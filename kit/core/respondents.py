@@ -24,6 +24,7 @@ from kit.core.ids import check_respondent_code
 from kit.core.messages import say
 from kit.core.records import SubmissionRecord
 from kit.core.scoring import Placement, check_answers, score_valid_answers
+from kit.core.versions import answers_now
 
 DISAGREEMENT_SPREAD = 2  # levels between the highest and lowest stated practice
 
@@ -138,7 +139,8 @@ def place_business(
 ) -> BusinessPlacement:
     """Place a business on the newest submission of each respondent among those given."""
     used = newest_per_respondent(submissions)
-    combined = combine_answers(definitions, [s.answers for s in used])
+    # Each submission's answers as answers to the current questionnaire (kit.core.versions).
+    combined = combine_answers(definitions, [answers_now(definitions, s) for s in used])
     placement = score_valid_answers(definitions, combined.answers)
     return BusinessPlacement(
         placement=replace(placement, rejected=combined.rejected),
