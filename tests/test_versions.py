@@ -7,6 +7,7 @@ Expected answers are worked out by hand from tests/fixtures/versions (see the co
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from kit.core.cohort_stats import cohort_picture
 from kit.core.definitions import Definitions, load_definitions
 from kit.core.privacy import load_privacy_notice
 from kit.core.records import SubmissionRecord, WorkshopProgress
+from kit.core.respondents import place_business
 from kit.core.versions import carry_forward, history_for, read_history
 from kit.errors import DefinitionError, VersionError
 from kit.forms.assessment import AssessmentForm
@@ -449,3 +451,17 @@ def test_a_question_named_by_two_changes_is_refused(versions_copy):
     )
     problems = problems_of(versions_copy)
     assert "changes[6]: 'alpha_q1' is already changed by change 1" in problems
+
+
+def test_respondents_on_different_versions_are_combined_on_the_current_one(two_versions):
+    """Two respondents of one business: r1 answered 9.1.0 (OLD_ANSWERS), r2 answered 9.2.0 at
+    level 3 throughout. With two answers the lower median is the lower one."""
+    first = replace(stored(1, OLD_ANSWERS, "9.1.0", 1), respondent="r1")
+    second = replace(stored(2, NEW_ANSWERS, "9.2.0", 9), respondent="r2")
+    placed = place_business(two_versions, [first, second])
+    assert placed.respondents == 2 and placed.placement.rejected == []
+    # alpha_review: r1 carried to level 2 (merge), r2 level 3 -> 2; alpha_q4: r1 carried to
+    # level 1 (b -> a), r2 3 -> 1; gamma_q3 only r2 answered (new in 9.2.0).
+    counted = {a.question.id: a.answer for d in placed.placement.dimensions for a in d.held_back_by}
+    assert counted["alpha_review"] == "b" and counted["alpha_q4"] == "a"
+    assert placed.answered_by["gamma_q3"] == 1 and placed.answered_by["alpha_review"] == 2
