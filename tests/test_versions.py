@@ -217,11 +217,19 @@ NEW_ANSWERS = {
 }
 
 
-def stored(index: int, answers: dict[str, str], version: str, day: int) -> SubmissionRecord:
+def stored(
+    index: int,
+    answers: dict[str, str],
+    version: str,
+    day: int,
+    workshop: str = "w1",
+    business: str = "smb-001",
+) -> SubmissionRecord:
+    """A stored submission (in an earlier workshop: an earlier assessment)."""
     return SubmissionRecord(
         id=index,
-        workshop="w1",
-        business_id="smb-001",
+        workshop=workshop,
+        business_id=business,
         display_name="Shop",
         answers=answers,
         model_version="9.0.0",
@@ -232,7 +240,7 @@ def stored(index: int, answers: dict[str, str], version: str, day: int) -> Submi
 
 
 def test_the_report_compares_across_versions_and_names_what_cannot_be(two_versions):
-    earlier = stored(1, OLD_ANSWERS, "9.1.0", 1)
+    earlier = stored(1, OLD_ANSWERS, "9.1.0", 1, workshop="w0")
     now = stored(2, NEW_ANSWERS, "9.2.0", 9)
     report = build_business_report(two_versions, now, [earlier, now], [now])
     progress = report.progress
@@ -260,7 +268,7 @@ def test_a_report_on_an_old_submission_places_it_on_the_current_questionnaire(tw
 
 
 def test_an_earlier_submission_of_an_unknown_version_compares_nothing(two_versions):
-    earlier = stored(1, {"alpha_q1": "d"}, "8.0.0", 1)
+    earlier = stored(1, {"alpha_q1": "d"}, "8.0.0", 1, workshop="w0")
     now = stored(2, NEW_ANSWERS, "9.2.0", 9)
     progress = build_business_report(two_versions, now, [earlier, now], [now]).progress
     assert progress.changes == []
@@ -382,8 +390,8 @@ def test_answers_exported_from_a_form_tool_import(two_versions, tmp_path):
 def test_the_cohort_picture_counts_older_submissions_carried_forward(two_versions):
     """Ten businesses: five answered 9.2.0 at level 3 throughout, five answered 9.1.0 as in
     OLD_ANSWERS (Proactive once carried, see above)."""
-    cohort = [stored(i, NEW_ANSWERS, "9.2.0", 9) for i in range(5)]
-    cohort += [stored(i, OLD_ANSWERS, "9.1.0", 1) for i in range(5, 10)]
+    cohort = [stored(i, NEW_ANSWERS, "9.2.0", 9, business=f"smb-{i}") for i in range(5)]
+    cohort += [stored(i, OLD_ANSWERS, "9.1.0", 1, business=f"smb-{i}") for i in range(5, 10)]
     progress = WorkshopProgress("w1", enrolled=10, started=10, submitted=10)
     picture = cohort_picture(two_versions, progress, cohort)
     assert picture.older_versions == 5
