@@ -11,10 +11,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from kit.core.definitions import load_definitions
 from kit.core.xlsform import xlsform_sheets
+from kit.paths import ROOT
 from kit.tables.writer import write_workbook
 from tests.conftest import FIXTURES, fixture_files, run_cli
 
@@ -88,3 +90,27 @@ def test_the_cli_writes_the_bundled_questionnaire(tmp_path):
     assert pyxform.convert(xlsform=str(out)).warnings == []
     wrong = run_cli("xlsform", "--out", str(tmp_path / "form.csv"))
     assert wrong.returncode == 2 and "a name ending in .xlsx" in wrong.stderr
+
+
+def test_the_bundled_form_carries_the_french_labels(tmp_path):
+    """The bundled questionnaire has a French translation, so every label has a French
+    column; the fixture questionnaire has none (its ids are not translated), so it has not."""
+    out = tmp_path / "assessment.xlsx"
+    assert run_cli("xlsform", "--out", str(out)).returncode == 0
+    texts = yaml.safe_load(
+        (ROOT / "content" / "translations" / "fr" / "questionnaire.yaml").read_text("utf-8")
+    )["texts"]
+    choices = sheet_rows(out, "choices")
+    first = choices[0]
+    key = f"questions.{first['list_name']}.options.{first['name']}.text"
+    assert first["label::French (fr)"] == texts[key]
+    assert {c["label::French (fr)"] for c in choices if c["name"] == "dont_know"} == {
+        "Je ne sais pas"
+    }
+    (business_id,) = [r for r in sheet_rows(out, "survey") if r["name"] == "business_id"]
+    assert business_id["label::French (fr)"] == "Votre code entreprise (donné par votre formateur)"
+    assert pyxform.convert(xlsform=str(out)).warnings == []
+
+
+def test_a_questionnaire_without_french_text_has_no_french_column(form):
+    assert "label::French (fr)" not in sheet_rows(form, "choices")[0]

@@ -3,9 +3,10 @@ KoboToolbox or Survey123 can field it and bring the answers back.
 
 Each question is a ``select_one`` over its own choice list (option texts differ per question);
 the ``level`` column of the choices sheet carries each option's maturity level, so answers stay
-meaningful outside the kit. Areas become groups. Labels come in one column per language; a
-language is a ``Language`` naming its XLSForm column suffix and how to read each text, so a
-translation adds one entry to ``languages`` and nothing else changes here.
+meaningful outside the kit. Areas become groups. Labels come in one column per language
+(``label::English (en)``, ``label::French (fr)``): each language the kit has whose
+translations cover the questionnaire, read through ``kit.core.translations.localize`` and the
+messages of that language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kit.core.definitions import DONT_KNOW, NOT_APPLICABLE, Definitions, Question
+from kit.core.language import LANGUAGES, SOURCE, use_language
 from kit.core.messages import say
+from kit.core.translations import localize
 
 ID_FIELD = "business_id"
 NAME_FIELD = "business_name"
@@ -59,12 +62,23 @@ def definition_language(definitions: Definitions, column: str) -> Language:
     return Language(column, lambda kind, key: readers[kind](key))
 
 
+def column_name(code: str) -> str:
+    """The XLSForm label suffix for a language: its English name and code, ``French (fr)``."""
+    from babel import Locale  # loaded when a form is written, as kit.core.language does
+
+    return f"{Locale.parse(LANGUAGES[code].locale).get_language_name('en')} ({code})"
+
+
 def languages(definitions: Definitions) -> list[Language]:
-    """The label languages to export, English first (it is the form's default language).
-    Hook for issue 15's French: once definitions can be localized, add
-    ``definition_language(<French definitions>, "French (fr)")`` here, built with French
-    messages in force."""
-    return [definition_language(definitions, "English (en)")]
+    """The label languages to export: English first (the form's default language), then each
+    language of the kit whose translations cover these definitions' questions."""
+    found = [definition_language(definitions, column_name(SOURCE))]
+    for code in LANGUAGES:
+        localized = localize(definitions, code) if code != SOURCE else definitions
+        if localized.questionnaire.questions != definitions.questionnaire.questions:
+            with use_language(code):
+                found.append(definition_language(localized, column_name(code)))
+    return found
 
 
 def _answers(question: Question) -> list[tuple[str, int | None]]:
