@@ -21,14 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EAKIT = Path(sys.executable).parent / "eakit"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 URL_LINE = re.compile(r"^\s+(http://\S+)$")
 STARTUP_SECONDS = 120
 PAGE_TIMEOUT_MS = 90_000

@@ -109,7 +109,8 @@ def require_system_tool(path_or_name: str, why: str) -> str:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for a module's tests (Debian's, never a downloaded build)."""
-    from tests.apps_support import CHROMIUM, CHROMIUM_ARGS
+    from kit.reports.renderers import CHROMIUM_ARGS
+    from tests.apps_support import CHROMIUM
 
     require_system_tool(CHROMIUM, "the browser tests drive the Voila apps in headless Chromium")
     from playwright.sync_api import sync_playwright

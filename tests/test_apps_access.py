@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kit.reports.renderers import CHROMIUM_ARGS
 from kit.store.database import Store
 from tests.apps_support import (
     AXE,
     CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     agree,
     answer,

@@ -17,7 +17,8 @@ import pytest
 from kit.course import site
 from kit.course.content import load_course
 from kit.errors import UnknownContentError
-from tests.apps_support import CHROMIUM, CHROMIUM_ARGS
+from kit.reports.renderers import CHROMIUM_ARGS
+from tests.apps_support import CHROMIUM
 from tests.conftest import require_system_tool
 
 LESSONS = ["service_automation_fundamentals", "customer_relationships_advanced"]
