@@ -209,25 +209,38 @@ def test_report_notebook_takes_only_the_three_ids_the_cohort_and_the_language():
     assert len([c for c in code if "report" in c.metadata.get("tags", [])]) == 1
 
 
+def _planned_keys(url: str, tmp_path) -> tuple[list[str], dict[str, str]]:
+    """The businesses a batch of workshop "w" plans, and each one's fingerprint."""
+    batch = load_input(tmp_path / "unused.sqlite", None, "w", url)
+    return [r.business_id for r in batch.records], {
+        r.business_id: fingerprint(r, "shared", batch.report_inputs[r.business_id])
+        for r in batch.records
+    }
+
+
 def test_a_new_respondent_review_or_target_redoes_only_that_report(sample_store, tmp_path):
     """After a second respondent answers for smb-001, smb-002's submission is reviewed and
     smb-003 sets a target, does the batch still plan one report per business, and are those
     three fingerprints new while smb-004's is unchanged?"""
     url, _ = sample_store
 
-    def keys() -> tuple[list[str], dict[str, str]]:
-        batch = load_input(tmp_path / "unused.sqlite", None, "w", url)
-        return [r.business_id for r in batch.records], {
-            r.business_id: fingerprint(r, "shared", batch.report_inputs[r.business_id])
-            for r in batch.records
-        }
-
-    ids, before = keys()
+    ids, before = _planned_keys(url, tmp_path)
     with Store.open(url) as store:
         first = store.latest_submissions("w")[0]
         store.submit("w", "smb-001", first.answers, "k-second", respondent="r-2", role="staff")
         store.review(store.latest_submissions("w")[1].id, "Dana", "")
         store.set_targets("smb-003", {next(iter(store.definitions.dimensions)): 4})
-    ids_after, after = keys()
+    ids_after, after = _planned_keys(url, tmp_path)
     assert ids == ids_after == ["smb-001", "smb-002", "smb-003", "smb-004"]
     assert [b for b in ids if before[b] != after[b]] == ["smb-001", "smb-002", "smb-003"]
+
+
+def test_a_business_switching_to_french_redoes_only_its_report(sample_store, tmp_path):
+    """A report comes out in the language its business chose, so when smb-002 switches to
+    French, is its fingerprint new while the other three stay as they were?"""
+    url, _ = sample_store
+    ids, before = _planned_keys(url, tmp_path)
+    with Store.open(url) as store:
+        store.set_language("smb-002", "fr")
+    _, after = _planned_keys(url, tmp_path)
+    assert [b for b in ids if before[b] != after[b]] == ["smb-002"]

@@ -131,13 +131,15 @@ def _newest_per_business(cohort: list[SubmissionRecord]) -> list[SubmissionRecor
 
 def report_inputs(store: Store, cohort: list[SubmissionRecord]) -> dict[str, list[object]]:
     """Per business, what its report reads besides its newest submission: each respondent's
-    newest submission with its review, and the current targets (a change redoes the report)."""
+    newest submission with its review, the current targets and the language the business
+    chose (a change to any of them redoes the report)."""
     inputs: dict[str, list[object]] = {}
     for record in cohort:
         reviewed = record.review.reviewed_at.isoformat() if record.review else None
         inputs.setdefault(record.business_id, []).append([record.id, reviewed])
     for business_id, parts in inputs.items():
         parts.append(sorted(store.targets(business_id).items()))
+        parts.append(store.language(business_id))
     return inputs
 
 
