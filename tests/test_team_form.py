@@ -215,3 +215,11 @@ def test_targets_after_the_result(store):
     _answer(later, ANSWERS)
     later.submit()
     assert later.targets.fields.values == {"alpha": "4", "beta": "3", "gamma": ""}
+    later.targets.fields.fill(alpha="")  # back to "No target"
+    later.targets.fields.press("save_targets")
+    assert store.targets("smb-1") == {"beta": 3}
+    assert "Saved. Your business has a target in 1 area." in later.targets.fields.message
+    later.targets.fields.fill(beta="")
+    later.targets.fields.press("save_targets")
+    assert store.targets("smb-1") == {}
+    assert "Saved. Your business has no targets for now." in later.targets.fields.message

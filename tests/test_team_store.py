@@ -148,6 +148,19 @@ def test_targets_keep_their_history(store):
     assert [t["level"] for t in store.export_business("smb-1")["targets"]] == [3, 2, 4]
 
 
+def test_a_removed_target_is_gone_but_stays_in_the_history(store):
+    store.ensure_business("w1", "smb-1")
+    store.set_targets("smb-1", {"alpha": 3, "gamma": 2})
+    assert store.clear_targets("smb-1", ["gamma", "beta"]) == {"alpha": 3}  # beta had none
+    assert store.targets("smb-1") == {"alpha": 3}
+    assert [(t.area, t.level) for t in store.target_history("smb-1")] == [
+        ("alpha", 3),
+        ("gamma", 2),
+        ("gamma", None),
+    ]
+    assert store.set_targets("smb-1", {"gamma": 4}) == {"alpha": 3, "gamma": 4}  # set again
+
+
 def test_a_review_signs_off_one_submission(store):
     first = store.submit("w1", "smb-1", _answers("b"), "k-1")
     assert first.review is None

@@ -38,10 +38,11 @@ class ReviewRecord:
 
 @dataclass(frozen=True)
 class TargetRecord:
-    """One row of a business's target history: the level it aims for in an area, and when."""
+    """One row of a business's target history: the level it aims for in an area, and when
+    (``level`` None: the business removed the area's target then)."""
 
     area: str
-    level: int
+    level: int | None
     set_at: datetime
 
     def to_dict(self) -> dict[str, Any]:

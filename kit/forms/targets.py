@@ -75,13 +75,22 @@ class TargetsPanel:
         self.fields.message = ""
 
     def save(self, values: Mapping[str, str]) -> dict[str, int]:
-        """Store the levels sent that are usable and say how far each area has to go; any
-        that are not are named, and the rest are kept all the same."""
+        """Store the levels sent that are usable, remove the targets set back to "No target",
+        and say how far each area has to go; any level refused is named, and the rest are kept
+        all the same."""
         valid, problems = check_targets(self.definitions, values)
         assert self.placement is not None, "show() comes first"
+        removed = [
+            area
+            for area, raw in values.items()
+            if area in self.definitions.dimensions and not str(raw or "").strip()
+        ]
         saved = self.store.set_targets(self.business_id, valid) if valid else {}
+        saved = self.store.clear_targets(self.business_id, removed) if removed else saved
         gaps = target_gaps(self.placement, saved)
-        lines = [say("goals.saved", count=len(saved))] if valid else []
+        lines = []
+        if valid or removed:
+            lines.append(say("goals.saved", count=len(saved)) if saved else say("goals.saved_none"))
         lines += [
             say("goals.gap", area=self.definitions.dimensions[area].name, count=gap)
             for area, gap in gaps.items()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -178,7 +178,7 @@ targets = Table(
     Column("id", Integer, primary_key=True),
     Column("business_pk", ForeignKey("businesses.id", ondelete="CASCADE"), nullable=False),
     Column("area", String(64), nullable=False),
-    Column("level", Integer, nullable=False),
+    Column("level", Integer, nullable=True),  # NULL: the business removed its target
     Column("set_at", Timestamp, nullable=False),
     Index("ix_targets_business", "business_pk", "area"),
 )
@@ -991,7 +991,22 @@ class Store:
             .where(targets.c.id.in_(newest))
             .order_by(targets.c.area)
         )
-        return {row.area: row.level for row in rows}
+        return {row.area: row.level for row in rows if row.level is not None}
+
+    def clear_targets(self, business_id: str, areas: Iterable[str]) -> dict[str, int]:
+        """Remove the targets of these areas (a history row each, so progress stays honest)
+        and return the business's current targets; an area with no target adds no row."""
+        with self._write() as conn:
+            business_pk = self._business_of(conn, business_id)
+            current = self._current_targets(conn, business_pk)
+            removed = [
+                {"business_pk": business_pk, "area": area, "level": None, "set_at": _now()}
+                for area in areas
+                if area in current
+            ]
+            if removed:
+                conn.execute(targets.insert(), removed)
+            return self._current_targets(conn, business_pk)
 
     def targets(self, business_id: str) -> dict[str, int]:
         """The business's current target per area (the newest row of each); {} if none."""

@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         _fk("business_pk", "businesses"),
         sa.Column("area", sa.String(64), nullable=False),
-        sa.Column("level", sa.Integer, nullable=False),
+        sa.Column("level", sa.Integer, nullable=True),  # NULL: the target was removed
         sa.Column("set_at", Timestamp, nullable=False),
     )
     op.create_index("ix_targets_business", "targets", ["business_pk", "area"])
