@@ -336,6 +336,25 @@ def test_a_draft_saved_under_the_older_version_is_carried_forward(
         }
 
 
+def test_a_draft_keeps_its_version_so_a_remapped_option_is_carried(
+    small_defs, two_versions, tmp_path
+):
+    """alpha_q4 keeps its id in 9.2.0 but its options move down (b -> a), so only the version
+    saved with the draft tells that "b" was given under 9.1.0."""
+    url = f"sqlite:///{tmp_path / 'drafts.sqlite'}"
+    with Store.open(url, definitions=small_defs) as store:
+        store.record_consent("w1", "smb-001", load_privacy_notice().version)
+        store.save_draft("w1", "smb-001", {"alpha_q4": "b"})
+        assert store.draft_version("w1", "smb-001") == "9.1.0"
+    with Store.open(url, definitions=two_versions) as store:
+        form = AssessmentForm(two_versions, store, workshop="w1", business_id="smb-001")
+        assert form.questions.area_of("alpha_q4").values["alpha_q4"] == "a"
+        assert "earlier version of these questions (9.1.0)" in form.questions.notice.value
+        assert form.save_draft()
+        assert store.load_draft("w1", "smb-001") == {"alpha_q4": "a"}
+        assert store.draft_version("w1", "smb-001") == "9.2.0"
+
+
 def test_answers_exported_from_a_form_tool_import(two_versions, tmp_path):
     """A KoboToolbox-style export of the form `eakit xlsform` writes: group paths, the
     version on every row, bookkeeping columns; one row names a version the kit lacks."""

@@ -264,9 +264,18 @@ def record_answers(definitions: Definitions, record: SubmissionRecord) -> Carrie
     return carry_forward(definitions, record.answers, record.questionnaire_version)
 
 
-def carry_draft(definitions: Definitions, answers: Mapping[str, str]) -> Carried:
-    """A draft's answers as answers to the current questionnaire. Drafts keep no version, so
-    it is read from their question ids: a draft whose ids all still exist counts as current."""
+def carry_draft(
+    definitions: Definitions, answers: Mapping[str, str], version: str | None = None
+) -> Carried:
+    """A draft's answers as answers to the current questionnaire, from the version it was
+    saved under. A draft saved before drafts kept one (or under a version the kit does not
+    know) has it read from its question ids: a draft whose ids all still exist counts as
+    current."""
+    if version is not None:
+        try:
+            return carry_forward(definitions, answers, version)
+        except VersionError:
+            pass
     history = history_for(definitions)
     version = history.template_version(list(answers))
     if version == history.current:

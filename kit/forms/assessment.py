@@ -534,7 +534,9 @@ class AssessmentForm(widgets.VBox):
             self.store.ensure_business(self.workshop, self._business, self.display_name)
         mine = {"respondent": self.respondent}
         carried = carry_draft(
-            self.definitions, self.store.load_draft(self.workshop, self._business, **mine) or {}
+            self.definitions,
+            self.store.load_draft(self.workshop, self._business, **mine) or {},
+            self.store.draft_version(self.workshop, self._business, **mine),
         )
         draft = carried.answers
         notes = self.store.load_draft_notes(self.workshop, self._business, **mine)

@@ -143,6 +143,9 @@ drafts = Table(
     Column("respondent", String(64), primary_key=True),  # "": the business's one respondent
     Column("answers", JSON, nullable=False),
     Column("notes", JSON, nullable=True),
+    # The questionnaire the answers were given under, so a later version can carry them
+    # forward; NULL for drafts saved before it was kept (their version is read from their ids).
+    Column("questionnaire_version", String(32), nullable=True),
     Column("updated_at", Timestamp, nullable=False),
 )
 submissions = Table(
@@ -746,9 +749,11 @@ class Store:
                 respondent=respondent,
                 answers=valid,
                 notes=_notes_json(valid_notes),
+                questionnaire_version=self.definitions.questionnaire.version,
                 updated_at=_now(),
             )
-            changed = ["answers", "updated_at"] + ([] if notes is None else ["notes"])
+            changed = ["answers", "questionnaire_version", "updated_at"]
+            changed += [] if notes is None else ["notes"]
             conn.execute(
                 statement.on_conflict_do_update(
                     index_elements=["workshop_pk", "business_pk", "respondent"],
@@ -759,7 +764,7 @@ class Store:
     def _draft_row(self, workshop: str, business_id: str, respondent: str) -> Any:
         with self._read() as conn:
             return conn.execute(
-                select(drafts.c.answers, drafts.c.notes)
+                select(drafts.c.answers, drafts.c.notes, drafts.c.questionnaire_version)
                 .join(workshops, workshops.c.id == drafts.c.workshop_pk)
                 .join(businesses, businesses.c.id == drafts.c.business_pk)
                 .where(
@@ -780,6 +785,12 @@ class Store:
     ) -> dict[str, AnswerNote]:
         row = self._draft_row(workshop, business_id, respondent)
         return _notes_from(row.notes) if row is not None else {}
+
+    def draft_version(self, workshop: str, business_id: str, *, respondent: str = "") -> str | None:
+        """The questionnaire version a draft was saved under; None when there is no draft or
+        it was saved before versions were kept with drafts."""
+        row = self._draft_row(workshop, business_id, respondent)
+        return row.questionnaire_version if row is not None else None
 
     # submissions
 

@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("respondent", sa.String(64), nullable=False),
         sa.Column("answers", sa.JSON, nullable=False),
         sa.Column("notes", sa.JSON, nullable=True),
+        sa.Column("questionnaire_version", sa.String(32), nullable=True),  # NULL: not kept then
         sa.Column("updated_at", Timestamp, nullable=False),
         sa.PrimaryKeyConstraint("workshop_pk", "business_pk", "respondent", name="pk_drafts"),
     )
