@@ -217,3 +217,31 @@ def test_purge_erases_only_businesses_past_retention(tmp_path, question_ids):
         assert [r.business_id for r in store.latest_submissions("w1")] == ["smb-new"]
     again = run_cli("purge", "--database", str(database), "--yes")
     assert "nothing to erase" in again.stdout
+
+
+def test_score_places_a_team_business_once_on_its_combined_answers(tmp_path, question_ids):
+    """Three respondents of one business answer every question a (level 1), c (3) and d (4):
+    the lower median of 1, 3, 4 is 3 on every question, so the business is Strategic, on one
+    line that says it rests on three respondents; a one-person business sits beside it."""
+    path = tmp_path / "team.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["business_id", "business_name", "respondent", "role", *question_ids])
+        for code, role, answer in (
+            ("t-1", "owner", "a"),
+            ("t-2", "staff", "c"),
+            ("t-3", "partner", "d"),
+        ):
+            writer.writerow(["team-co", "Team Co", code, role, *[answer] * len(question_ids)])
+        writer.writerow(["solo-co", "Solo Co", "", "", *["b"] * len(question_ids)])
+    result = run_cli("score", str(path))
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("Team Co", "Solo Co"))]
+    assert len(rows) == 2
+    assert rows[0].startswith("Team Co (team-co), 3 respondents") and "3 Strategic" in rows[0]
+    assert rows[1].startswith("Solo Co (solo-co)") and "2 Proactive" in rows[1]
+    as_json = json.loads(run_cli("score", str(path), "--format", "json").stdout)
+    assert [(b["business_id"], b["respondents"]) for b in as_json["businesses"]] == [
+        ("team-co", 3),
+        ("solo-co", 1),
+    ]
