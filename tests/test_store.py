@@ -185,12 +185,15 @@ def test_export_holds_everything_on_one_business_only(store, small_defs):
     store.submit("w1", "smb-001", all_answers("b", small_defs), "k1")
     store.save_draft("w1", "smb-001", {"gamma_q1": "d"})
     store.submit("w1", "smb-002", all_answers("a", small_defs), "k2")
+    store.set_language("smb-001", "fr")
     data = json.loads(json.dumps(store.export_business("smb-001")))
     assert data["business_id"] == "smb-001"
     assert data["display_name"] == "<script>alert(1)</script>"
     assert [w["workshop"] for w in data["workshops"]] == ["w1"]
     assert [c["privacy_version"] for c in data["consents"]] == ["1.0.0"]
     assert data["drafts"][0]["answers"] == {"gamma_q1": "d"}
+    assert data["drafts"][0]["questionnaire_version"] == small_defs.questionnaire.version
+    assert data["language"] == "fr"
     assert [s["submission_key"] for s in data["submissions"]] == ["k1"]
     assert "smb-002" not in json.dumps(data)
     assert {r.business_id for r in store.history("smb-001")} == {"smb-001"}

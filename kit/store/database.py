@@ -1123,6 +1123,7 @@ class Store:
                     drafts.c.respondent,
                     drafts.c.answers,
                     drafts.c.notes,
+                    drafts.c.questionnaire_version,
                     drafts.c.updated_at,
                 )
                 .join(drafts, drafts.c.workshop_pk == workshops.c.id)
@@ -1156,6 +1157,7 @@ class Store:
             "exported_at": _now().isoformat(),
             "business_id": business.business_id,
             "display_name": business.display_name,
+            "language": business.language,  # None: the workshop's language applies
             "created_at": _utc(business.created_at).isoformat(),
             "workshops": [
                 {"workshop": r.code, "title": r.title, "joined_at": _utc(r.joined_at).isoformat()}
@@ -1175,6 +1177,7 @@ class Store:
                     "respondent": r.respondent,
                     "answers": dict(r.answers),
                     "notes": dict(r.notes or {}),
+                    "questionnaire_version": r.questionnaire_version,
                     "updated_at": _utc(r.updated_at).isoformat(),
                 }
                 for r in draft_rows
