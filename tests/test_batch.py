@@ -366,7 +366,7 @@ def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, o
     finally:
         worker.release_worker_resources()
     assert (result.ok, result.attempts) == (ok, attempts)
-    assert ok or result.error.startswith("the kernel did not start (Kernel died before")
+    assert ok or result.error.startswith("the kernel did not start (it exited before answering)")
 
 
 def test_team_spreadsheet_through_the_batch(tmp_path):

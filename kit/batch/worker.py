@@ -38,6 +38,9 @@ from kit.kernels import (  # noqa: E402
     close_templates,
     forks_kernels,
     kernel_manager,
+    kill_kernel,
+    ready_client,
+    release_kernel,
     template_for,
 )
 from kit.reports.business import (  # noqa: E402
@@ -61,7 +64,8 @@ KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine ca
 
 
 class FreshKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, run on a kernel started beforehand and killed after.
+    """papermill's nbclient engine, run on a kernel started beforehand and killed after (by
+    the caller: nbclient's own shutdown interrupts the kernel and polls for its end).
 
     It also hands the executing notebook to the caller (``keep``), so a notebook that timed
     out or lost its kernel can still be saved as far as it ran.
@@ -86,11 +90,10 @@ class FreshKernelEngine(NBClientEngine):
             kernel_name=kernel_name,
             timeout=execution_timeout,
             startup_timeout=start_timeout,
-            shutdown_kernel="immediate",
         )
         client.kc = kc  # already connected and answering: no second handshake
         kc.allow_stdin = False
-        return client.execute(cleanup_kc=True)
+        return client.execute(cleanup_kc=False)
 
 
 papermill_engines.register(ENGINE_NAME, FreshKernelEngine)
@@ -114,15 +117,6 @@ def _launch() -> AsyncKernelManager:
     return km
 
 
-def _kill(km: AsyncKernelManager) -> None:
-    """Stop a kernel from any thread: kill the process and remove its connection file."""
-    process = getattr(km.provisioner, "process", None)
-    if process is not None and process.poll() is None:
-        process.kill()
-        process.wait()
-    km.cleanup_connection_file()
-
-
 class KernelSupply:
     """Kernels for one worker thread. A forked kernel is ready in a few hundredths of a second,
     so it is started when needed; a cold one gets started ahead, while the current business
@@ -140,7 +134,7 @@ class KernelSupply:
 
     def close(self) -> None:
         if self._spare is not None:
-            _kill(self._spare)
+            release_kernel(self._spare)
             self._spare = None
 
 
@@ -175,19 +169,6 @@ def prepare_kernels() -> None:
         template_for((WARMUP_MODULE,))
 
 
-def _connect(km: AsyncKernelManager, timeout: float) -> Any:
-    """A client of ``km`` once the kernel answers (the one nbclient then runs the notebook
-    through). No heartbeat: ``km`` sees a dead kernel itself; no stdin: nothing is typed."""
-    client = km.client()
-    client.start_channels(stdin=False, hb=False)
-    try:
-        run_sync(client.wait_for_ready)(timeout=timeout)
-    except (RuntimeError, TimeoutError) as exc:
-        client.stop_channels()
-        raise KernelStartError(f"the kernel did not start ({exc})") from None
-    return client
-
-
 @functools.lru_cache(maxsize=4)
 def _parsed(text: str) -> nbformat.NotebookNode:
     """The report notebook read and validated once per process (papermill copies it)."""
@@ -212,7 +193,7 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> 
 
     def expire() -> None:
         timed_out.set()
-        _kill(km)
+        kill_kernel(km)  # from the timer's thread: the process only, released below
 
     deadline = threading.Timer(job.timeout, expire)
     deadline.daemon = True
@@ -237,9 +218,8 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> 
         raise NotebookFailure(reason, keep[0] if keep else None) from exc
     finally:
         deadline.cancel()
-        if kc.channels_running:  # nbclient stops them, unless papermill failed before it ran
-            kc.stop_channels()
-        _kill(km)
+        kc.stop_channels()
+        release_kernel(km)
 
 
 def report_output(notebook: Any) -> ReportView:
@@ -273,10 +253,10 @@ def run_job(job: ReportJob) -> JobResult:
             attempts += 1
             km = _supply().take()
             try:
-                kc = _connect(km, KERNEL_START_TIMEOUT)
+                kc = ready_client(km, KERNEL_START_TIMEOUT)
                 break
             except KernelStartError:
-                _kill(km)
+                release_kernel(km)
                 if attempts == 2:
                     raise
         try:

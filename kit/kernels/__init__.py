@@ -9,8 +9,9 @@ other kernel has touched (a global set in one kernel is absent from the next).
 
     km = kernel_manager(preload=("kit.batch.warmup",))  # jupyter_client's AsyncKernelManager
     await km.start_kernel(env=..., cwd=...)              # a fork of the template: no cold start
+    kc = ready_client(km, timeout=60)                    # answering on every channel
     ...                                                  # use it as any kernel (nbclient...)
-    await km.shutdown_kernel(now=True)
+    kc.stop_channels(); release_kernel(km)               # killed, no polling, no interrupt
     close_templates()                                    # at the end; also done at exit
 
 - ``kernel_manager`` gives an ``AsyncKernelManager`` whose provisioner
@@ -22,6 +23,9 @@ other kernel has touched (a global set in one kernel is absent from the next).
 - Kernels die with their template and the template with its owner, even on ``kill -9``
   (``kit.kernels.lifeline``, and a template that ends when its owner's pipe closes). One
   template serves every thread of its process: a batch's worker threads share one.
+- ``ready_client`` and ``release_kernel`` (``kit.kernels.clients``) replace jupyter_client's
+  ``wait_for_ready`` and ``shutdown_kernel`` for short-lived kernels: both of those sit idle
+  for tenths of a second by design, which is more than a short notebook costs.
 
 Only the kit's base layer is imported here, so any layer above may use this package.
 """
@@ -32,6 +36,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from kit.kernels.clients import kill_kernel, ready_client, release_kernel
 from kit.kernels.forking import (
     ForkedKernel,
     KernelTemplate,
@@ -46,6 +51,9 @@ __all__ = [
     "close_templates",
     "forks_kernels",
     "kernel_manager",
+    "kill_kernel",
+    "ready_client",
+    "release_kernel",
     "template_for",
 ]
 
@@ -57,6 +65,10 @@ def kernel_manager(
     for ``preload`` (or starts it as usual where fork is missing)."""
     from jupyter_client import AsyncKernelManager
 
+    from kit.kernels.clients import shared_context
+
+    # one ZeroMQ context for every kernel of this process; ports picked afresh, not cached
+    settings = {"context": shared_context(), "cache_ports": False, **settings}
     km = AsyncKernelManager(kernel_name=kernel_name, **settings)
     if forks_kernels():
         from kit.kernels.provisioner import ForkingProvisioner
