@@ -3,6 +3,8 @@
 Each executor takes the jobs and yields one ``JobResult`` per job as they finish, in any
 order; ``run_batch`` does not care which one it got. Both keep their workers for the whole
 batch (so each worker's spare kernel is used) and release the workers' kernels at the end.
+Each kind may also start ahead what takes long to get ready (``prepare``), which ``eakit
+batch`` calls first of all, so that it gets ready while the rest of the batch imports and plans.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from kit.batch.jobs import JobResult, ReportJob
+from kit.batch.jobs import WARMUP_MODULE, JobResult, ReportJob
 from kit.errors import BatchError
 
 
@@ -30,6 +32,16 @@ def _worker_died(job: ReportJob, detail: str) -> JobResult:
     return JobResult(job.business_id, False, 0.0, f"the worker process died ({detail})")
 
 
+def start_kernel_template() -> None:
+    """Start this process's kernel template now (where kernels are forked): its imports take
+    about a second, done while this process imports and plans instead of after. The calling
+    thread owns it and must last the whole batch (``kit.kernels.lifeline``)."""
+    from kit.kernels import forks_kernels, template_for
+
+    if forks_kernels():
+        template_for((WARMUP_MODULE,))
+
+
 def local_threads(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Iterator[JobResult]:
     """Run jobs on ``workers`` threads of this process.
 
@@ -39,9 +51,9 @@ def local_threads(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Iter
     busy, and a batch pays once, not once per worker, for the imports, the kernel template
     and vl-convert's JavaScript engine (about 4 CPU seconds per worker process).
     """
-    from kit.batch.worker import prepare_kernels, release_worker_resources, run_job
+    from kit.batch.worker import release_worker_resources, run_job
 
-    prepare_kernels()  # the template starts importing now, owned by this thread
+    start_kernel_template()  # unless started already; owned by this thread
     pool = ThreadPoolExecutor(
         max_workers=min(settings.workers, len(jobs)), thread_name_prefix="eakit-report"
     )
@@ -99,7 +111,17 @@ def dask_cluster(jobs: Sequence[ReportJob], settings: ExecutorSettings) -> Itera
             cluster.close()
 
 
-EXECUTORS: dict[str, Executor] = {
-    "local": local_threads,
-    "dask": dask_cluster,
+def _nothing_to_prepare() -> None:
+    """Dask workers are processes of their own, which get ready by themselves."""
+
+
+@dataclass(frozen=True)
+class ExecutorKind:
+    run: Executor
+    prepare: Callable[[], None]
+
+
+EXECUTORS: dict[str, ExecutorKind] = {
+    "local": ExecutorKind(local_threads, start_kernel_template),
+    "dask": ExecutorKind(dask_cluster, _nothing_to_prepare),
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_TIMEOUT = 120.0
+# What every report kernel has imported before its business is known (``kit.batch.warmup``).
+WARMUP_MODULE = "kit.batch.warmup"
 
 
 def default_workers() -> int:

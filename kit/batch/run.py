@@ -1,9 +1,10 @@
 """``run_batch``: one report per business and a cohort summary, from top to bottom.
 
-1. check the options and the output folder;
+1. check the options and the output folder, and let the executor start getting ready;
 2. import the cohort file (if any) and check every business, setting bad ones aside;
 3. skip businesses whose report is up to date (unless ``force``);
-4. run the rest on an executor, writing each report and notebook as it arrives;
+4. run the rest on an executor, writing each report and notebook as it arrives, while the
+   cohort summary is drawn beside them (which also readies the chart engine for the reports);
 5. write the cohort summary and the manifest.
 
 A business that fails is an entry in the manifest, never an exception; only a batch that cannot
@@ -15,6 +16,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -252,26 +254,24 @@ def _keep(result: JobResult, name: str, key: str, folder: OutputFolder) -> Entry
     )
 
 
-def _write_summary(
-    batch: BatchInput,
-    folder: OutputFolder,
-    formats: tuple[str, ...],
-    paper: str,
-    language: str | None = None,
-) -> None:
+def _summary_pages(
+    batch: BatchInput, formats: tuple[str, ...], paper: str, language: str | None = None
+) -> dict[str, bytes]:
+    """The cohort summary in each format, or nothing for a workshop with no assessment."""
+    if not batch.cohort:
+        return {}
     with Store.open(batch.database_url) as store, use_language(language) as code:
         summary = build_summary(store, batch.workshop)
         levels = localize(store.definitions, code).model.levels
         labels = {level.number: level.label for level in levels}
-        pages = render_page(summary_page(summary, labels), formats, paper)
-    for fmt, data in pages.items():
-        folder.write(folder.summary(fmt), data)
+        return render_page(summary_page(summary, labels), formats, paper)
 
 
 def run_batch(options: BatchOptions) -> BatchResult:
     """Write every business's report and the cohort summary into ``options.out``."""
     started = time.perf_counter()
     formats, notebook = _check_options(options)
+    EXECUTORS[options.executor].prepare()
     folder = OutputFolder(options.out.resolve())
     folder.prepare()
     batch = load_input(folder.database, options.cohort_file, options.workshop, options.database)
@@ -279,8 +279,12 @@ def run_batch(options: BatchOptions) -> BatchResult:
     names = {r.business_id: r.display_name for r in batch.records}
     entries = plan.entries
     settings = ExecutorSettings(options.workers, options.dask_scheduler, options.dask_local)
-    results = EXECUTORS[options.executor](plan.jobs, settings) if plan.jobs else iter(())
+    results = EXECUTORS[options.executor].run(plan.jobs, settings) if plan.jobs else iter(())
     interrupted = False
+    # The summary is drawn on a thread of its own from the first moment, while the kernels
+    # run: the batch's cores would otherwise wait for its chart engine to start.
+    drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eakit-summary")
+    summary = drawing.submit(_summary_pages, batch, formats, options.paper, options.language)
     try:
         for result in tqdm(
             results,
@@ -292,14 +296,15 @@ def run_batch(options: BatchOptions) -> BatchResult:
             entries.append(
                 _keep(result, names[result.business_id], plan.keys[result.business_id], folder)
             )
-        if batch.cohort:
-            _write_summary(batch, folder, formats, options.paper, options.language)
+        for fmt, data in summary.result().items():
+            folder.write(folder.summary(fmt), data)
     except KeyboardInterrupt:
         interrupted = True
         print("Stopping: waiting for the reports already running...", file=sys.stderr)
         if isinstance(results, Generator):  # no jobs: nothing runs, nothing to stop
             results.close()  # stops the workers; a second Ctrl-C ends the wait
     finally:  # also when interrupted: the next run then skips what is already done
+        drawing.shutdown(wait=True, cancel_futures=True)
         close_renderers()
         entries.sort(key=lambda e: (e.business_id == "", e.business_id))
         write_manifest(

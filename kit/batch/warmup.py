@@ -15,6 +15,7 @@ not the kernel.
 
 import contextlib
 import importlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -29,9 +30,14 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from kit.core.definitions import bundled_definitions  # noqa: E402
 from kit.core.language import LANGUAGES  # noqa: E402
 from kit.paths import SAMPLE_COHORT  # noqa: E402
-from kit.reports.business import business_report, cohort_parameter  # noqa: E402
+from kit.reports.business import (  # noqa: E402
+    LEAVE_TO_RENDERER,
+    business_report,
+    cohort_parameter,
+)
 from kit.reports.context import CohortView  # noqa: E402
 from kit.reports.html import ENVIRONMENT  # noqa: E402
+from kit.settings import CHARTS_VARIABLE  # noqa: E402
 from kit.store.database import Store  # noqa: E402
 from kit.tables.cohort_file import read_cohort  # noqa: E402
 
@@ -50,7 +56,9 @@ REHEARSAL = "rehearsal"  # the made-up workshop and business of the rehearsal
 
 
 def rehearse() -> None:
-    """Build one made-up business's report in every language, on a store deleted after."""
+    """Build one made-up business's report in every language, on a store deleted after, as
+    a batch kernel builds it: charts left to the batch (no chart engine in this process)."""
+    os.environ[CHARTS_VARIABLE] = LEAVE_TO_RENDERER  # a kernel gets its own environment
     sample = read_cohort(SAMPLE_COHORT, bundled_definitions()).rows[0]
     with tempfile.TemporaryDirectory(prefix="eakit-rehearsal-") as folder:
         url = f"sqlite:///{Path(folder) / 'rehearsal.sqlite'}"

@@ -32,7 +32,7 @@ from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
 from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
-from kit.batch.jobs import JobResult, ReportJob  # noqa: E402
+from kit.batch.jobs import WARMUP_MODULE, JobResult, ReportJob  # noqa: E402
 from kit.core.language import SOURCE  # noqa: E402
 from kit.kernels import (  # noqa: E402
     close_templates,
@@ -41,7 +41,6 @@ from kit.kernels import (  # noqa: E402
     kill_kernel,
     ready_client,
     release_kernel,
-    template_for,
 )
 from kit.reports.business import (  # noqa: E402
     LEAVE_TO_RENDERER,
@@ -55,7 +54,6 @@ from kit.settings import CHARTS_VARIABLE  # noqa: E402
 KERNEL_NAME = "python3"
 ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
-WARMUP_MODULE = "kit.batch.warmup"
 WARMUP = f"--IPKernelApp.exec_lines=import {WARMUP_MODULE}"  # for kernels started cold
 # The executed notebook is the record of what ran; IPython's own history database (a file
 # shared by every kernel, 0.015 CPU seconds to open) is left off, as nbclient does.
@@ -160,13 +158,6 @@ def release_worker_resources() -> None:
         supply.close()
     close_templates()
     close_renderers()
-
-
-def prepare_kernels() -> None:
-    """Start this process's kernel template now (where kernels are forked), so that it imports
-    while the first jobs are handed out, owned by a thread that lasts the whole batch."""
-    if forks_kernels():
-        template_for((WARMUP_MODULE,))
 
 
 @functools.lru_cache(maxsize=4)

@@ -86,8 +86,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def batch(args: argparse.Namespace) -> int:
+    from kit.batch.executors import EXECUTORS
     from kit.slow_imports import skip_unused_slow_imports
 
+    executor = "dask" if args.dask_scheduler or args.dask_local else "local"
+    EXECUTORS[executor].prepare()  # first of all: it gets ready while the rest imports
     skip_unused_slow_imports()
     from kit.batch.manifest import FAILED, INVALID
     from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
@@ -103,7 +106,7 @@ def batch(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         force=args.force,
         notebook=args.notebook or REPORT_NOTEBOOK,
-        executor="dask" if args.dask_scheduler or args.dask_local else "local",
+        executor=executor,
         dask_scheduler=args.dask_scheduler,
         dask_local=args.dask_local,
         language=args.language,

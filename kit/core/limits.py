@@ -8,8 +8,9 @@ answered with a message naming the file and the limit instead of a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
@@ -72,27 +73,38 @@ def yaml_problem(path: Path, text: str) -> str | None:
     stream of events (no recursion), before the recursive loader sees it."""
     import yaml
 
-    depth = 0
+    from kit.core.yamlio import PARSER
+
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING_DEPTH:
-                    return (
-                        f"{path}:{_event_line(event)}: nested more than "
-                        f"{MAX_NESTING_DEPTH} levels deep"
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif (
-                isinstance(event, yaml.ScalarEvent)
-                and event.style is None
-                and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))
-            ):
-                return (
-                    f"{path}:{_event_line(event)}: a number with more than "
-                    f"{MAX_INTEGER_DIGITS} digits"
-                )
+        return _event_problem(path, yaml.parse(text, Loader=PARSER))
     except yaml.YAMLError:
-        return None  # the loader reports syntax errors with their line
+        # libyaml stops at nesting limits of its own before the count below gets there; the
+        # Python parser, which has none, then says where. Other errors: the loader reports.
+        try:
+            return _event_problem(path, yaml.parse(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            return None
+
+
+def _event_problem(path: Path, events: Iterator[Any]) -> str | None:
+    import yaml
+
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                return (
+                    f"{path}:{_event_line(event)}: nested more than {MAX_NESTING_DEPTH} levels deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif (
+            isinstance(event, yaml.ScalarEvent)
+            and not event.style  # plain: None from PyYAML's parser, "" from libyaml's
+            and _LONG_NUMBER.fullmatch(event.value.lstrip("+-").replace("_", ""))
+        ):
+            return (
+                f"{path}:{_event_line(event)}: a number with more than {MAX_INTEGER_DIGITS} digits"
+            )
     return None

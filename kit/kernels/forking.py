@@ -156,7 +156,10 @@ class KernelTemplate:
         return kernel
 
     def close(self) -> None:
-        """Stop the template; the kernels it forked die with it."""
+        """Stop the template; the kernels it forked die with it. One still importing (started
+        ahead for a batch that then had nothing to do) is killed rather than waited for."""
+        if not self._ready.is_set():
+            self._process.kill()
         if self._process.stdin is not None and not self._process.stdin.closed:
             self._process.stdin.close()
         try:
