@@ -46,6 +46,7 @@ from kit.core.translations import localize
 from kit.errors import BatchError, Interrupted, LanguageError
 from kit.paths import NOTEBOOKS_DIR
 from kit.reports.business import cohort_parameter
+from kit.reports.charts import start_engine
 from kit.reports.context import CohortView
 from kit.reports.renderers import (
     PAPER_SIZES,
@@ -281,9 +282,10 @@ def run_batch(options: BatchOptions) -> BatchResult:
     settings = ExecutorSettings(options.workers, options.dask_scheduler, options.dask_local)
     results = EXECUTORS[options.executor].run(plan.jobs, settings) if plan.jobs else iter(())
     interrupted = False
-    # The summary is drawn on a thread of its own from the first moment, while the kernels
-    # run: the batch's cores would otherwise wait for its chart engine to start.
+    # The chart engine starts, and the summary is drawn, on a thread of their own from the
+    # first moment, while the kernels run: the first reports would otherwise wait for both.
     drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eakit-summary")
+    drawing.submit(start_engine)
     summary = drawing.submit(_summary_pages, batch, formats, options.paper, options.language)
     try:
         for result in tqdm(

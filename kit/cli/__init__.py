@@ -6,6 +6,6 @@ each listing its ``VERBS``; ``kit.cli.parser`` imports them by name and builds t
 
 from __future__ import annotations
 
-from kit.cli.parser import build_parser, main
+from kit.cli.parser import build_parser, console, main
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "console", "main"]

@@ -87,6 +87,12 @@ def to_svg(chart: alt.TopLevelMixin) -> Markup:
     )
 
 
+def start_engine() -> None:
+    """Start vl-convert's JavaScript engine now (a third of a CPU second, once per process),
+    so that the first chart a batch draws does not wait for it."""
+    vl_convert.vegalite_to_vega({"mark": "point"}, vl_version=VL_VERSION)
+
+
 class CompiledChart:
     """An Altair chart validated and compiled to Vega once, then drawn again with other rows.
 
