@@ -15,6 +15,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,3 +193,24 @@ def screenshot(page, path: Path) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+def kernel_exists(server: AppServer, kernel_id: str) -> bool:
+    """Does the app's server still list this kernel (its REST API: 404 once it is gone)?"""
+    try:
+        with urllib.request.urlopen(f"{server.base}api/kernels/{kernel_id}", timeout=30):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+
+
+def kernel_gone_within(server: AppServer, kernel_id: str, seconds: float) -> bool:
+    """Is the kernel gone from the server within ``seconds`` (looked at twice a second)?"""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not kernel_exists(server, kernel_id):
+            return True
+        time.sleep(0.5)
+    return False

@@ -28,6 +28,8 @@ from tests.apps_support import (
     agree,
     answer,
     enter,
+    kernel_exists,
+    kernel_gone_within,
     open_area,
     open_form,
     screenshot,
@@ -339,28 +341,15 @@ def test_kernel_websocket_refuses_code(assessment, page, tmp_path):
     assert not target.exists()
 
 
-def _kernel_exists(server, kernel_id: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{server.base}api/kernels/{kernel_id}", timeout=30):
-            return True
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return False
-        raise
-
-
 def test_closed_tab_kernel_is_culled(culling_assessment, browser):
     """Is the kernel of a tab that was closed stopped once it has been idle for the cull time?"""
     context = browser.new_context(viewport=VIEWPORTS["phone"])
     tab = context.new_page()
     open_form(tab, culling_assessment.url)
     kernel_id = json.loads(tab.inner_text("#jupyter-config-data"))["kernelId"]
-    assert _kernel_exists(culling_assessment, kernel_id)
+    assert kernel_exists(culling_assessment, kernel_id)
     context.close()
-    deadline = time.monotonic() + CULL_SECONDS * 4
-    while _kernel_exists(culling_assessment, kernel_id) and time.monotonic() < deadline:
-        time.sleep(1)
-    assert not _kernel_exists(culling_assessment, kernel_id)
+    assert kernel_gone_within(culling_assessment, kernel_id, CULL_SECONDS * 4)
 
 
 def test_late_arrival_gets_a_live_kernel(culling_assessment, page):

@@ -32,6 +32,7 @@ from kit.core.definitions import bundled_definitions
 from kit.core.explain import dimension_status
 from kit.core.scoring import score_answers
 from kit.paths import SAMPLE_COHORT
+from kit.reports import charts
 from kit.store.database import Store
 from kit.tables.cohort_file import read_cohort
 from tests.conftest import require_system_tool, run_cli
@@ -367,6 +368,36 @@ def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, o
         worker.release_worker_resources()
     assert (result.ok, result.attempts) == (ok, attempts)
     assert ok or result.error.startswith("the kernel did not start (it exited before answering)")
+
+
+class EngineCrash(BaseException):
+    """What a Rust panic inside vl-convert raises (pyo3's PanicException is no Exception)."""
+
+
+def test_a_chart_engine_crash_fails_that_business_alone(tmp_path, monkeypatch):
+    """When the chart engine crashes while drawing one business's chart, is that business
+    failed with the reason (its executed notebook kept), and is the next one still drawn?"""
+    url = _store_with_one_business(tmp_path)
+    job = ReportJob(
+        "smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"), ("html",), "a4", 60
+    )
+    real = charts.vl_convert.vega_to_svg
+    calls = iter([EngineCrash("chart engine panicked"), None])
+
+    def crash_once(*args, **kwargs):
+        fault = next(calls)
+        if fault is not None:
+            raise fault
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts.vl_convert, "vega_to_svg", crash_once)
+    try:
+        crashed, drawn = worker.run_job(job), worker.run_job(job)
+    finally:
+        worker.release_worker_resources()
+    assert (crashed.ok, crashed.error) == (False, "chart engine panicked")
+    assert crashed.notebook is not None and "smb-001" in crashed.notebook  # the audit copy
+    assert drawn.ok and b"<svg" in drawn.files["html"]
 
 
 def test_team_spreadsheet_through_the_batch(tmp_path):

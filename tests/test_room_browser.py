@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.apps_support import (
     PAGE_TIMEOUT_MS,
     enter,
+    kernel_exists,
+    kernel_gone_within,
     start_app,
 )
 
@@ -77,25 +77,6 @@ def _kernel_id(page) -> str:
     return json.loads(page.inner_text("#jupyter-config-data"))["kernelId"]
 
 
-def _kernel_exists(server, kernel_id: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{server.base}api/kernels/{kernel_id}", timeout=30):
-            return True
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return False
-        raise
-
-
-def _gone_within(server, kernel_id: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not _kernel_exists(server, kernel_id):
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def _arrive_together(pages, url: str) -> None:
     """Start every page loading before waiting for any (Playwright's goto would wait)."""
     for page in pages:
@@ -123,9 +104,9 @@ def test_closed_tab_frees_its_kernel_at_once(room, participants):
     page.goto(room.url)
     page.wait_for_selector(".eakit-start")
     kernel_id = _kernel_id(page)
-    assert _kernel_exists(room, kernel_id)
+    assert kernel_exists(room, kernel_id)
     page.close(run_before_unload=True)  # what a browser does when its tab is closed
-    assert _gone_within(room, kernel_id, RELEASE_SECONDS)
+    assert kernel_gone_within(room, kernel_id, RELEASE_SECONDS)
 
 
 def test_reloaded_tab_frees_its_old_kernel(room, participants):
@@ -137,7 +118,7 @@ def test_reloaded_tab_frees_its_old_kernel(room, participants):
     page.reload()
     page.wait_for_selector(".eakit-start")
     assert _kernel_id(page) != before
-    assert _gone_within(room, before, RELEASE_SECONDS)
+    assert kernel_gone_within(room, before, RELEASE_SECONDS)
 
 
 def test_full_room_says_so_and_lets_them_in_when_someone_leaves(tmp_path, participants):

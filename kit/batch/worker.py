@@ -266,7 +266,10 @@ def run_job(job: ReportJob) -> JobResult:
             notebook=nbformat.writes(notebook),
             files=files,
         )
-    except Exception as exc:  # one business's failure must never stop the batch
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one business's failure must never stop the batch, not even
+        # a crash inside the chart engine (vl-convert's Rust panics are BaseExceptions)
         return JobResult(
             job.business_id,
             False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -71,8 +72,6 @@ def console() -> NoReturn:
     code = main()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, or a closed stream
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe, or a stream closed by the verb
-            pass
     os._exit(code)
