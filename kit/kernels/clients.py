@@ -13,6 +13,8 @@ forked kernel binds its ports a few hundredths of a second after the client has 
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import threading
 import time
 from queue import Empty
@@ -27,6 +29,7 @@ from kit.errors import KernelStartError
 RECONNECT_MS = 5  # ZeroMQ's default is 100 ms: a tenth of a second lost per kernel
 REPLY_WAIT = 1.0  # seconds for one kernel_info answer before asking again
 IOPUB_WAIT = 0.5  # seconds for the status message that proves IOPub is connected
+KILL_WAIT = 10.0  # seconds for a killed kernel to be gone
 
 _context: zmq.asyncio.Context | None = None
 _context_lock = threading.Lock()
@@ -79,11 +82,14 @@ def ready_client(km: Any, timeout: float) -> Any:
 
 
 def kill_kernel(km: Any) -> None:
-    """Kill the kernel process from any thread and wait for it to be gone."""
+    """Kill the kernel process from any thread and wait (a while) for it to be gone."""
     process = getattr(km.provisioner, "process", None)
     if process is not None and process.poll() is None:
         process.kill()
-        process.wait()
+        # a killed process that is not gone by then is held by a debugger or tracer: it is
+        # left to its parent (the template, or the init process), not waited for forever
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(KILL_WAIT)
 
 
 def release_kernel(km: Any) -> None:

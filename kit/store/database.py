@@ -11,6 +11,7 @@ by Alembic (``kit/store/migrations``) whenever a store is opened.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -380,15 +381,38 @@ def _create_engine(url: str) -> Engine:
         ) from None
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to the newest revision (or ``revision``), one process at a time."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest schema revision the kit ships (its migration files, read once a process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision (or ``revision``), one process at a time.
+
+    A store already at the newest revision is only looked at: Alembic's upgrade would load
+    and run its environment and every migration file again, a hundredth of a CPU second on
+    each open (each report kernel of a batch opens the store once).
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with engine.begin() as conn:
         MIGRATION_LOCKS[engine.dialect.name](conn)
+        current = MigrationContext.configure(conn).get_current_revision()
+        if revision == "head" and current is not None and current == head_revision():
+            return
+        config = _alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
