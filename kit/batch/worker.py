@@ -4,8 +4,9 @@ A worker is a thread (of ``eakit batch``, or of a Dask worker) that lives for th
 Each business gets a kernel of its own, forked from its process's kernel template
 (``kit.kernels``), which has imported the kit once, and killed when it is done: nothing one
 business's notebook computed can reach the next, and no business waits for a cold interpreter.
-Where there is no fork, each worker thread keeps one ordinary kernel starting in the background
-instead. ``run_job`` never raises; whatever goes wrong becomes a failed ``JobResult``.
+Each worker thread keeps its next kernel starting in the background (forked, or an ordinary
+kernel where there is no fork). ``run_job`` never raises; whatever goes wrong becomes a failed
+``JobResult``.
 """
 
 from __future__ import annotations
@@ -116,17 +117,16 @@ def _launch() -> AsyncKernelManager:
 
 
 class KernelSupply:
-    """Kernels for one worker thread. A forked kernel is ready in a few hundredths of a second,
-    so it is started when needed; a cold one gets started ahead, while the current business
-    runs (one spare per thread)."""
+    """Kernels for one worker thread, each started ahead while the business before it runs
+    (one spare per thread): a forked kernel still takes a few hundredths of a second to
+    answer, which a single worker otherwise spends waiting (a fifth of its time per report),
+    and a cold one over a second."""
 
     def __init__(self) -> None:
         self._spare: AsyncKernelManager | None = None
 
     def take(self) -> AsyncKernelManager:
         """A kernel no business has used."""
-        if forks_kernels():
-            return _launch()
         kernel, self._spare = self._spare or _launch(), _launch()
         return kernel
 
