@@ -9,6 +9,7 @@ holds both submissions, the note exactly as typed, the target; the markup never 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,36 @@ def test_two_respondents_answer_one_business(assessment, database, browser):
     assert set(records[1].answers.values()) == {"c"}
     assert records[0].notes == {question: AnswerNote(HOSTILE, "https://example.org/plan")}
     assert records[1].notes == {}
+
+
+def _draft_note(database: str, respondent: str, question: str) -> str:
+    with Store.open(database) as store:
+        notes = store.load_draft_notes(WORKSHOP, BUSINESS, respondent=respondent)
+    return notes[question].note if question in notes else ""
+
+
+def test_a_note_is_kept_without_leaving_its_box(assessment, database, browser):
+    """A participant types a note and never leaves the box (then closes the tab): is the
+    note in their draft anyway, and back in the box when they return with the same code?"""
+    typed = "Asked the team on Monday; two of them use the chatbot"
+    page = _page(browser)
+    open_form(page, assessment.url)
+    _enter_as(page, "team-1-carl", "staff")
+    agree(page)
+    first = open_area(page, 0).locator(".eakit-question").first
+    question = first.get_attribute("data-question")
+    first.locator(".eakit-evidence summary").click()
+    first.locator(".eakit-note").press_sequentially(typed)
+    deadline = time.monotonic() + 20
+    while _draft_note(database, "team-1-carl", question) != typed:
+        assert time.monotonic() < deadline, "the note never reached the draft"
+        time.sleep(0.25)
+    page.context.close()
+
+    again = _page(browser)
+    open_form(again, assessment.url)
+    _enter_as(again, "team-1-carl", "staff")
+    again.wait_for_selector(".eakit-questions")  # agreed already: straight to the draft
+    box = open_area(again, 0).locator(".eakit-question").first.locator(".eakit-note")
+    assert box.input_value() == typed
+    again.context.close()

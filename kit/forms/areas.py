@@ -31,6 +31,7 @@ from kit.core.messages import say
 from kit.core.records import AnswerNote
 
 AREA_JS = """
+const NOTE_PAUSE_MS = 800;  // a pause in typing after which the note is sent
 function render({ model, el }) {
   const uid = "eakit-" + Math.random().toString(36).slice(2, 10);
   const text = (tag, cls, content) => {
@@ -61,7 +62,17 @@ function render({ model, el }) {
   const fieldsets = {};
   let chosen = { ...model.get("values") };
   let typed = { ...model.get("notes") };
-  const send = () => model.send({ event: "answers", values: chosen, notes: typed });
+  // A note is sent a moment after typing pauses, and when the page goes away, not only when
+  // its box loses focus: a tab closed mid-note keeps what was typed. A link is sent when the
+  // participant leaves its box, so that it is not refused while half typed.
+  let typing = null;
+  const send = () => {
+    clearTimeout(typing);
+    typing = null;
+    model.send({ event: "answers", values: chosen, notes: typed });
+  };
+  const sendTyped = () => { if (typing !== null) send(); };
+  window.addEventListener("pagehide", sendTyped);
   const evidence = (q) => {
     const more = document.createElement("details");
     more.className = "eakit-evidence";
@@ -190,6 +201,13 @@ function render({ model, el }) {
     }
     send();
   });
+  panel.addEventListener("input", (event) => {
+    if (event.target.dataset.field !== "note") return;
+    const id = event.target.closest("fieldset").dataset.question;
+    typed = { ...typed, [id]: { link: "", ...typed[id], note: event.target.value } };
+    clearTimeout(typing);
+    typing = setTimeout(send, NOTE_PAUSE_MS);
+  });
   const focusQuestion = () => {
     const set = fieldsets[model.get("focus_question")];
     if (!set) return;
@@ -214,6 +232,7 @@ function render({ model, el }) {
   model.on("change:focus_request", () => { showOpen(); setTimeout(focusQuestion, 0); });
   showOpen();
   showValues();
+  return () => { sendTyped(); window.removeEventListener("pagehide", sendTyped); };
 }
 export default { render };
 """
