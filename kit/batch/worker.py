@@ -162,7 +162,8 @@ def release_worker_resources() -> None:
 
 @functools.lru_cache(maxsize=4)
 def _parsed(text: str) -> nbformat.NotebookNode:
-    """The report notebook read and validated once per process (papermill copies it)."""
+    """The report notebook parsed once per process. papermill takes a path or a notebook
+    object, never text, and turns the object back into text and parses that again itself."""
     return nbformat.reads(text, as_version=4)
 
 
