@@ -25,6 +25,7 @@ from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell
 
 from kit.batch import worker
+from kit.batch.engines import FRESH_KERNEL
 from kit.batch.jobs import ReportJob
 from kit.batch.manifest import FAILED, INVALID, OK, UP_TO_DATE
 from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
@@ -358,6 +359,7 @@ def test_kernel_start_up_failure_is_retried_once(tmp_path, monkeypatch, dying, o
     when that one dies too, is it failed with the reason?"""
     url = _store_with_one_business(tmp_path)
     launches = iter([_dying_kernel] * dying + [worker._launch] * 3)
+    monkeypatch.setattr(worker, "RUNNER", FRESH_KERNEL)  # as where fork is missing
     monkeypatch.setattr(worker, "_launch", lambda: next(launches)())
     job = ReportJob(
         "smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"), ("html",), "a4", 60

@@ -16,6 +16,7 @@ import pytest
 from jupyter_client.provisioning import KernelProvisionerFactory
 from jupyter_core.utils import run_sync
 
+from kit.batch.engines import FORKED_CELLS, FRESH_KERNEL
 from kit.kernels import (
     KernelTemplate,
     close_templates,
@@ -147,9 +148,16 @@ def test_kernels_die_with_their_template():
     run_sync(km.cleanup_resources)()
 
 
-def test_without_fork_the_worker_gives_the_same_report(tmp_path: Path, monkeypatch):
-    """Where fork is missing, does a worker start an ordinary kernel and write the very same
-    report as with a forked one?"""
+@pytest.mark.parametrize(
+    ("runner", "forking"),
+    [(FRESH_KERNEL, True), (FRESH_KERNEL, False)],
+    ids=["forked kernel", "cold kernel"],
+)
+def test_every_way_of_running_the_notebook_gives_the_same_report(
+    tmp_path: Path, monkeypatch, runner, forking
+):
+    """On a Jupyter kernel (forked, or started cold where fork is missing), does a worker
+    write the very same report as with the cells run in a forked process's own shell?"""
     import kit.kernels
     from kit.batch import worker
     from kit.batch.jobs import ReportJob
@@ -160,16 +168,17 @@ def test_without_fork_the_worker_gives_the_same_report(tmp_path: Path, monkeypat
     job = ReportJob(
         "smb-001", "retry", url, REPORT_NOTEBOOK.read_text(encoding="utf-8"), ("html",), "a4", 120
     )
-    results = {}
-    for forking in (True, False):
-        for module in (worker, kit.kernels):  # the worker's choice and the manager's
-            monkeypatch.setattr(module, "forks_kernels", lambda forking=forking: forking)
-        try:
-            results[forking] = worker.run_job(job)
-        finally:
-            worker.release_worker_resources()
-    assert results[True].ok and results[False].ok, [r.error for r in results.values()]
-    assert results[True].files == results[False].files
+    assert worker.RUNNER == FORKED_CELLS  # where processes fork, as here
+    try:
+        default = worker.run_job(job)
+        monkeypatch.setattr(worker, "RUNNER", runner)
+        for module in (worker, kit.kernels):  # the worker's warm-up and the manager's
+            monkeypatch.setattr(module, "forks_kernels", lambda: forking)
+        other = worker.run_job(job)
+    finally:
+        worker.release_worker_resources()
+    assert default.ok and other.ok, [default.error, other.error]
+    assert default.files == other.files
 
 
 def _descendants(pid: int) -> list[psutil.Process]:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from kit.core.definitions import bundled_definitions  # noqa: E402
 from kit.core.language import LANGUAGES  # noqa: E402
+from kit.kernels.shell import prepare as prepare_shell  # noqa: E402
 from kit.paths import SAMPLE_COHORT  # noqa: E402
 from kit.reports.business import (  # noqa: E402
     LEAVE_TO_RENDERER,
@@ -73,3 +74,4 @@ def rehearse() -> None:
 
 
 rehearse()
+prepare_shell()  # the shell each business's cells run in, set up once

@@ -29,10 +29,9 @@ import papermill  # noqa: E402
 from jupyter_client import AsyncKernelManager  # noqa: E402
 from jupyter_core.utils import run_sync  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
-from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
-from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
+from kit.batch.engines import FORKED_CELLS, FRESH_KERNEL  # noqa: E402
 from kit.batch.jobs import WARMUP_MODULE, JobResult, ReportJob  # noqa: E402
 from kit.core.language import SOURCE  # noqa: E402
 from kit.kernels import (  # noqa: E402
@@ -42,6 +41,7 @@ from kit.kernels import (  # noqa: E402
     kill_kernel,
     ready_client,
     release_kernel,
+    template_for,
 )
 from kit.reports.business import (  # noqa: E402
     LEAVE_TO_RENDERER,
@@ -53,7 +53,6 @@ from kit.reports.renderers import close_renderers, render_page  # noqa: E402
 from kit.settings import CHARTS_VARIABLE  # noqa: E402
 
 KERNEL_NAME = "python3"
-ENGINE_NAME = "eakit-fresh-kernel"
 REPORT_TAG = "report"
 WARMUP = f"--IPKernelApp.exec_lines=import {WARMUP_MODULE}"  # for kernels started cold
 # The executed notebook is the record of what ran; IPython's own history database (a file
@@ -62,40 +61,9 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 KERNEL_START_TIMEOUT = 60.0  # seconds for a kernel to answer; a busy machine can be slow
 
 
-class FreshKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, run on a kernel started beforehand and killed after (by
-    the caller: nbclient's own shutdown interrupts the kernel and polls for its end).
-
-    It also hands the executing notebook to the caller (``keep``), so a notebook that timed
-    out or lost its kernel can still be saved as far as it ran.
-    """
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        km: AsyncKernelManager,
-        kc: Any,
-        keep: list[nbformat.NotebookNode],
-        execution_timeout: float | None = None,
-        start_timeout: float = 60,
-        **_unused: Any,
-    ) -> Any:
-        keep.append(nb_man.nb)
-        client = PapermillNotebookClient(
-            nb_man,
-            km=km,
-            kernel_name=kernel_name,
-            timeout=execution_timeout,
-            startup_timeout=start_timeout,
-        )
-        client.kc = kc  # already connected and answering: no second handshake
-        kc.allow_stdin = False
-        return client.execute(cleanup_kc=False)
-
-
-papermill_engines.register(ENGINE_NAME, FreshKernelEngine)
+def _kernel_environment() -> dict[str, str]:
+    """The report's process gets this process's environment, charts left to the worker."""
+    return {**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER}
 
 
 def _launch() -> AsyncKernelManager:
@@ -109,7 +77,7 @@ def _launch() -> AsyncKernelManager:
     run_sync(km.start_kernel)(
         extra_arguments=[*KERNEL_ARGUMENTS, *warmup],
         cwd=tempfile.gettempdir(),
-        env={**os.environ, CHARTS_VARIABLE: LEAVE_TO_RENDERER},
+        env=_kernel_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -167,8 +135,8 @@ def _parsed(text: str) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)
 
 
-def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
-    if timed_out or isinstance(exc, CellTimeoutError):
+def _failure_reason(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, CellTimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(exc, PapermillExecutionError):
         return f"notebook cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
@@ -177,10 +145,35 @@ def _failure_reason(exc: BaseException, timed_out: bool, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> Any:
-    """Run the parameterised notebook on ``km`` (through its client ``kc``) with a deadline;
-    the executed notebook, or ``NotebookFailure`` carrying it as far as it ran."""
-    keep: list[nbformat.NotebookNode] = []
+def _papermill(job: ReportJob, engine: str, **engine_arguments: Any) -> Any:
+    return papermill.execute_notebook(
+        _parsed(job.notebook),
+        None,
+        parameters=job.parameters,
+        engine_name=engine,
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=job.timeout,
+        **engine_arguments,
+    )
+
+
+def _in_forked_cells(job: ReportJob, keep: list[nbformat.NotebookNode]) -> Any:
+    """The cells run in a fork of this process's kernel template, in its own shell."""
+    template = template_for((WARMUP_MODULE,))
+    template.wait_ready()
+    return _papermill(job, FORKED_CELLS, template=template, env=_kernel_environment(), keep=keep)
+
+
+def _on_fresh_kernel(job: ReportJob, keep: list[nbformat.NotebookNode]) -> Any:
+    """The notebook runs on a kernel of its own, killed at the deadline if not done."""
+    km = _supply().take()
+    try:
+        kc = ready_client(km, KERNEL_START_TIMEOUT)
+    except KernelStartError:
+        release_kernel(km)
+        raise
     timed_out = threading.Event()
 
     def expire() -> None:
@@ -191,27 +184,35 @@ def execute_report_notebook(job: ReportJob, km: AsyncKernelManager, kc: Any) -> 
     deadline.daemon = True
     deadline.start()
     try:
-        return papermill.execute_notebook(
-            _parsed(job.notebook),
-            None,
-            parameters=job.parameters,
-            engine_name=ENGINE_NAME,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            km=km,
-            kc=kc,
-            keep=keep,
-            execution_timeout=job.timeout,
-            start_timeout=KERNEL_START_TIMEOUT,
+        return _papermill(
+            job, FRESH_KERNEL, km=km, kc=kc, keep=keep, start_timeout=KERNEL_START_TIMEOUT
         )
     except Exception as exc:
-        reason = _failure_reason(exc, timed_out.is_set(), job.timeout)
-        raise NotebookFailure(reason, keep[0] if keep else None) from exc
+        if timed_out.is_set():  # whatever the kill made nbclient raise
+            raise CellTimeoutError(f"killed after {job.timeout:g} s") from exc
+        raise
     finally:
         deadline.cancel()
         kc.stop_channels()
         release_kernel(km)
+
+
+# How a business's notebook gets an interpreter of its own, named after its papermill engine;
+# either raises KernelStartError, and only that, when the interpreter was not there to run it.
+RUNNERS = {FORKED_CELLS: _in_forked_cells, FRESH_KERNEL: _on_fresh_kernel}
+RUNNER = FORKED_CELLS if forks_kernels() else FRESH_KERNEL
+
+
+def execute_report_notebook(job: ReportJob) -> Any:
+    """The executed notebook, or ``NotebookFailure`` carrying it as far as it ran (or
+    ``KernelStartError`` when nothing could run it)."""
+    keep: list[nbformat.NotebookNode] = []
+    try:
+        return RUNNERS[RUNNER](job, keep)
+    except KernelStartError:
+        raise
+    except Exception as exc:
+        raise NotebookFailure(_failure_reason(exc, job.timeout), keep[0] if keep else None) from exc
 
 
 def report_output(notebook: Any) -> ReportView:
@@ -241,21 +242,17 @@ def run_job(job: ReportJob) -> JobResult:
     attempts = 0
     notebook = None
     try:
-        while True:  # a kernel that dies or hangs while starting gets one retry
+        while True:  # an interpreter that dies or hangs while starting gets one retry
             attempts += 1
-            km = _supply().take()
             try:
-                kc = ready_client(km, KERNEL_START_TIMEOUT)
+                notebook = execute_report_notebook(job)
                 break
             except KernelStartError:
-                release_kernel(km)
                 if attempts == 2:
                     raise
-        try:
-            notebook = execute_report_notebook(job, km, kc)
-        except NotebookFailure as failure:
-            notebook = failure.notebook
-            raise
+            except NotebookFailure as failure:
+                notebook = failure.notebook
+                raise
         report = report_output(notebook).drawn()
         page_html = page(report.title, report.html, report.language)
         files = render_page(page_html, job.formats, job.paper)

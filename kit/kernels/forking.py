@@ -124,18 +124,33 @@ class KernelTemplate:
     def pid(self) -> int:
         return self._process.pid
 
-    def fork(
-        self, argv: Sequence[str], env: Mapping[str, str], cwd: str, quiet: bool = False
-    ) -> ForkedKernel:
-        """A new kernel running ``ipykernel_launcher`` with ``argv`` (e.g. ``-f`` and the
-        connection file), in ``cwd`` with exactly ``env``; ``quiet`` discards its output."""
+    def wait_ready(self) -> None:
+        """Return once the template has done its imports; ``KernelStartError`` if it failed
+        or died (``template_for`` then starts a new one)."""
         if not self._ready.wait(START_TIMEOUT) or not self.alive:
             raise KernelStartError(
                 f"the kernel template did not start: "
                 f"{self._failure or f'exit code {self._process.poll()}'}"
             )
+
+    def fork(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        cwd: str,
+        quiet: bool = False,
+        role: str = "kernel",
+    ) -> ForkedKernel:
+        """A new child in ``cwd`` with exactly ``env``; ``quiet`` discards its output. By
+        ``role``: a kernel running ``ipykernel_launcher`` with ``argv`` (``-f`` and the
+        connection file), or ``"cells"``: a notebook's cells run in the child's own shell,
+        ``argv`` being the sources file and the results file (``kit.kernels.shell``)."""
+        self.wait_ready()
         request = (
-            json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd, "quiet": quiet}) + "\n"
+            json.dumps(
+                {"role": role, "argv": list(argv), "env": dict(env), "cwd": cwd, "quiet": quiet}
+            )
+            + "\n"
         )
         with self._forking, self._lock:
             try:

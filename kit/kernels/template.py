@@ -1,11 +1,13 @@
-"""The template process: imports what kernels need once, then forks one kernel per request.
+"""The template process: imports what kernels need once, then forks one child per request.
 
 Run as ``python -m kit.kernels.template MODULE...`` by ``KernelTemplate`` (never by hand). It
 imports ipykernel and the named modules, then reads one JSON request per line on stdin and
 answers on stdout (``started <pid>``, later ``exited <pid> <code>``). Each request becomes a
 child that starts a new session, arms a parent-death signal (``kit.kernels.lifeline``), takes
-the request's environment and folder, and runs ``IPKernelApp`` on the request's arguments: a
-fresh interpreter state copied from the template, which no other kernel has touched.
+the request's environment and folder, and becomes what the request's ``role`` names (``ROLES``)
+on the request's arguments: a Jupyter kernel (``IPKernelApp``), or a notebook's cells run in the
+child's own IPython shell (``kit.kernels.shell``). Either way it starts from a fresh
+interpreter state copied from the template, which no other child has touched.
 
 The template stays single-threaded (forking a process with threads is unsafe), opens nothing
 it would hand on (no database connection, no JavaScript engine) and ends at the end of stdin:
@@ -21,6 +23,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from kit.kernels.lifeline import die_with_parent
@@ -42,6 +45,7 @@ KERNEL_MODULES = (
     "IPython.core.oinspect",
     "IPython.extensions.storemagic",
     "IPython.utils.wildcard",
+    "kit.kernels.shell",
     "tornado.platform.asyncio",
     "sqlite3",
     "pdb",
@@ -65,8 +69,9 @@ def _reap(_signum: int, _frame: Any) -> None:
         _reply(f"exited {pid} {os.waitstatus_to_exitcode(status)}")
 
 
-def _become_kernel(request: dict[str, Any], template: int) -> None:
-    """In the child: cut loose from the template's pipes and signals, then run the kernel."""
+def _detach(request: dict[str, Any], template: int) -> None:
+    """In the child: cut loose from the template's pipes and signals, take the request's
+    environment and folder."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.setsid()  # its own process group, as jupyter_client gives every kernel
     die_with_parent(template, watch=False)
@@ -82,10 +87,29 @@ def _become_kernel(request: dict[str, Any], template: int) -> None:
     if "numpy" in sys.modules:  # numpy's global generator was seeded once, in the template
         sys.modules["numpy"].random.seed()
     gc.unfreeze()
+
+
+def _run_kernel(argv: list[str]) -> None:
+    """A Jupyter kernel on ``argv`` (``-f`` and its connection file)."""
     from ipykernel.kernelapp import IPKernelApp
 
-    sys.argv = ["ipykernel_launcher", *request["argv"]]
-    IPKernelApp.launch_instance(request["argv"])
+    from kit.kernels.shell import discard
+
+    discard()  # a cell shell the template prepared (kit.kernels.shell.prepare)
+    sys.argv = ["ipykernel_launcher", *argv]
+    IPKernelApp.launch_instance(argv)
+
+
+def _run_cells(argv: list[str]) -> None:
+    """A notebook's cells, run in this process's own shell (``kit.kernels.shell``)."""
+    from kit.kernels.shell import run_cells
+
+    sources, results = argv
+    run_cells(sources, results)
+
+
+# What a forked child becomes, by the request's ``role``
+ROLES: dict[str, Callable[[list[str]], None]] = {"kernel": _run_kernel, "cells": _run_cells}
 
 
 def _import(preload: list[str]) -> None:
@@ -121,7 +145,8 @@ def serve(preload: list[str]) -> None:
         if pid == 0:
             code = 0
             try:
-                _become_kernel(request, template)
+                _detach(request, template)
+                ROLES[request.get("role", "kernel")](request["argv"])
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             except BaseException:
