@@ -45,6 +45,8 @@ SHOWCASE = [
     "%time y = x + 1",
     "y",
     "x;",  # a semicolon hides the result
+    "display(HTML('<i>old</i>')); clear_output(wait=True); print('new')",
+    "print('stays'); clear_output(wait=True)",  # nothing came after: nothing is cleared
 ]
 
 
@@ -141,6 +143,7 @@ def test_the_cells_leave_the_notebook_a_kernel_leaves():
         ("execute_result", {"text/plain": "42"}, {}),
     ]
     assert cells[6] == ("code", 5, [("execute_result", {"text/plain": "43"}, {})])
+    assert [cells[8][2], cells[9][2]] == [[("stdout", "new\n")], [("stdout", "stays\n")]]
     assert forked.metadata.language_info.name == "python"
     assert [c.metadata.papermill.status for c in forked.cells] == ["completed"] * len(cells)
 

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ipykernel.ipkernel import IPythonKernel
 from ipykernel.jsonutil import encode_images, json_clean
@@ -32,6 +32,7 @@ from traitlets import Type
 from traitlets.config import Config
 
 Output = dict[str, Any]
+Data = dict[str, Any]  # a MIME bundle, or its metadata
 # The executed notebook is the record of what ran; IPython's history database (a file shared
 # by every shell) is left off, as nbclient leaves it off in its kernels.
 SHELL_CONFIG = {"HistoryManager": {"enabled": False}}
@@ -43,15 +44,28 @@ class _Outputs:
 
     def __init__(self) -> None:
         self.items: list[Output] = []
+        self._clear_before_next = False
+
+    def clear(self, wait: bool) -> None:
+        self._clear_before_next = wait
+        if not wait:
+            self.items.clear()
+
+    def _before_output(self) -> None:
+        if self._clear_before_next:
+            self.items.clear()
+            self._clear_before_next = False
 
     def stream(self, name: str, text: str) -> None:
+        self._before_output()
         last = self.items[-1] if self.items else None
         if last is not None and last["output_type"] == "stream" and last["name"] == name:
             last["text"] += text
         else:
             self.items.append({"output_type": "stream", "name": name, "text": text})
 
-    def rich(self, output_type: str, data: dict, metadata: dict | None, **more: Any) -> None:
+    def rich(self, output_type: str, data: Data, metadata: Data | None, **more: Any) -> None:
+        self._before_output()
         self.items.append(
             {
                 "output_type": output_type,
@@ -91,38 +105,39 @@ class _Stream:
 class _Publisher(DisplayPublisher):
     """``display(...)`` becomes a ``display_data`` output of the running cell."""
 
-    def publish(  # type: ignore[override]
+    def publish(
         self,
-        data: dict,
-        metadata: dict | None = None,
+        data: Data,
+        metadata: Data | None = None,
         source: Any = None,
         *,
-        transient: dict | None = None,
+        transient: Data | None = None,
         update: bool = False,
         **_unused: Any,
     ) -> None:
         self.shell.cell_outputs.rich("display_data", data, metadata)
 
     def clear_output(self, wait: bool = False) -> None:
-        self.shell.cell_outputs.items.clear()
+        """Now, or (``wait``) when the cell shows something next, as a notebook does."""
+        self.shell.cell_outputs.clear(wait)
 
 
 class _DisplayHook(DisplayHook):
     """A cell's last expression becomes its ``execute_result`` output."""
 
     def start_displayhook(self) -> None:
-        self._format: tuple[dict, dict | None] | None = None
+        self._format: tuple[Data, Data | None] | None = None
 
     def write_output_prompt(self) -> None:
         """No prompt: the count goes with the output."""
 
-    def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
+    def write_format_data(self, format_dict: Data, md_dict: Data | None = None) -> None:
         self._format = (format_dict, md_dict)
 
     def finish_displayhook(self) -> None:
         if self._format is not None and self._format[0]:
             data, metadata = self._format
-            self.shell.cell_outputs.rich(
+            cast(CellShell, self.shell).cell_outputs.rich(
                 "execute_result", data, metadata, execution_count=self.prompt_count
             )
         self._format = None
@@ -152,13 +167,16 @@ class CellShell(InteractiveShell):
         """No event loop to integrate with: there is no front end."""
 
 
-def prepare() -> CellShell | None:
-    """This process's cell shell, made now if there is none: a template that calls this before
-    it forks saves each child the shell's set-up (a hundredth of a second). Inside a Jupyter
-    kernel, which has its shell already, nothing is made and None returned."""
-    if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), CellShell):
-        return None
+def _shell() -> CellShell:
     return CellShell.instance(config=Config(SHELL_CONFIG))
+
+
+def prepare() -> None:
+    """Make this process's cell shell now: a template that calls this before it forks saves
+    each child the shell's set-up (a hundredth of a second). Inside a Jupyter kernel, which
+    has its own shell, it does nothing."""
+    if not InteractiveShell.initialized():
+        _shell()
 
 
 def discard() -> None:
@@ -186,10 +204,10 @@ def run_cells(sources_file: str, results_file: str) -> None:
     "end_time"}, ...]}`` to ``results_file`` after each one; stop after a failing cell."""
     sources = json.loads(Path(sources_file).read_text(encoding="utf-8"))
     results_path = Path(results_file)
-    shell = prepare()
+    shell = _shell()
     results: dict[str, Any] = {"language_info": IPythonKernel.language_info, "cells": []}
-    sys.stdout = _Stream("stdout", shell)  # type: ignore[assignment]
-    sys.stderr = _Stream("stderr", shell)  # type: ignore[assignment]
+    sys.stdout = _Stream("stdout", shell)
+    sys.stderr = _Stream("stderr", shell)
     for source in sources:
         shell.cell_outputs = _Outputs()
         start = _now()
