@@ -11,7 +11,6 @@ kernel where there is no fork). ``run_job`` never raises; whatever goes wrong be
 
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 import tempfile
@@ -33,6 +32,7 @@ from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from kit.batch.engines import FORKED_CELLS, FRESH_KERNEL  # noqa: E402
 from kit.batch.jobs import WARMUP_MODULE, JobResult, ReportJob  # noqa: E402
+from kit.batch.memory_io import NotebookPair, in_memory  # noqa: E402
 from kit.core.language import SOURCE  # noqa: E402
 from kit.kernels import (  # noqa: E402
     close_templates,
@@ -128,13 +128,6 @@ def release_worker_resources() -> None:
     close_renderers()
 
 
-@functools.lru_cache(maxsize=4)
-def _parsed(text: str) -> nbformat.NotebookNode:
-    """The report notebook parsed once per process. papermill takes a path or a notebook
-    object, never text, and turns the object back into text and parses that again itself."""
-    return nbformat.reads(text, as_version=4)
-
-
 def _failure_reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, CellTimeoutError):
         return f"timed out after {timeout:g} s"
@@ -145,10 +138,10 @@ def _failure_reason(exc: BaseException, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _papermill(job: ReportJob, engine: str, **engine_arguments: Any) -> Any:
+def _papermill(job: ReportJob, paths: NotebookPair, engine: str, **engine_arguments: Any) -> Any:
     return papermill.execute_notebook(
-        _parsed(job.notebook),
-        None,
+        paths.input,
+        paths.output,
         parameters=job.parameters,
         engine_name=engine,
         kernel_name=KERNEL_NAME,
@@ -159,14 +152,15 @@ def _papermill(job: ReportJob, engine: str, **engine_arguments: Any) -> Any:
     )
 
 
-def _in_forked_cells(job: ReportJob, keep: list[nbformat.NotebookNode]) -> Any:
+def _in_forked_cells(job: ReportJob, paths: NotebookPair, keep: list[nbformat.NotebookNode]) -> Any:
     """The cells run in a fork of this process's kernel template, in its own shell."""
     template = template_for((WARMUP_MODULE,))
     template.wait_ready()
-    return _papermill(job, FORKED_CELLS, template=template, env=_kernel_environment(), keep=keep)
+    environment = _kernel_environment()
+    return _papermill(job, paths, FORKED_CELLS, template=template, env=environment, keep=keep)
 
 
-def _on_fresh_kernel(job: ReportJob, keep: list[nbformat.NotebookNode]) -> Any:
+def _on_fresh_kernel(job: ReportJob, paths: NotebookPair, keep: list[nbformat.NotebookNode]) -> Any:
     """The notebook runs on a kernel of its own, killed at the deadline if not done."""
     km = _supply().take()
     try:
@@ -185,7 +179,7 @@ def _on_fresh_kernel(job: ReportJob, keep: list[nbformat.NotebookNode]) -> Any:
     deadline.start()
     try:
         return _papermill(
-            job, FRESH_KERNEL, km=km, kc=kc, keep=keep, start_timeout=KERNEL_START_TIMEOUT
+            job, paths, FRESH_KERNEL, km=km, kc=kc, keep=keep, start_timeout=KERNEL_START_TIMEOUT
         )
     except Exception as exc:
         if timed_out.is_set():  # whatever the kill made nbclient raise
@@ -203,16 +197,19 @@ RUNNERS = {FORKED_CELLS: _in_forked_cells, FRESH_KERNEL: _on_fresh_kernel}
 RUNNER = FORKED_CELLS if forks_kernels() else FRESH_KERNEL
 
 
-def execute_report_notebook(job: ReportJob) -> Any:
-    """The executed notebook, or ``NotebookFailure`` carrying it as far as it ran (or
-    ``KernelStartError`` when nothing could run it)."""
+def execute_report_notebook(job: ReportJob) -> tuple[Any, str]:
+    """The executed notebook, and as saved; or ``NotebookFailure`` carrying it as far as it
+    ran (or ``KernelStartError`` when nothing could run it)."""
     keep: list[nbformat.NotebookNode] = []
-    try:
-        return RUNNERS[RUNNER](job, keep)
-    except KernelStartError:
-        raise
-    except Exception as exc:
-        raise NotebookFailure(_failure_reason(exc, job.timeout), keep[0] if keep else None) from exc
+    with in_memory(job.notebook) as paths:
+        try:
+            notebook = RUNNERS[RUNNER](job, paths, keep)
+        except KernelStartError:
+            raise
+        except Exception as exc:
+            reason = _failure_reason(exc, job.timeout)
+            raise NotebookFailure(reason, keep[0] if keep else None) from exc
+        return notebook, paths.written
 
 
 def report_output(notebook: Any) -> ReportView:
@@ -245,7 +242,7 @@ def run_job(job: ReportJob) -> JobResult:
         while True:  # an interpreter that dies or hangs while starting gets one retry
             attempts += 1
             try:
-                notebook = execute_report_notebook(job)
+                notebook, saved = execute_report_notebook(job)
                 break
             except KernelStartError:
                 if attempts == 2:
@@ -261,7 +258,7 @@ def run_job(job: ReportJob) -> JobResult:
             True,
             time.perf_counter() - start,
             attempts=attempts,
-            notebook=nbformat.writes(notebook),
+            notebook=saved,
             files=files,
         )
     except (KeyboardInterrupt, SystemExit):
