@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import signal
 import sys
@@ -19,12 +20,20 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCH_INTERVAL = 0.5  # seconds between looks at the parent where there is no prctl
 
 
+@functools.cache
+def libc() -> ctypes.CDLL | None:
+    """The C library on Linux, else None. Finding it runs ``ldconfig`` (a millisecond or
+    two): a process that will fork children which need it (a kernel template) calls this
+    first, so that they find it loaded."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
 def _parent_death_signal() -> bool:
     """Ask Linux to SIGKILL this process when its parent dies; False where that is missing."""
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    library = libc()
+    return library is not None and library.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
 
 
 def _watch(parent: int) -> None:

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from kit.kernels.lifeline import die_with_parent
+from kit.kernels.lifeline import die_with_parent, libc
 from kit.slow_imports import skip_unused_slow_imports
 
 REPLY_FD = 1  # stdout carries the replies; kernels get their own stdout
@@ -118,6 +118,7 @@ def _import(preload: list[str]) -> None:
             importlib.import_module(module)
     for module in ("ipykernel.kernelapp", *preload):
         importlib.import_module(module)
+    libc()  # found once here, not by every child as it arms its parent-death signal
     # Every cell goes through IPython's input transformer, whose tokenizer compiles its
     # regular expressions on first use (0.02 CPU seconds): compiled here, once, instead.
     from IPython.core.inputtransformer2 import TransformerManager
