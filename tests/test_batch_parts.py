@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from kit.batch.inputs import load_input, report_url, workshop_from_file
@@ -185,8 +185,8 @@ def test_report_output_is_taken_from_the_tagged_cell():
 
 def test_failure_reasons_are_plain():
     """Do a timeout and a dead kernel read as what happened?"""
-    assert _failure_reason(DeadKernelError("x"), True, 30) == "timed out after 30 s"
-    assert _failure_reason(DeadKernelError("x"), False, 30).startswith("the kernel died")
+    assert _failure_reason(CellTimeoutError("x"), 30) == "timed out after 30 s"
+    assert _failure_reason(DeadKernelError("x"), 30).startswith("the kernel died")
 
 
 def test_batch_without_input_says_what_to_give(tmp_path):
