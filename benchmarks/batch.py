@@ -211,12 +211,11 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
     process forked from it that runs the cells in its own shell (what a batch uses), with the
     report cell on each forked one."""
     import nbformat.v4
-    import papermill
     import psutil
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    from kit.batch.engines import FORKED_CELLS
+    from kit.batch.engines import execute_in_forked_cells
     from kit.batch.worker import WARMUP, WARMUP_MODULE
     from kit.kernels import close_templates, kernel_manager, template_for
     from kit.reports.business import LEAVE_TO_RENDERER
@@ -259,17 +258,7 @@ def kernel_costs(url: str, business_id: str) -> dict[str, float]:
         cells=[nbformat.v4.new_code_cell(source) for source in (clock, report, clock)],
         metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "-"}},
     )
-    ran = papermill.execute_notebook(
-        notebook,
-        None,
-        engine_name=FORKED_CELLS,
-        kernel_name="python3",
-        progress_bar=False,
-        template=template,
-        env=env,
-        keep=[],
-        execution_timeout=120,
-    )
+    ran = execute_in_forked_cells(notebook, template, env, 120)
     before, after = (float(ran.cells[i].outputs[0].text) for i in (0, 2))
     costs["forked cells (what a batch uses)"] = before
     costs["  its report cell "] = after - before

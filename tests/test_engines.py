@@ -18,7 +18,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
-from kit.batch.engines import FORKED_CELLS, FRESH_KERNEL
+from kit.batch.engines import FRESH_KERNEL, execute_in_forked_cells
 from kit.kernels import (
     close_templates,
     forks_kernels,
@@ -68,17 +68,7 @@ def _notebook(sources: list[str]) -> nbformat.NotebookNode:
 def _on_forked_cells(notebook, timeout: float = 60, keep=None):
     template = template_for(PRELOAD)
     template.wait_ready()
-    return papermill.execute_notebook(
-        notebook,
-        None,
-        engine_name=FORKED_CELLS,
-        kernel_name="python3",
-        progress_bar=False,
-        template=template,
-        env=dict(os.environ),
-        keep=[] if keep is None else keep,
-        execution_timeout=timeout,
-    )
+    return execute_in_forked_cells(notebook, template, dict(os.environ), timeout, keep)
 
 
 def _on_kernel(notebook):

@@ -147,5 +147,29 @@ def _times(record: dict[str, Any], start: str, end: str) -> None:
     record.update(start_time=start, end_time=end, duration=(ended - began).total_seconds())
 
 
+def execute_in_forked_cells(
+    notebook: nbformat.NotebookNode,
+    template: KernelTemplate,
+    env: Mapping[str, str],
+    timeout: float,
+    keep: list[nbformat.NotebookNode] | None = None,
+) -> Any:
+    """``notebook`` run through papermill on ``ForkedCellsEngine``, kept in memory (for
+    measurements and checks of the engine itself; a batch worker adds its parameters)."""
+    import papermill
+
+    return papermill.execute_notebook(
+        notebook,
+        None,
+        engine_name=FORKED_CELLS,
+        kernel_name="python3",
+        progress_bar=False,
+        template=template,
+        env=env,
+        keep=[] if keep is None else keep,
+        execution_timeout=timeout,
+    )
+
+
 papermill_engines.register(FRESH_KERNEL, FreshKernelEngine)
 papermill_engines.register(FORKED_CELLS, ForkedCellsEngine)
