@@ -233,6 +233,33 @@ def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
     ) in svg
 
 
+@pytest.mark.parametrize("before", [None, "/etc/fonts/fonts.conf"])
+def test_chart_engine_leaves_the_font_settings_as_it_found_them(before: str | None):
+    """The chart engine loads its fonts under a font configuration of its own: is the
+    process's own setting back afterwards, as the browser that prints PDFs (started later,
+    from this environment) needs it to find the system's fonts?"""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, os, altair as alt, pandas as pd\n"
+        "from kit.reports.charts import to_svg\n"
+        "chart = alt.Chart(pd.DataFrame({'area': ['Fairness'], 'level': [2]}))"
+        ".mark_bar().encode(y='area:N', x='level:Q')\n"
+        "svg = to_svg(chart.properties(title='T'))\n"
+        "print(json.dumps([os.environ.get('FONTCONFIG_FILE'), 'Fairness' in svg]))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    if before is not None:
+        environment["FONTCONFIG_FILE"] = before
+    shown = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    assert json.loads(shown.stdout) == [before, True]
+
+
 @pytest.mark.parametrize(
     "cohort",
     [

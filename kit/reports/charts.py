@@ -12,9 +12,14 @@ building, validating and compiling it anew each time.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
-from collections.abc import Callable, Mapping
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -44,10 +49,10 @@ from kit.reports.html import chart_marker
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # "v6.4.1" -> "6.4"
 MEDIAN_COLOUR = PALETTE[0]
 AREA_LABEL_LIMIT = 330  # pixels: room for the longest area name
-# vl-convert measures every label with the font named here. Liberation Sans is built into it
-# (a font it has to read from the system costs about 10 ms per label, most of a chart's time);
-# Arimo, Arial and Helvetica share its letter widths, so a browser drawing the labels with any
-# of them puts them where they were measured, and the padding leaves room for a wider fallback.
+# vl-convert measures every label with the font named here, its own built-in copy of Liberation
+# Sans (``start_engine`` keeps system fonts out); Arimo, Arial and Helvetica share its letter
+# widths, so a browser drawing the labels with any of them puts them where they were measured,
+# and the padding leaves room for a wider fallback.
 FONT = "Liberation Sans, Arimo, Arial, Helvetica, sans-serif"
 HEAT_RANGE = ("#f2f7fb", PALETTE[3])  # heatmap cells: from near white to the palette's blue
 INKS = ("#111111", "#ffffff")  # cell numbers: whichever contrasts more with the cell
@@ -79,6 +84,7 @@ def accessible(svg: str, title: str, description: str) -> Markup:
 
 def to_svg(chart: alt.TopLevelMixin) -> Markup:
     """The chart as an accessible ``<svg>`` element ready to place in a page."""
+    start_engine()
     spec = chart.to_dict()
     return accessible(
         vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION),
@@ -87,10 +93,50 @@ def to_svg(chart: alt.TopLevelMixin) -> Markup:
     )
 
 
+@contextlib.contextmanager
+def _no_system_fonts() -> Iterator[None]:
+    """A font configuration naming only an empty folder, for as long as vl-convert loads its
+    fonts: it reads the fontconfig file named by ``FONTCONFIG_FILE`` once, when it first
+    measures text, and keeps the fonts it found for the rest of the process."""
+    saved = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="eakit-fonts-") as folder:
+        config = Path(folder, "fonts.conf")
+        config.write_text(f"<fontconfig><dir>{escape(folder)}</dir></fontconfig>\n", "utf-8")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            yield
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+FIRST_TEXT = {  # the smallest chart that measures a label
+    "data": {"values": [{"t": "A"}]},
+    "mark": "text",
+    "encoding": {"text": {"field": "t"}},
+}
+_engine_lock = threading.Lock()
+_engine_started = False
+
+
 def start_engine() -> None:
-    """Start vl-convert's JavaScript engine now (a third of a CPU second, once per process),
-    so that the first chart a batch draws does not wait for it."""
-    vl_convert.vegalite_to_vega({"mark": "point"}, vl_version=VL_VERSION)
+    """Start vl-convert's JavaScript engine (a third of a CPU second, once per process; a
+    batch calls this ahead, so that its first chart does not wait) with fonts of its own.
+
+    Left alone, vl-convert would also load the system's fonts and prefer a system copy of
+    Liberation Sans, which it reads from disk again for every label it measures (about 3 ms a
+    label, most of a report's time); its built-in copy stays in memory, and draws the same on
+    every machine."""
+    global _engine_started
+    with _engine_lock:
+        if _engine_started:
+            return
+        vl_convert.vegalite_to_vega({"mark": "point"}, vl_version=VL_VERSION)
+        with _no_system_fonts():  # the engine is up: this call only loads the fonts
+            vl_convert.vegalite_to_svg(FIRST_TEXT, vl_version=VL_VERSION)
+        _engine_started = True
 
 
 class CompiledChart:
@@ -101,6 +147,7 @@ class CompiledChart:
     """
 
     def __init__(self, chart: alt.TopLevelMixin, names: Mapping[frozenset[str], str]) -> None:
+        start_engine()
         spec = chart.to_dict()
         text = json.dumps(spec)
         for old, rows in spec.get("datasets", {}).items():
