@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,25 +271,47 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least ``minimum``: every figure divides by
+    its count, so a run with none of something would end in a crash, not a table."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {number})")
+        return number
+
+    return parse
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--businesses", type=int, default=50)
+    parser.add_argument("--businesses", type=at_least(1), default=50)
     parser.add_argument(
-        "--hand", type=int, default=4, help="businesses to time the hand loop on (it is slow)"
+        "--hand",
+        type=at_least(1),
+        default=4,
+        help="businesses to time the hand loop on (it is slow)",
     )
-    parser.add_argument("--pdf", type=int, default=10, help="businesses to print as PDF")
+    parser.add_argument("--pdf", type=at_least(1), default=10, help="businesses to print as PDF")
     parser.add_argument(
-        "--large", type=int, default=0, help="also run a batch of this many businesses (e.g. 1000)"
+        "--large",
+        type=at_least(0),
+        default=0,
+        help="also run a batch of this many businesses (e.g. 1000)",
     )
     parser.add_argument(
         "--steady",
-        type=int,
+        type=at_least(2),
         default=5,
         help="also run the 1- and 2-worker batches on this many times --businesses",
     )
     parser.add_argument(
         "--repeat",
-        type=int,
+        type=at_least(1),
         default=3,
         help="run each 1- and 2-worker batch this many times and keep the fastest",
     )
