@@ -19,6 +19,7 @@ This module imports neither Jupyter nor papermill: reports, widgets and the CLI 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -129,9 +130,16 @@ class Placement:
         return next(d for d in self.dimensions if d.dimension_id == dimension_id)
 
 
+@functools.cache
+def _exact(threshold: float) -> Fraction:
+    """A threshold as the decimal the model file wrote (2.5, not the nearest binary float);
+    a handful of values, each parsed once per process instead of for every comparison."""
+    return Fraction(str(threshold))
+
+
 def level_for_score(score: Fraction, rules: ScoringRules) -> int:
     """The highest level whose threshold the score reaches (level 1 needs none)."""
-    reached = [lvl for lvl, minimum in rules.thresholds.items() if score >= Fraction(str(minimum))]
+    reached = [lvl for lvl, minimum in rules.thresholds.items() if score >= _exact(minimum)]
     return max(reached, default=1)
 
 
