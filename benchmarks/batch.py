@@ -24,7 +24,9 @@ and prints them side by side with the ratios the targets are stated in, then whe
 report's time goes (what an interpreter of its own costs to get, what the report cell costs).
 The floor and the 1- and 2-worker batches are each run --repeat times and the fastest run kept:
 other work on the machine only ever makes a run slower (the load average is printed with every
-figure), and the ratios compare runs a few seconds apart.
+figure, and on Linux the share of CPU time a virtual machine's host gave to other machines while
+it ran: at a few percent or more, the figure is the neighbours', not the code's), and the ratios
+compare runs a few seconds apart.
 """
 
 from __future__ import annotations
@@ -271,6 +273,25 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far in ticks, by kind (Linux's /proc/stat; else empty)."""
+    try:
+        return [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def conditions(since: list[int]) -> str:
+    """The load average, and the share of CPU time since ``since`` that the hypervisor gave
+    to other virtual machines (steal): a figure taken while it was high is slower than the
+    code, however idle the machine itself looked."""
+    now = cpu_ticks()
+    text = load()
+    if len(now) == len(since) == 8 and sum(now) > sum(since):
+        text += f", {100 * (now[7] - since[7]) / (sum(now) - sum(since)):.0f} % stolen"
+    return text
+
+
 def at_least(minimum: int) -> Callable[[str], int]:
     """An argparse type for a whole number of at least ``minimum``: every figure divides by
     its count, so a run with none of something would end in a crash, not a table."""
@@ -317,11 +338,14 @@ def main() -> None:
     )
     parser.add_argument("--large-only", action="store_true", help="run only the --large batch")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs; {load()} at the start")
+    since = cpu_ticks()
+    time.sleep(1)  # a second's sample says whether the machine is shared right now
+    print(f"{os.cpu_count()} CPUs; {conditions(since)} at the start")
     if args.large_only:
         with tempfile.TemporaryDirectory(prefix="eakit-bench-") as tmp:
             url, ids = make_store(Path(tmp), args.large)
             print(f"{args.large} businesses on 2 workers (the progress bar is the batch's):")
+            since = cpu_ticks()
             timed, peak = eakit_batch(
                 [
                     "--workshop",
@@ -340,7 +364,7 @@ def main() -> None:
             f"{args.large} businesses, 2 workers: {timed.wall:.1f} s "
             f"({timed.wall / len(ids):.3f} s and {timed.cpu / len(ids):.3f} CPU s per "
             f"report; target < 300 s); peak memory {peak / 2**20:.0f} MiB (PSS, whole "
-            f"process tree); {load()} at the end"
+            f"process tree); {conditions(since)} at the end"
         )
         return
     loads = {}
@@ -350,8 +374,9 @@ def main() -> None:
         rows = {}
 
         def measure(name: str, count: int, run, repeat: int = 1) -> None:
+            since = cpu_ticks()
             rows[name] = (count, min((run() for _ in range(repeat)), key=lambda t: t.wall))
-            loads[name] = load()
+            loads[name] = conditions(since)
             print(f"  done: {name} ({loads[name]})", flush=True)
 
         measure("no kernel (the floor)", len(ids), lambda: floor(url, ids), args.repeat)
@@ -410,6 +435,7 @@ def main() -> None:
             (folder / "large").mkdir()
             large_url, large_ids = make_store(folder / "large", args.large)
             print(f"\n{args.large} businesses on 2 workers (the progress bar is the batch's):")
+            since = cpu_ticks()
             large = eakit_batch(
                 [
                     "--workshop",
@@ -424,7 +450,7 @@ def main() -> None:
                 len(large_ids),
                 large=True,
             )
-            loads["large"] = load()
+            loads["large"] = conditions(since)
     base = rows["no kernel (the floor)"][1].wall / rows["no kernel (the floor)"][0]
     hand = (
         rows["hand loop: papermill + nbconvert CLIs"][1].wall
@@ -432,7 +458,7 @@ def main() -> None:
     )
     print(
         f"\n{'method':44} {'reports':>7} {'s/report':>9} {'CPU s/rep':>10} "
-        f"{'x floor':>8} {'hand/this':>10}  load after"
+        f"{'x floor':>8} {'hand/this':>10}  after: load, CPU stolen during"
     )
     for name, (count, timed) in rows.items():
         wall = timed.wall / count
