@@ -197,3 +197,25 @@ def test_help_loads_only_the_parser() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_batch_process_draws_its_charts_without_loading_widgets(tmp_path: Path) -> None:
+    """Does ``eakit batch`` keep ipywidgets and IPython (loaded by altair's anywidget) out of
+    its own process, and still write every report with its chart and the cohort summary?"""
+    code = (
+        "import sys; from kit.cli import main; from kit.paths import SAMPLE_COHORT;"
+        "code = main(['batch', str(SAMPLE_COHORT), '--workshop', 'w',"
+        f" '--out', {str(tmp_path)!r}]);"
+        "loaded = {'anywidget', 'ipywidgets', 'IPython', 'rfc3987_syntax'} & {"
+        " name for name, module in sys.modules.items() if module is not None};"
+        "print(code, sorted(loaded))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
+    reports = sorted((tmp_path / "businesses").glob("*.html"))
+    assert len(reports) == 16
+    assert all('<svg role="img"' in path.read_text(encoding="utf-8") for path in reports)
+    assert "<svg" in (tmp_path / "summary.html").read_text(encoding="utf-8")

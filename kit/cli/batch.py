@@ -87,11 +87,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 def batch(args: argparse.Namespace) -> int:
     from kit.batch.executors import EXECUTORS
-    from kit.slow_imports import skip_unused_slow_imports
+    from kit.slow_imports import skip_unused_slow_imports, skip_widget_imports
 
     executor = "dask" if args.dask_scheduler or args.dask_local else "local"
     EXECUTORS[executor].prepare()  # first of all: it gets ready while the rest imports
     skip_unused_slow_imports()
+    skip_widget_imports()  # this process draws charts as SVG and shows no widget
     from kit.batch.manifest import FAILED, INVALID
     from kit.batch.run import REPORT_NOTEBOOK, BatchOptions, run_batch
 
