@@ -215,6 +215,51 @@ def test_compiled_profile_chart_draws_what_altair_builds(small_defs: Definitions
         )
 
 
+def test_threads_reaching_their_first_chart_together_compile_it_once(
+    small_defs: Definitions, monkeypatch: pytest.MonkeyPatch
+):
+    """A batch's worker threads all draw their first chart at about the same moment: is the
+    chart of a shape compiled once between them (about 0.3 CPU s), and does each thread get
+    its own business's chart from it?"""
+    import threading
+
+    from kit.reports import charts
+
+    built = []
+    real_init = charts.CompiledChart.__init__
+
+    def counted(self, *args):
+        built.append(threading.current_thread().name)
+        real_init(self, *args)
+
+    monkeypatch.setattr(charts.CompiledChart, "__init__", counted)
+    monkeypatch.setattr(charts, "_compiled", {})
+    cohort = _cohort("abbcd")
+    inputs = [
+        report_view(build_business_report(small_defs, business, [business], cohort)).charts[
+            "profile"
+        ]
+        for business in (cohort[0], cohort[4])
+    ]
+    together = threading.Barrier(2)
+    drawn: dict[int, str] = {}
+
+    def draw(index: int) -> None:
+        together.wait()
+        drawn[index] = charts.profile_svg(small_defs, inputs[index])
+
+    threads = [threading.Thread(target=draw, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    for index in (0, 1):
+        alone = charts.to_svg(charts.for_print(charts.business_profile(small_defs, inputs[index])))
+        assert drawn[index] == alone
+    assert drawn[0] != drawn[1]
+
+
 def test_chart_svg_is_one_labelled_image(small_defs: Definitions):
     """Does the inline chart tell a screen reader what it is: role img, a title and a text
     description naming the levels and the medians?"""
